@@ -25,7 +25,7 @@
 //	THEORYLAB_NO_CACHE  1: always recompute (fresh results are still stored)
 //	THEORYLAB_ROOT      repository root, when it cannot be found from the
 //	                    sources or the working directory
-//	GOMLX_BACKEND       default for BackendName
+//	GOMLX_BACKEND       chooses the backend (pkg/backend), recorded in every key
 //
 // JSON cannot hold NaN or ±Inf, and encoding/json refuses them. Results
 // structs use Float and Series for values that may be non-finite (a diverged

@@ -3,12 +3,12 @@ package runs
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"theorylab/pkg/backend"
 	"time"
 )
 
@@ -33,11 +33,9 @@ type Manifest struct {
 }
 
 // BackendName names the GoMLX backend in use, for Key.Backend when the config
-// has no "backend" field. It defaults to $GOMLX_BACKEND; the package that
-// chooses the backend should replace it (at init) with a function returning
-// the backend actually selected, so that results from different backends are
-// never confused.
-var BackendName = func() string { return os.Getenv("GOMLX_BACKEND") }
+// has no "backend" field: the configuration pkg/backend selected, so that
+// results from different backends are never confused. Tests may replace it.
+var BackendName = backend.Name
 
 // Key names a set of results: the paper, the preset, the backend, the seed and
 // the config. The cache also keys on CodeVersion and the Go version, so a key

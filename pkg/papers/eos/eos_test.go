@@ -1,0 +1,210 @@
+package eos
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"theorylab/pkg/claims"
+)
+
+// tiny is a short configuration for method checks (seconds, not minutes).
+func tiny() Config {
+	c := Quick()
+	c.Preset = "custom"
+	c.EdgeEtas = []float64{0.3}
+	c.Seeds = 2
+	c.Steps = 400
+	c.SharpnessEvery = 100
+	c.ZoomSteps = 20
+	return c
+}
+
+// TestQuickPresetClaims runs the quick preset (through the results cache that
+// the notebook then reuses) and asserts every claim of the spec.
+func TestQuickPresetClaims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("quick preset takes about 2 minutes; skipped with -short")
+	}
+	res, man, hit, err := RunCached(Quick())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("quick preset: %.1fs on %s (cache hit: %v)", man.ElapsedSeconds, man.Backend, hit)
+	list := Claims(res)
+	if len(list) != 6 {
+		t.Fatalf("want the spec's 6 quick claims, got %d", len(list))
+	}
+	t.Log("\n" + list.Text())
+	claims.Require(t, list)
+
+	// Method check on the real runs: Lanczos (20 iterations) against the dense
+	// eigendecomposition of the explicit Hessian, to 1e-8 relative.
+	if len(res.DenseChecks) == 0 {
+		t.Fatal("no dense Hessian checks recorded")
+	}
+	for _, d := range res.DenseChecks {
+		if rel := math.Abs(d.Lanczos-d.Dense) / math.Abs(d.Dense); rel > 1e-8 {
+			t.Errorf("step %d η=%g: Lanczos %v vs dense %v (relative %.2g)", d.Step, d.Eta, d.Lanczos, d.Dense, rel)
+		}
+	}
+	// The zoom shows the period-2 oscillation: consecutive steps along v alternate in sign.
+	flips := 0
+	for i := 1; i < len(res.Zoom.Projection); i++ {
+		if res.Zoom.Projection[i]*res.Zoom.Projection[i-1] < 0 {
+			flips++
+		}
+	}
+	if frac := float64(flips) / float64(len(res.Zoom.Projection)-1); frac < 0.9 {
+		t.Errorf("only %.0f%% of zoom steps flip sign along the top eigenvector", 100*frac)
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	a, err := Run(tiny())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Run(tiny())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Seconds, b.Seconds = 0, 0
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two runs with the same seed and backend differ")
+	}
+	c := tiny()
+	c.Seed = 7
+	other, err := Run(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Runs[0].Loss[0] == a.Runs[0].Loss[0] {
+		t.Error("a different seed gave the same initial loss")
+	}
+}
+
+// TestBatchedMatchesStandalone: run r of the batched graph equals the same run trained alone.
+func TestBatchedMatchesStandalone(t *testing.T) {
+	batched := tiny()
+	batched.Steps, batched.ZoomSteps = 100, 0
+	batched.EdgeEtas = []float64{0.2, 0.3, 0.4}
+	alone := batched
+	alone.EdgeEtas = []float64{0.3}
+	alone.Seeds = 1
+	alone.Seed = 1
+	rb, err := Run(batched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ra, err := Run(alone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b RunResult
+	for _, r := range rb.Runs {
+		if r.Eta == 0.3 && r.Seed == 1 {
+			b = r
+		}
+	}
+	a := ra.Runs[0]
+	if len(a.Loss) != 101 || len(b.Loss) != 101 {
+		t.Fatalf("want 101 losses, got %d and %d", len(a.Loss), len(b.Loss))
+	}
+	for i := range a.Loss {
+		if d := math.Abs(a.Loss[i] - b.Loss[i]); d > 1e-12 {
+			t.Fatalf("step %d: batched loss %v, standalone %v", i, b.Loss[i], a.Loss[i])
+		}
+	}
+}
+
+func TestDivergenceIsReported(t *testing.T) {
+	c := tiny()
+	c.EdgeEtas = []float64{40}
+	_, err := Run(c)
+	if err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "η=40") {
+		t.Fatalf("want a divergence error naming η=40, got %v", err)
+	}
+}
+
+func TestConfigErrorsNameTheField(t *testing.T) {
+	cases := map[string]func(*Config){
+		"step sizes must be positive": func(c *Config) { c.EdgeEtas = []float64{-0.1} },
+		"control_eta":                 func(c *Config) { c.ControlEta = 0.5 },
+		"seeds must be ≥ 1":           func(c *Config) { c.Seeds = 0 },
+		"steps must be":               func(c *Config) { c.Steps = 150 },
+		"unroll":                      func(c *Config) { c.Unroll = 0 },
+		"lanczos_iters":               func(c *Config) { c.LanczosIters = 1 },
+		"points":                      func(c *Config) { c.Points = 1 },
+		"seed must be ≥ 0":            func(c *Config) { c.Seed = -3 },
+	}
+	for want, mutate := range cases {
+		c := Quick()
+		mutate(&c)
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want an error containing %q, got %v", want, err)
+		}
+		if _, err := Run(c); err == nil {
+			t.Errorf("Run accepted an invalid config (%s)", want)
+		}
+	}
+	if _, err := Preset("huge"); err == nil || !strings.Contains(err.Error(), `"huge"`) {
+		t.Errorf("unknown preset: got %v", err)
+	}
+	if err := Quick().Validate(); err != nil {
+		t.Errorf("quick preset invalid: %v", err)
+	}
+	if err := Full().Validate(); err != nil {
+		t.Errorf("full preset invalid: %v", err)
+	}
+}
+
+// TestQuadraticThresholds: GD on a quadratic converges just below 2/η and
+// diverges just above; the same holds at the heavy-ball and Nesterov
+// thresholds with β = 0.9.
+func TestQuadraticThresholds(t *testing.T) {
+	for _, eta := range []float64{0.01, 0.2, 1} {
+		q := QuadraticDemo(eta)
+		below, above := q.Below.X2[len(q.Below.X2)-1], q.Above.X2[len(q.Above.X2)-1]
+		if math.Abs(below) > 1e-2 || math.Abs(above) < 10 {
+			t.Errorf("η=%g: |x₂| after %d steps: %g below 2/η, %g above", eta, QuadSteps, below, above)
+		}
+		if q.Above.X2[1]*q.Above.X2[2] >= 0 {
+			t.Errorf("η=%g: above 2/η the iterate should flip sign every step", eta)
+		}
+		for _, m := range q.Momentum {
+			if m.BelowEnd > 1e-1 || m.AboveEnd < 1 {
+				t.Errorf("η=%g %s: |x| = %g at 0.99×threshold, %g at 1.01×", eta, m.Method, m.BelowEnd, m.AboveEnd)
+			}
+		}
+	}
+	// The thresholds themselves: heavy ball (2+2β)/η, Nesterov (2+2β)/((1+2β)η).
+	if got := MomentumThreshold("heavy-ball", 0.1, 0.9); math.Abs(got-38) > 1e-12 {
+		t.Errorf("heavy-ball threshold %v, want 38", got)
+	}
+	if got := MomentumThreshold("nesterov", 0.1, 0.9); math.Abs(got-38/2.8) > 1e-12 {
+		t.Errorf("Nesterov threshold %v, want %v", got, 38/2.8)
+	}
+}
+
+func TestFiguresRender(t *testing.T) {
+	res, err := Run(tiny())
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs := Figures(res)
+	if len(figs) != 3 {
+		t.Fatalf("want 3 figures, got %d", len(figs))
+	}
+	for _, f := range figs {
+		svg := f.Fig.SVG()
+		if err := f.Fig.Err(); err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+		}
+		if !strings.HasPrefix(strings.TrimSpace(svg), "<svg") && !strings.HasPrefix(strings.TrimSpace(svg), "<?xml") {
+			t.Errorf("%s: not an SVG document", f.Name)
+		}
+	}
+}

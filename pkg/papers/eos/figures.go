@@ -1,0 +1,100 @@
+package eos
+
+import (
+	"fmt"
+
+	"theorylab/pkg/plot"
+)
+
+// Figures draws the paper's figures from the results (the spec's list, quick preset).
+func Figures(res *Results) []plot.Named {
+	return []plot.Named{
+		{Name: "quadratic", Caption: "GD on a quadratic just below and just above the stability threshold 2/η.", Fig: QuadraticFigure(res.Quadratic)},
+		{Name: "edge-of-stability", Caption: "Loss, sharpness and S·η/2 against step, one colour per η (first seed); dashed lines at 2/η.", Fig: MainFigure(res)},
+		{Name: "zoom", Caption: "200 consecutive steps at the edge: the loss wiggles, and the step along the top eigenvector flips sign every step.", Fig: ZoomFigure(res.Zoom)},
+	}
+}
+
+func etaLabel(eta float64, control bool) string {
+	if control {
+		return fmt.Sprintf("η = %g (control)", eta)
+	}
+	return fmt.Sprintf("η = %g", eta)
+}
+
+// MainFigure follows the paper's Fig. 1: train loss (log scale), sharpness
+// with 2/η dashed, and S·η/2 with the [0.85, 1.15] band.
+func MainFigure(res *Results) *plot.Figure {
+	fig := plot.New(plot.Size(760, 760), plot.Title("Gradient descent at the edge of stability — Chebyshev toy"))
+	loss := fig.Panel("Training loss").YLog().YLabel("loss")
+	sharp := fig.Panel("Sharpness S = λ_max(∇²L)").YLabel("S")
+	ratio := fig.Panel("S relative to the threshold 2/η").YLabel("S·η/2").XLabel("step")
+	for _, r := range firstSeeds(res) {
+		label := etaLabel(r.Eta, r.Control)
+		xs, ys := thin(r.Loss, 2000)
+		loss.Line(label, xs, ys, plot.Width(1))
+		steps := make([]float64, len(r.SharpSteps))
+		ratios := make([]float64, len(r.SharpSteps))
+		for i, t := range r.SharpSteps {
+			steps[i] = float64(t)
+			ratios[i] = r.Sharpness[i] * r.Eta / 2
+		}
+		sharp.Dots(label, steps, r.Sharpness, plot.Radius(1.8))
+		sharp.HLine(2/r.Eta, plot.Dashed, plot.ColorOf(label), plot.Label(fmt.Sprintf("2/η = %.3g", 2/r.Eta)))
+		ratio.Line(label, steps, ratios, plot.Width(1.2))
+	}
+	sharp.Legend(plot.LegendNone)
+	ratio.Legend(plot.LegendNone)
+	ratio.Band(BandLow, BandHigh, plot.Label("[0.85, 1.15]"))
+	ratio.HLine(1, plot.Dotted)
+	return fig
+}
+
+// ZoomFigure shows the period-2 oscillation along the top eigenvector.
+func ZoomFigure(z Zoom) *plot.Figure {
+	fig := plot.New(plot.Size(760, 520), plot.Title(fmt.Sprintf("Zoom: %d steps at the edge (η = %g, seed %d, from step %d)", len(z.Projection), z.Eta, z.Seed, z.Start)))
+	steps := make([]float64, len(z.Loss))
+	for i := range steps {
+		steps[i] = float64(z.Start + i)
+	}
+	fig.Panel("Training loss").YLabel("loss").Line("loss", steps, z.Loss).Legend(plot.LegendNone)
+	fig.Panel("Step along the top eigenvector v").YLabel("⟨θₜ − θₜ₋₁, v⟩").XLabel("step").
+		Line("projection", steps[1:], z.Projection, plot.Width(0.8), plot.WithMarker(plot.Circle), plot.Radius(1.5)).
+		HLine(0, plot.Dotted).Legend(plot.LegendNone)
+	return fig
+}
+
+// QuadraticFigure shows x₂ of GD on ½(x₁² + a x₂²) for a just below and just above 2/η.
+func QuadraticFigure(q Quadratic) *plot.Figure {
+	fig := plot.New(plot.Size(760, 360), plot.Title(fmt.Sprintf("GD on a quadratic, η = %g: stable iff a < 2/η = %g", q.Eta, 2/q.Eta)))
+	p := fig.Panel("The sharp coordinate x₂ ← (1 − ηa) x₂").XLabel("step").YLabel("x₂")
+	n := min(120, len(q.Below.X2))
+	steps := make([]float64, n)
+	for i := range steps {
+		steps[i] = float64(i)
+	}
+	p.Line(fmt.Sprintf("a = 0.99·2/η = %.4g (converges)", q.Below.A), steps, q.Below.X2[:n])
+	p.Line(fmt.Sprintf("a = 1.01·2/η = %.4g (diverges)", q.Above.A), steps, q.Above.X2[:n])
+	return fig
+}
+
+// firstSeeds picks the first seed's run of every step size.
+func firstSeeds(res *Results) []RunResult {
+	var out []RunResult
+	for _, r := range res.Runs {
+		if r.Seed == res.Config.Seed {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// thin keeps at most about n points of a long series (every k-th step), for figure size.
+func thin(ys []float64, n int) (xs, out []float64) {
+	k := max(1, len(ys)/n)
+	for i := 0; i < len(ys); i += k {
+		xs = append(xs, float64(i))
+		out = append(out, ys[i])
+	}
+	return xs, out
+}

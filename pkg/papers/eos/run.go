@@ -1,0 +1,368 @@
+package eos
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"theorylab/models/mlp"
+	"theorylab/pkg/backend"
+	"theorylab/pkg/data"
+	"theorylab/pkg/hessian"
+	"theorylab/pkg/progress"
+
+	"theorylab/pkg/runs"
+	"theorylab/pkg/train"
+)
+
+// RunResult is one training run: one step size, one seed.
+type RunResult struct {
+	Eta     float64 `json:"eta"`
+	Seed    int     `json:"seed"`
+	Control bool    `json:"control"`
+	// Loss[t] is L(θₜ) for t = 0 … Steps.
+	Loss runs.Series `json:"loss"`
+	// Sharpness[i] is S(θₜ) at step SharpSteps[i], by Lanczos; Residual[i] is ‖Hv − Sv‖ of its top pair.
+	SharpSteps []int       `json:"sharp_steps"`
+	Sharpness  runs.Series `json:"sharpness"`
+	Residual   runs.Series `json:"residual"`
+	// CrossStep is the first measured step with S ≥ 2/η (−1: never).
+	CrossStep int `json:"cross_step"`
+}
+
+// Zoom records a stretch of consecutive steps of one edge run: the loss, and
+// the displacement θₜ − θₜ₋₁ projected on the top Hessian eigenvector taken at
+// the start of the stretch. At the edge of stability the projection flips
+// sign every step: GD bounces across a valley along its sharpest direction.
+type Zoom struct {
+	Eta        float64     `json:"eta"`
+	Seed       int         `json:"seed"`
+	Start      int         `json:"start"`
+	Sharpness  float64     `json:"sharpness"`  // S at Start
+	Loss       runs.Series `json:"loss"`       // L(θₜ), t = Start … Start+ZoomSteps
+	Projection runs.Series `json:"projection"` // ⟨θₜ − θₜ₋₁, v⟩, t = Start+1 … Start+ZoomSteps
+}
+
+// DenseCheck compares the Lanczos sharpness with the top eigenvalue of the
+// explicit Hessian (built column by column from HVPs) for one run.
+type DenseCheck struct {
+	Step    int     `json:"step"`
+	Eta     float64 `json:"eta"`
+	Seed    int     `json:"seed"`
+	Lanczos float64 `json:"lanczos"`
+	Dense   float64 `json:"dense"`
+}
+
+// Results is everything Run measures; Claims and Figures read only this.
+type Results struct {
+	Config      Config       `json:"config"`
+	Backend     string       `json:"backend"`
+	Params      int          `json:"params"`
+	Runs        []RunResult  `json:"runs"`
+	Zoom        Zoom         `json:"zoom"`
+	DenseChecks []DenseCheck `json:"dense_checks"`
+	Quadratic   Quadratic    `json:"quadratic"`
+	Seconds     float64      `json:"seconds"`
+}
+
+// Run trains every (step size, seed) pair of cfg in one batched graph and
+// measures sharpness along the way. A run whose loss becomes NaN or infinite
+// makes Run fail with an error naming the run; nothing is returned then.
+func Run(cfg Config) (*Results, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	be, err := backend.Get()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	e, err := newExperiment(be, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer e.finalize()
+	if err := e.train(); err != nil {
+		return nil, err
+	}
+	res := &Results{
+		Config: cfg, Backend: backend.Name(), Params: e.model.NumParams(),
+		Runs: e.runs, Zoom: e.zoom, DenseChecks: e.dense, Quadratic: QuadraticDemo(cfg.EdgeEtas[0]),
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// experiment holds the compiled graphs and the state of all runs.
+type experiment struct {
+	cfg     Config
+	model   mlp.Config
+	etas    []float64 // per run
+	params  []*tensors.Tensor
+	gd, gd1 *train.GD
+	hvp     *hessian.HVP
+	loss    *Exec
+	runs    []RunResult
+	zoom    Zoom
+	zoomRun int
+	dense   []DenseCheck
+	bar     progress.Reporter
+}
+
+// Model is the repository's "regression" net: f(x) = Σⱼ aⱼ tanh(wⱼx + cⱼ),
+// Xavier-normal init with gain 1.9 on the first layer, no output bias.
+func Model(width int) mlp.Config {
+	return mlp.Config{Sizes: []int{1, width, 1}, Activation: "tanh", Bias: true, OutputBias: false,
+		Init: mlp.XavierNormal, Gains: []float64{1.9, 1}}
+}
+
+func newExperiment(be backends.Backend, cfg Config) (*experiment, error) {
+	ds, err := data.Chebyshev(cfg.Degree, cfg.Points)
+	if err != nil {
+		return nil, err
+	}
+	e := &experiment{cfg: cfg, model: Model(cfg.Width)}
+	var seeds []uint64
+	for i, eta := range cfg.Etas() {
+		for s := range cfg.Seeds {
+			seed := cfg.Seed + s
+			seeds = append(seeds, uint64(seed))
+			e.etas = append(e.etas, eta)
+			e.runs = append(e.runs, RunResult{Eta: eta, Seed: seed, Control: i == len(cfg.EdgeEtas), CrossStep: -1})
+		}
+	}
+	// The zoom follows the middle edge step size, first seed.
+	e.zoomRun = (len(cfg.EdgeEtas) / 2) * cfg.Seeds
+	if e.params, err = e.model.InitParams(seeds); err != nil {
+		return nil, err
+	}
+	x := tensors.FromFlatDataAndDimensions(ds.X, ds.N, ds.D) // [n, 1]
+	y := tensors.FromFlatDataAndDimensions(ds.Y, ds.N, ds.K) // [n, 1]
+	// L(θ) = (1/n) Σᵢ ½ (f(xᵢ) − yᵢ)², one value per run.
+	loss := func(p []*Node) *Node {
+		g := p[0].Graph()
+		return train.HalfMSE(e.model.Forward(p, Const(g, x)), Const(g, y))
+	}
+	if e.gd, err = train.NewGD(be, loss, cfg.Unroll); err != nil {
+		return nil, err
+	}
+	if e.gd1, err = train.NewGD(be, loss, 1); err != nil {
+		return nil, err
+	}
+	if e.hvp, err = hessian.NewHVP(be, loss); err != nil {
+		return nil, err
+	}
+	if e.loss, err = NewExec(be, func(p []*Node) *Node { return loss(p) }); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *experiment) finalize() {
+	e.gd.Finalize()
+	e.gd1.Finalize()
+	e.hvp.Finalize()
+	e.loss.Finalize()
+}
+
+func (e *experiment) train() error {
+	cfg := e.cfg
+	e.bar = progress.New(fmt.Sprintf("eos %s: %d runs × %d steps", cfg.Preset, len(e.runs), cfg.Steps), cfg.Steps)
+	zoomStart := (3 * cfg.Steps / 4) / cfg.SharpnessEvery * cfg.SharpnessEvery
+	zoomEnd := zoomStart + cfg.ZoomSteps
+	e.zoom = Zoom{Eta: e.etas[e.zoomRun], Seed: e.runs[e.zoomRun].Seed, Start: zoomStart}
+	var zoomDir []float64
+	eta := tensors.FromFlatDataAndDimensions(e.etas, len(e.etas))
+	for t := 0; ; {
+		if t%cfg.SharpnessEvery == 0 {
+			top, err := e.measure(t)
+			if err != nil {
+				return err
+			}
+			if t == zoomStart {
+				zoomDir = top[e.zoomRun].Vector
+				e.zoom.Sharpness = top[e.zoomRun].Values[0]
+			}
+			if t == 0 || t == cfg.Steps {
+				if err := e.denseCheck(t, top); err != nil {
+					return err
+				}
+			}
+		}
+		if t == cfg.Steps {
+			break
+		}
+		// Inside the zoom window, one step per graph so that every θₜ is seen.
+		inZoom := t >= zoomStart && t < zoomEnd
+		gd := e.gd
+		var before []float64
+		if inZoom {
+			gd = e.gd1
+			v, err := e.runVector()
+			if err != nil {
+				return err
+			}
+			before = v
+		}
+		next, losses, err := gd.Steps(e.params, eta)
+		if err != nil {
+			return e.diverged(t, err)
+		}
+		e.params = next
+		for _, row := range losses {
+			for r, l := range row {
+				e.runs[r].Loss = append(e.runs[r].Loss, l)
+			}
+		}
+		if inZoom {
+			after, err := e.runVector()
+			if err != nil {
+				return err
+			}
+			// Displacement θₜ₊₁ − θₜ along the top eigenvector v at the start of the window.
+			var proj float64
+			for i := range after {
+				proj += (after[i] - before[i]) * zoomDir[i]
+			}
+			e.zoom.Projection = append(e.zoom.Projection, proj)
+		}
+		t += gd.Unroll
+		e.bar.Update(t, e.status())
+	}
+	// L(θ_T) after the last step.
+	final, err := e.loss.Exec1(e.paramArgs()...)
+	if err != nil {
+		return err
+	}
+	for r, l := range tensors.MustCopyFlatData[float64](final) {
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return e.diverged(cfg.Steps, &train.DivergedError{Run: r, Loss: l})
+		}
+		e.runs[r].Loss = append(e.runs[r].Loss, l)
+	}
+	e.zoom.Loss = append(runs.Series{}, e.runs[e.zoomRun].Loss[zoomStart:zoomEnd+1]...)
+	e.bar.Done(e.status())
+	return nil
+}
+
+// measure runs Lanczos on every run's Hessian at step t and records S.
+func (e *experiment) measure(t int) ([]hessian.Eigen, error) {
+	op, err := e.hvp.Operator(e.params)
+	if err != nil {
+		return nil, err
+	}
+	top, err := hessian.LanczosBatch(op, len(e.runs), e.model.NumParams(), e.cfg.LanczosIters, uint64(1000003*e.cfg.Seed+t))
+	if err != nil {
+		return nil, fmt.Errorf("eos: sharpness at step %d: %w", t, err)
+	}
+	for r := range e.runs {
+		run := &e.runs[r]
+		s := top[r].Values[0]
+		run.SharpSteps = append(run.SharpSteps, t)
+		run.Sharpness = append(run.Sharpness, s)
+		run.Residual = append(run.Residual, top[r].Residual)
+		if run.CrossStep < 0 && s >= 2/run.Eta {
+			run.CrossStep = t
+		}
+	}
+	return top, nil
+}
+
+// denseCheck builds the explicit Hessian of the first seed's runs (H·eᵢ for
+// every basis vector eᵢ, all runs batched) and compares its top eigenvalue
+// with Lanczos.
+func (e *experiment) denseCheck(t int, top []hessian.Eigen) error {
+	op, err := e.hvp.Operator(e.params)
+	if err != nil {
+		return err
+	}
+	dim, runsN := e.model.NumParams(), len(e.runs)
+	hs := make([][]float64, runsN) // [run][dim·dim], column i = H·eᵢ
+	for r := range hs {
+		hs[r] = make([]float64, dim*dim)
+	}
+	basis := make([][]float64, runsN)
+	for r := range basis {
+		basis[r] = make([]float64, dim)
+	}
+	for i := range dim {
+		for r := range basis {
+			clear(basis[r])
+			basis[r][i] = 1
+		}
+		cols, err := op(basis)
+		if err != nil {
+			return err
+		}
+		for r := range cols {
+			for j, v := range cols[r] {
+				hs[r][j*dim+i] = v
+			}
+		}
+	}
+	for r := 0; r < runsN; r += e.cfg.Seeds { // first seed of each step size
+		values, _, err := hessian.SymEig(symmetrize(hs[r], dim), dim)
+		if err != nil {
+			return err
+		}
+		e.dense = append(e.dense, DenseCheck{Step: t, Eta: e.runs[r].Eta, Seed: e.runs[r].Seed,
+			Lanczos: top[r].Values[0], Dense: values[0]})
+	}
+	return nil
+}
+
+// symmetrize returns (H + Hᵀ)/2; HVPs give H up to rounding.
+func symmetrize(h []float64, n int) []float64 {
+	out := make([]float64, len(h))
+	for i := range n {
+		for j := range n {
+			out[i*n+j] = (h[i*n+j] + h[j*n+i]) / 2
+		}
+	}
+	return out
+}
+
+// runVector is the zoom run's flat parameter vector.
+func (e *experiment) runVector() ([]float64, error) {
+	lay, err := hessian.NewLayout(e.params)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := lay.Flatten(e.params)
+	if err != nil {
+		return nil, err
+	}
+	return vs[e.zoomRun], nil
+}
+
+func (e *experiment) paramArgs() []any {
+	args := make([]any, len(e.params))
+	for i, p := range e.params {
+		args[i] = p
+	}
+	return args
+}
+
+func (e *experiment) diverged(t int, err error) error {
+	if d, ok := err.(*train.DivergedError); ok {
+		run := e.runs[d.Run]
+		return fmt.Errorf("eos: run η=%g seed=%d diverged near step %d (loss %v): %w", run.Eta, run.Seed, t+d.StepOffset, d.Loss, err)
+	}
+	return err
+}
+
+// status is the progress line: S·η/2 of each step size's first seed.
+func (e *experiment) status() string {
+	s := ""
+	for r := 0; r < len(e.runs); r += e.cfg.Seeds {
+		run := e.runs[r]
+		if n := len(run.Sharpness); n > 0 {
+			s += fmt.Sprintf(" η=%g: Sη/2=%.2f", run.Eta, run.Sharpness[n-1]*run.Eta/2)
+		}
+	}
+	return s
+}

@@ -1,0 +1,95 @@
+// Package papers is the table of TheoryLab's papers: each entry knows how to
+// run a preset, check the paper's claims and draw its figures, so that the
+// command line (and anything else that wants "every paper") needs no
+// paper-specific code.
+package papers
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"theorylab/pkg/claims"
+	"theorylab/pkg/papers/eos"
+	"theorylab/pkg/plot"
+	"theorylab/pkg/runs"
+)
+
+// Outcome is what one run of a paper's preset produced.
+type Outcome struct {
+	Config   any
+	Results  any
+	Claims   claims.List
+	Figures  []plot.Named
+	Manifest runs.Manifest
+	CacheHit bool
+}
+
+// Paper is one entry of the table.
+type Paper struct {
+	Name    string // short name used on the command line: "eos"
+	Number  int    // the paper's number in the lab (notebook NN-…)
+	Title   string
+	Authors string
+	Presets []string
+	// Run runs a preset with the given first seed (through the results cache).
+	Run func(preset string, seed int) (*Outcome, error)
+}
+
+var table = map[string]Paper{}
+
+func register(p Paper) { table[p.Name] = p }
+
+// All lists the papers in lab order.
+func All() []Paper {
+	var out []Paper
+	for _, p := range table {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out
+}
+
+// Lookup finds a paper by name; the error lists the known names.
+func Lookup(name string) (Paper, error) {
+	if p, ok := table[name]; ok {
+		return p, nil
+	}
+	var names []string
+	for _, p := range All() {
+		names = append(names, p.Name)
+	}
+	return Paper{}, fmt.Errorf("unknown paper %q (known: %s)", name, strings.Join(names, ", "))
+}
+
+// HasPreset reports whether preset is one of the paper's presets.
+func (p Paper) HasPreset(preset string) bool {
+	for _, q := range p.Presets {
+		if q == preset {
+			return true
+		}
+	}
+	return false
+}
+
+func init() {
+	register(Paper{
+		Name: eos.PaperName, Number: 1,
+		Title:   "Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability",
+		Authors: "Cohen, Kaur, Li, Kolter, Talwalkar (ICLR 2021)",
+		Presets: []string{"quick", "full"},
+		Run: func(preset string, seed int) (*Outcome, error) {
+			cfg, err := eos.Preset(preset)
+			if err != nil {
+				return nil, err
+			}
+			cfg.Seed = seed
+			res, man, hit, err := eos.RunCached(cfg)
+			if err != nil {
+				return nil, err
+			}
+			return &Outcome{Config: cfg, Results: res, Claims: eos.Claims(res), Figures: eos.Figures(res),
+				Manifest: man, CacheHit: hit}, nil
+		},
+	})
+}
