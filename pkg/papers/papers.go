@@ -38,7 +38,9 @@ type Paper struct {
 
 var table = map[string]Paper{}
 
-func register(p Paper) { table[p.Name] = p }
+// Register adds a paper to the table (each paper's entry is registered below;
+// tests register stand-ins). Registering an existing name replaces it.
+func Register(p Paper) { table[p.Name] = p }
 
 // All lists the papers in lab order.
 func All() []Paper {
@@ -73,7 +75,7 @@ func (p Paper) HasPreset(preset string) bool {
 }
 
 func init() {
-	register(Paper{
+	Register(Paper{
 		Name: eos.PaperName, Number: 1,
 		Title:   "Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability",
 		Authors: "Cohen, Kaur, Li, Kolter, Talwalkar (ICLR 2021)",
