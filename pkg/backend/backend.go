@@ -41,9 +41,9 @@ func Config() string {
 func Get() (backends.Backend, error) {
 	once.Do(func() {
 		config = Config()
-		current, initErr = backends.NewWithConfig(config)
+		current, initErr = create(config)
 		if initErr != nil {
-			initErr = fmt.Errorf("backend %q (from %s) could not be created: %w; backends compiled in: %v",
+			initErr = fmt.Errorf("backend %q (%s) could not be created: %w; backends compiled in: %v",
 				config, sourceOfConfig(), initErr, backends.List())
 		}
 	})
@@ -82,4 +82,14 @@ func sourceOfConfig() string {
 		return "from $" + EnvVar
 	}
 	return "TheoryLab default"
+}
+
+// create calls GoMLX, turning its panic on an unknown backend name into an error.
+func create(config string) (b backends.Backend, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return backends.NewWithConfig(config)
 }

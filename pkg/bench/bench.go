@@ -1,0 +1,174 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"time"
+
+	"theorylab/pkg/backend"
+)
+
+// Workload is one named piece of work that can be timed.
+type Workload struct {
+	Name        string // e.g. "matmul-256"
+	Unit        string // what one operation is: "product", "step", "HVP"
+	Description string // one sentence: what is computed, sizes and dtype
+
+	// Setup builds the workload on the current backend and returns run, which
+	// performs Steps operations per call, and cleanup, which releases what
+	// Setup allocated. Graph compilation happens on the first call of run.
+	Setup func() (run func() error, cleanup func(), err error)
+
+	// Steps is the number of operations one call of run performs (the
+	// Edge of Stability toy unrolls 10 GD steps per call); 0 means 1.
+	Steps int
+
+	// Work is the floating-point operations of one operation, for GFLOP/s;
+	// 0 when a flop count is not meaningful.
+	Work float64
+
+	// setup is Setup with a check of the last call's outputs, for the tests.
+	setup func() (*instance, error)
+}
+
+// instance is one built workload.
+type instance struct {
+	run     func() error
+	check   func() error // checks the outputs of the last call of run
+	cleanup func()
+}
+
+// newWorkload fills Setup from setup.
+func newWorkload(w Workload, setup func() (*instance, error)) Workload {
+	w.setup = setup
+	w.Setup = func() (func() error, func(), error) {
+		inst, err := setup()
+		if err != nil {
+			return nil, nil, fmt.Errorf("bench %s: %w", w.Name, err)
+		}
+		return inst.run, inst.cleanup, nil
+	}
+	return w
+}
+
+func (w Workload) steps() int { return max(w.Steps, 1) }
+
+// Result is the measurement of one workload.
+type Result struct {
+	Name    string  // the workload's name
+	Backend string  // backend.Name() when measured
+	Unit    string  // the workload's Unit
+	MsPerOp float64 // median milliseconds per operation (per step, product or HVP)
+	GFLOPS  float64 // Work / (MsPerOp/1000) / 1e9; 0 when the workload has no flop count
+	Runs    int     // timed calls of run (each performing Steps operations)
+}
+
+// MinRuns is the least number of timed calls Measure makes.
+const MinRuns = 3
+
+// Measure sets w up, calls it once untimed (compilation and warm-up), then
+// times calls until minTime has elapsed and at least MinRuns calls were made.
+// MsPerOp is the median per-call time divided by w.Steps.
+func Measure(w Workload, minTime time.Duration) (Result, error) {
+	res := Result{Name: w.Name, Backend: backend.Name(), Unit: w.Unit}
+	if w.Setup == nil {
+		return res, fmt.Errorf("bench %s: no Setup", w.Name)
+	}
+	run, cleanup, err := w.Setup()
+	if err != nil {
+		return res, err
+	}
+	if cleanup != nil {
+		defer cleanup()
+	}
+	if err := run(); err != nil {
+		return res, fmt.Errorf("bench %s: warm-up call: %w", w.Name, err)
+	}
+	var times []time.Duration
+	start := time.Now()
+	for len(times) < MinRuns || time.Since(start) < minTime {
+		t0 := time.Now()
+		if err := run(); err != nil {
+			return res, fmt.Errorf("bench %s: call %d: %w", w.Name, len(times)+1, err)
+		}
+		times = append(times, time.Since(t0))
+	}
+	res.Runs = len(times)
+	res.MsPerOp = median(times).Seconds() * 1e3 / float64(w.steps())
+	if w.Work > 0 && res.MsPerOp > 0 {
+		res.GFLOPS = w.Work / (res.MsPerOp / 1e3) / 1e9
+	}
+	return res, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// Workloads lists every workload, in the order reports show them.
+func Workloads() []Workload {
+	var ws []Workload
+	for _, n := range []int{128, 256, 512} {
+		ws = append(ws, matmulWorkload(n))
+	}
+	return append(ws,
+		eosToyStep(),
+		mnistStep(false),
+		mnistStep(true),
+		mnistHVP(),
+	)
+}
+
+// Select returns the workloads whose names match the regular expression
+// pattern (all of them for ""). No match is an error.
+func Select(pattern string) ([]Workload, error) {
+	all := Workloads()
+	if pattern == "" {
+		return all, nil
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("bench: bad workload pattern %q: %w", pattern, err)
+	}
+	var ws []Workload
+	var names []string
+	for _, w := range all {
+		names = append(names, w.Name)
+		if re.MatchString(w.Name) {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return nil, fmt.Errorf("bench: no workload matches %q (workloads: %v)", pattern, names)
+	}
+	return ws, nil
+}
+
+// ErrNoPair is returned by FastGradSpeedup when the results lack one of the two MNIST steps.
+var ErrNoPair = errors.New("bench: results hold not both eos-mnist-step and eos-mnist-step-stock-grad")
+
+// FastGradSpeedup is the time of the MNIST GD step with GoMLX's stock
+// matrix-product gradients divided by its time with pkg/fastgrad's.
+func FastGradSpeedup(results []Result) (float64, error) {
+	var fast, stock float64
+	for _, r := range results {
+		switch r.Name {
+		case NameMNISTStep:
+			fast = r.MsPerOp
+		case NameMNISTStepStock:
+			stock = r.MsPerOp
+		}
+	}
+	if fast <= 0 || stock <= 0 {
+		return 0, ErrNoPair
+	}
+	return stock / fast, nil
+}

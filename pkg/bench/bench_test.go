@@ -1,0 +1,148 @@
+package bench
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestWorkloadsRun builds every workload, runs it once and checks its
+// outputs (finite values; matrix products against a float64 reference).
+// It times nothing.
+func TestWorkloadsRun(t *testing.T) {
+	for _, w := range Workloads() {
+		t.Run(w.Name, func(t *testing.T) {
+			if testing.Short() && w.Name == NameMNISTStepStock {
+				t.Skip("stock-gradient step is slow; skipped in -short mode")
+			}
+			if w.Description == "" || w.Unit == "" || w.Setup == nil {
+				t.Fatalf("workload %q lacks a description, unit or Setup", w.Name)
+			}
+			inst, err := w.setup()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer inst.cleanup()
+			if err := inst.run(); err != nil {
+				t.Fatal(err)
+			}
+			if err := inst.check(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestWorkloadNamesUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, w := range Workloads() {
+		if seen[w.Name] {
+			t.Errorf("duplicate workload %q", w.Name)
+		}
+		seen[w.Name] = true
+	}
+	for _, name := range []string{"matmul-128", "matmul-256", "matmul-512", NameEOSToyStep, NameMNISTStep, NameMNISTStepStock, NameMNISTHVP} {
+		if !seen[name] {
+			t.Errorf("workload %q missing", name)
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	ws, err := Select("^matmul-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ws) != 3 {
+		t.Errorf("^matmul- selected %d workloads, want 3", len(ws))
+	}
+	if _, err := Select("no-such-workload"); err == nil {
+		t.Error("a pattern matching nothing must be an error")
+	}
+	if _, err := Select("("); err == nil {
+		t.Error("a bad regular expression must be an error")
+	}
+}
+
+// fake is a workload that counts its calls and does no work.
+func fake(calls *int, failAt int) Workload {
+	return Workload{Name: "fake", Unit: "op", Description: "counts calls", Steps: 2, Work: 1e6,
+		Setup: func() (func() error, func(), error) {
+			return func() error {
+				*calls++
+				if *calls == failAt {
+					return errors.New("boom")
+				}
+				return nil
+			}, func() {}, nil
+		}}
+}
+
+func TestMeasureCallsAndMedian(t *testing.T) {
+	var calls int
+	res, err := Measure(fake(&calls, -1), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Runs != MinRuns || calls != MinRuns+1 {
+		t.Errorf("runs %d, calls %d: want %d timed calls after one warm-up", res.Runs, calls, MinRuns)
+	}
+	if res.Name != "fake" || res.Backend == "" || res.MsPerOp < 0 {
+		t.Errorf("unexpected result %+v", res)
+	}
+	if got := median([]time.Duration{5, 1, 3}); got != 3 {
+		t.Errorf("median of 5,1,3 = %d", got)
+	}
+	if got := median([]time.Duration{4, 1, 3, 2}); got != 2 {
+		t.Errorf("median of 4,1,3,2 = %d, want (2+3)/2 = 2 in integer nanoseconds", got)
+	}
+}
+
+func TestMeasureReportsErrors(t *testing.T) {
+	for _, failAt := range []int{1, 3} { // the warm-up call, a timed call
+		var calls int
+		if _, err := Measure(fake(&calls, failAt), 0); err == nil || !strings.Contains(err.Error(), "boom") {
+			t.Errorf("failing call %d: error %v, want boom", failAt, err)
+		}
+	}
+}
+
+func TestFastGradSpeedup(t *testing.T) {
+	rs := []Result{{Name: NameMNISTStep, MsPerOp: 40}, {Name: NameMNISTStepStock, MsPerOp: 300}}
+	if s, err := FastGradSpeedup(rs); err != nil || s != 7.5 {
+		t.Errorf("speed-up %v, %v; want 7.5", s, err)
+	}
+	if _, err := FastGradSpeedup(rs[:1]); !errors.Is(err, ErrNoPair) {
+		t.Errorf("one result: error %v, want ErrNoPair", err)
+	}
+}
+
+// BenchmarkWorkloads times every workload; ns/op is per call, ms/<unit> per
+// operation (a call of eos-toy-step makes 10 GD steps).
+func BenchmarkWorkloads(b *testing.B) {
+	for _, w := range Workloads() {
+		b.Run(w.Name, func(b *testing.B) {
+			run, cleanup, err := w.Setup()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer cleanup()
+			if err := run(); err != nil { // warm-up, not timed
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if err := run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			ms := b.Elapsed().Seconds() * 1e3 / float64(b.N*w.steps())
+			b.ReportMetric(ms, "ms/"+w.Unit)
+			if w.Work > 0 {
+				b.ReportMetric(w.Work/(ms/1e3)/1e9, "GFLOP/s")
+			}
+		})
+	}
+}
