@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"theorylab/pkg/claims"
-	"theorylab/pkg/papers/eos"
 	"theorylab/pkg/plot"
 	"theorylab/pkg/runs"
 )
@@ -38,7 +37,7 @@ type Paper struct {
 
 var table = map[string]Paper{}
 
-// Register adds a paper to the table (each paper's entry is registered below;
+// Register adds a paper to the table (each paper registers itself in its own file here;
 // tests register stand-ins). Registering an existing name replaces it.
 func Register(p Paper) { table[p.Name] = p }
 
@@ -72,26 +71,4 @@ func (p Paper) HasPreset(preset string) bool {
 		}
 	}
 	return false
-}
-
-func init() {
-	Register(Paper{
-		Name: eos.PaperName, Number: 1,
-		Title:   "Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability",
-		Authors: "Cohen, Kaur, Li, Kolter, Talwalkar (ICLR 2021)",
-		Presets: []string{"quick", "full"},
-		Run: func(preset string, seed int) (*Outcome, error) {
-			cfg, err := eos.Preset(preset)
-			if err != nil {
-				return nil, err
-			}
-			cfg.Seed = seed
-			res, man, hit, err := eos.RunCached(cfg)
-			if err != nil {
-				return nil, err
-			}
-			return &Outcome{Config: cfg, Results: res, Claims: eos.Claims(res), Figures: eos.Figures(res),
-				Manifest: man, CacheHit: hit}, nil
-		},
-	})
 }
