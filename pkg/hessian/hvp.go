@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
@@ -82,15 +83,18 @@ func (h *HVP) Operator(params []*tensors.Tensor) (BatchOperator, error) {
 	}, nil
 }
 
-// Layout maps parameter tensors [R, …] (float64) to one flat vector per run and back.
+// Layout maps parameter tensors [R, …] to one float64 vector per run and back.
+// Parameters may be float32 or float64 (all the same); the linear algebra on the
+// flat vectors is always float64.
 type Layout struct {
+	DType dtypes.DType
 	Runs  int
 	Dims  [][]int // dimensions of each parameter, run axis included
 	Sizes []int   // elements per run of each parameter
 	Dim   int     // total parameters per run
 }
 
-// NewLayout reads the layout of params, which must all be float64 with the same leading run axis.
+// NewLayout reads the layout of params, which must share a dtype (float32 or float64) and a leading run axis.
 func NewLayout(params []*tensors.Tensor) (*Layout, error) {
 	if len(params) == 0 {
 		return nil, fmt.Errorf("hessian.Layout: no parameters")
@@ -101,6 +105,14 @@ func NewLayout(params []*tensors.Tensor) (*Layout, error) {
 		if len(dims) == 0 {
 			return nil, fmt.Errorf("hessian.Layout: parameter %d is a scalar; parameters need a leading run axis", i)
 		}
+		dt := p.DType()
+		if dt != dtypes.Float32 && dt != dtypes.Float64 {
+			return nil, fmt.Errorf("hessian.Layout: parameter %d is %s; want float32 or float64", i, dt)
+		}
+		if i > 0 && dt != lay.DType {
+			return nil, fmt.Errorf("hessian.Layout: parameter %d is %s, parameter 0 is %s", i, dt, lay.DType)
+		}
+		lay.DType = dt
 		if lay.Runs >= 0 && dims[0] != lay.Runs {
 			return nil, fmt.Errorf("hessian.Layout: parameter %d has %d runs, parameter 0 has %d", i, dims[0], lay.Runs)
 		}
@@ -120,7 +132,7 @@ func (lay *Layout) Flatten(ts []*tensors.Tensor) ([][]float64, error) {
 		vs[r] = make([]float64, 0, lay.Dim)
 	}
 	for i, t := range ts {
-		flat, err := tensors.CopyFlatData[float64](t)
+		flat, err := toFloat64(t)
 		if err != nil {
 			return nil, fmt.Errorf("hessian.Layout: parameter %d: %w", i, err)
 		}
@@ -150,8 +162,31 @@ func (lay *Layout) Unflatten(vs [][]float64) ([]*tensors.Tensor, error) {
 			}
 			flat = append(flat, v[offset:offset+size]...)
 		}
-		ts[i] = tensors.FromFlatDataAndDimensions(flat, lay.Dims[i]...)
+		if lay.DType == dtypes.Float32 {
+			f32 := make([]float32, len(flat))
+			for k, x := range flat {
+				f32[k] = float32(x)
+			}
+			ts[i] = tensors.FromFlatDataAndDimensions(f32, lay.Dims[i]...)
+		} else {
+			ts[i] = tensors.FromFlatDataAndDimensions(flat, lay.Dims[i]...)
+		}
 		offset += size
 	}
 	return ts, nil
+}
+
+func toFloat64(t *tensors.Tensor) ([]float64, error) {
+	if t.DType() == dtypes.Float32 {
+		f32, err := tensors.CopyFlatData[float32](t)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]float64, len(f32))
+		for i, x := range f32 {
+			out[i] = float64(x)
+		}
+		return out, nil
+	}
+	return tensors.CopyFlatData[float64](t)
 }
