@@ -1,0 +1,90 @@
+# TheoryLab. The two commands:
+#   make lab    install whatever is missing, then start JupyterLab on notebooks/ and print its URL
+#   make test   install whatever is missing, then run every test (Go, then the notebooks)
+# Everything is installed inside the repository (.venv, .tools; see scripts/setup.sh), pinned by
+# scripts/requirements-lab.txt and tools/go.mod. A second run finds it all in place in about a second.
+# `make help` lists the targets and the variables.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Programs.
+PYTHON ?= python3
+GO ?= go
+VENV_PYTHON := .venv/bin/python
+
+# make lab
+PORT ?= 8888
+IP ?= 127.0.0.1
+NO_BROWSER ?=
+LAB_TOKEN ?=
+BASE_URL ?= /
+LAB_ARGS ?=
+
+# make test
+GO_TEST_TIMEOUT ?= 60m
+GO_TEST_FLAGS ?=
+PRESET ?= quick
+NB_CELL_TIMEOUT ?= 900
+NOTEBOOKS ?=
+
+export PYTHON GO
+
+GO_TEST_CMD = $(GO) test -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./...
+CHECK_NB_CMD = $(VENV_PYTHON) tests/check_notebooks.py $(NOTEBOOKS)
+RUN_NB_CMD = $(VENV_PYTHON) tests/run_notebooks.py --preset '$(PRESET)' --cell-timeout '$(NB_CELL_TIMEOUT)' $(NOTEBOOKS)
+
+.PHONY: help setup lab test test-go check-notebooks test-notebooks strip-notebooks clean distclean
+
+help:
+	@echo 'TheoryLab'
+	@echo '  make lab              install what is missing, start JupyterLab on notebooks/, print its URL'
+	@echo '  make test             install what is missing, run go test ./... and every notebook'
+	@echo '  make setup            only install (.venv, .tools/bin, the GoNB kernelspec)'
+	@echo '  make test-go          go test ./... only'
+	@echo '  make check-notebooks  notebook hygiene only (no outputs, GoNB kernel, first cell, no absolute paths)'
+	@echo '  make test-notebooks   hygiene, then execute the notebooks (copies in build/notebooks/)'
+	@echo '  make strip-notebooks  strip outputs and execution counts, add missing cell ids (notebooks/*.ipynb, in place)'
+	@echo '  make clean            remove build/;  make distclean: also .venv and .tools'
+	@echo 'Variables (make VAR=value ...):'
+	@echo '  lab:   PORT=$(PORT) IP=$(IP) NO_BROWSER=1 (implied off a terminal) LAB_TOKEN=... BASE_URL=/x/'
+	@echo '         LAB_ARGS="more jupyter lab arguments"'
+	@echo '  test:  GO_TEST_TIMEOUT=$(GO_TEST_TIMEOUT) GO_TEST_FLAGS="-v -run X" PRESET=$(PRESET) (THEORYLAB_PRESET'
+	@echo '         for the notebooks) NB_CELL_TIMEOUT=$(NB_CELL_TIMEOUT) (seconds per cell) NOTEBOOKS="notebooks/01-x.ipynb ..."'
+	@echo '  all:   PYTHON=$(PYTHON) GO=$(GO) SETUP_VERBOSE=1 (show pip and go build output)'
+
+setup:
+	@scripts/setup.sh
+
+lab:
+	@PORT='$(PORT)' IP='$(IP)' NO_BROWSER='$(NO_BROWSER)' LAB_TOKEN='$(LAB_TOKEN)' BASE_URL='$(BASE_URL)' LAB_ARGS='$(LAB_ARGS)' \
+		scripts/lab.sh
+
+# Runs all three parts even when one fails, so that one run reports everything; fails if any failed.
+test:
+	@scripts/setup.sh
+	@failed=; \
+	echo '== go test ./...'; $(GO_TEST_CMD) || failed="$$failed go-test"; \
+	echo '== notebook hygiene'; $(CHECK_NB_CMD) || failed="$$failed notebook-hygiene"; \
+	echo '== notebooks'; $(RUN_NB_CMD) || failed="$$failed notebooks"; \
+	if [[ -n "$$failed" ]]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
+	echo 'make test: all passed'
+
+test-go:
+	$(GO_TEST_CMD)
+
+check-notebooks: setup
+	@$(CHECK_NB_CMD)
+
+test-notebooks: setup
+	@$(CHECK_NB_CMD)
+	@$(RUN_NB_CMD)
+
+strip-notebooks: setup
+	@$(VENV_PYTHON) tests/check_notebooks.py --fix $(NOTEBOOKS)
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf .venv .tools
