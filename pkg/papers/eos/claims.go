@@ -134,6 +134,12 @@ func Claims(res *Results) claims.List {
 		Detail:    "S_final/S₀ per seed = " + fmtEach(growths, "%.2f"),
 		Threshold: "S at the end ≥ 1.5 × S₀ in the control run, in all seeds", Pass: ok6,
 		Reason: failIf(!ok6, "the control's sharpness did not grow by 1.5×")})
+	if res.Flow != nil {
+		list = append(list, flowClaim(res, need))
+	}
+	if res.MNIST != nil {
+		list = append(list, mnistClaim(res.MNIST))
+	}
 	return list
 }
 

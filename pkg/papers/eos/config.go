@@ -27,6 +27,10 @@ type Config struct {
 	LanczosIters   int `json:"lanczos_iters"`   // Lanczos iterations per measurement
 	Unroll         int `json:"unroll"`          // GD steps per executed graph
 	ZoomSteps      int `json:"zoom_steps"`      // length of the step-by-step window recorded at 3/4 of training
+
+	// Full preset only.
+	Flow  bool         `json:"flow"`            // compare each edge run with gradient flow up to 2t* (EOS-7)
+	MNIST *MNISTConfig `json:"mnist,omitempty"` // the MNIST-1k study (EOS-8); nil: skipped
 }
 
 // Quick is the CI-sized preset: the spec's quick preset (4 step sizes × 3 seeds, 20k steps).
@@ -39,14 +43,17 @@ func Quick() Config {
 	}
 }
 
-// Full is the larger toy study of the spec (5 step sizes, 5 seeds), with
-// sharpness measured twice as often.
+// Full is the spec's full preset: the larger toy study (5 step sizes, 5 seeds,
+// sharpness twice as often) with the gradient-flow comparison, and the MNIST-1k study.
 func Full() Config {
 	c := Quick()
 	c.Preset = "full"
 	c.EdgeEtas = []float64{0.1, 0.2, 0.3, 0.4}
 	c.Seeds = 5
 	c.SharpnessEvery = 50
+	c.Flow = true
+	m := DefaultMNIST()
+	c.MNIST = &m
 	return c
 }
 
@@ -110,6 +117,11 @@ func (c Config) Validate() error {
 	}
 	if c.ZoomSteps < 0 || c.ZoomSteps > c.Steps/4 || c.Unroll > 0 && c.ZoomSteps%c.Unroll != 0 {
 		bad("zoom_steps must be a multiple of unroll (%d) in [0, steps/4 = %d], got %d", c.Unroll, c.Steps/4, c.ZoomSteps)
+	}
+	if c.MNIST != nil {
+		if err := c.MNIST.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -2,17 +2,82 @@ package eos
 
 import (
 	"fmt"
+	"math"
 
 	"theorylab/pkg/plot"
 )
 
 // Figures draws the paper's figures from the results (the spec's list, quick preset).
 func Figures(res *Results) []plot.Named {
-	return []plot.Named{
+	figs := []plot.Named{
 		{Name: "quadratic", Caption: "GD on a quadratic just below and just above the stability threshold 2/η.", Fig: QuadraticFigure(res.Quadratic)},
 		{Name: "edge-of-stability", Caption: "Loss, sharpness and S·η/2 against step, one colour per η (first seed); dashed lines at 2/η.", Fig: MainFigure(res)},
 		{Name: "zoom", Caption: "200 consecutive steps at the edge: the loss wiggles, and the step along the top eigenvector flips sign every step.", Fig: ZoomFigure(res.Zoom)},
 	}
+	if len(res.Flow) > 0 {
+		figs = append(figs, plot.Named{Name: "flow", Caption: "Distance between GD and gradient flow started at the same θ₀, relative to how far GD travelled; dashed lines at each run's crossing time t*·η.", Fig: FlowFigure(res)})
+	}
+	if res.MNIST != nil {
+		figs = append(figs, plot.Named{Name: "mnist", Caption: "MNIST-1k, fc-tanh 196-64-64-10: loss, sharpness with 2/η dashed, and S·η/2 (first seed).", Fig: MNISTFigure(res.MNIST)})
+	}
+	return figs
+}
+
+// FlowFigure plots ‖θ_GD(kη) − θ_flow(kη)‖ / ‖θ_GD(kη) − θ₀‖ against flow time, first seed of each η.
+func FlowFigure(res *Results) *plot.Figure {
+	fig := plot.New(plot.Size(760, 380), plot.Title("GD against gradient flow from the same start"))
+	p := fig.Panel("GD follows the flow until the sharpness reaches 2/η").XLabel("time t = step·η").YLabel("‖θ_GD − θ_flow‖ / ‖θ_GD − θ₀‖")
+	for _, f := range res.Flow {
+		if f.Seed != res.Config.Seed {
+			continue
+		}
+		label := etaLabel(f.Eta, false)
+		var ts, rel []float64
+		for i, k := range f.Steps {
+			ts = append(ts, float64(k)*f.Eta)
+			rel = append(rel, f.Distance[i]/math.Max(f.Travel[i], 1e-300))
+		}
+		p.Line(label, ts, rel)
+		p.VLine(float64(f.CrossStep)*f.Eta, plot.Dashed, plot.ColorOf(label))
+	}
+	p.HLine(0.05, plot.Dotted, plot.Label("5%"))
+	p.HLine(0.2, plot.Dotted, plot.Label("20%"))
+	return fig
+}
+
+// MNISTFigure draws the three panels of the main figure for the MNIST-1k study.
+func MNISTFigure(m *MNISTResult) *plot.Figure {
+	fig := plot.New(plot.Size(760, 760), plot.Title(fmt.Sprintf("MNIST-%d, fc-tanh: gradient descent at the edge of stability", m.Config.Examples)))
+	loss := fig.Panel("Training loss").YLog().YLabel("loss")
+	sharp := fig.Panel("Sharpness").YLabel("S")
+	ratio := fig.Panel("S relative to 2/η").YLabel("S·η/2").XLabel("step")
+	for _, r := range m.Runs {
+		if r.Seed != m.Runs[0].Seed {
+			continue
+		}
+		label := fmt.Sprintf("2/η = %g·S₀", r.Multiple)
+		if r.Control {
+			label += " (control)"
+		}
+		xs, ys := thin(r.Loss, 2000)
+		loss.Line(label, xs, ys, plot.Width(1))
+		steps := make([]float64, len(r.SharpSteps))
+		ratios := make([]float64, len(r.SharpSteps))
+		for i, t := range r.SharpSteps {
+			steps[i] = float64(t)
+			ratios[i] = r.Sharpness[i] * r.Eta / 2
+		}
+		sharp.Dots(label, steps, r.Sharpness, plot.Radius(1.8))
+		sharp.HLine(2/r.Eta, plot.Dashed, plot.ColorOf(label))
+		ratio.Line(label, steps, ratios, plot.Width(1.2))
+		if r.GoalStep >= 0 {
+			ratio.VLine(float64(r.GoalStep), plot.Dotted, plot.ColorOf(label))
+		}
+	}
+	sharp.Legend(plot.LegendNone)
+	ratio.Legend(plot.LegendNone)
+	ratio.Band(0.8, 1.3, plot.Label("[0.8, 1.3]"))
+	return fig
 }
 
 func etaLabel(eta float64, control bool) string {

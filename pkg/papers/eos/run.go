@@ -66,6 +66,8 @@ type Results struct {
 	Zoom        Zoom         `json:"zoom"`
 	DenseChecks []DenseCheck `json:"dense_checks"`
 	Quadratic   Quadratic    `json:"quadratic"`
+	Flow        []FlowRun    `json:"flow,omitempty"`  // full preset: GD against gradient flow
+	MNIST       *MNISTResult `json:"mnist,omitempty"` // full preset: the MNIST-1k study
 	Seconds     float64      `json:"seconds"`
 }
 
@@ -93,6 +95,16 @@ func Run(cfg Config) (*Results, error) {
 		Config: cfg, Backend: backend.Name(), Params: e.model.NumParams(),
 		Runs: e.runs, Zoom: e.zoom, DenseChecks: e.dense, Quadratic: QuadraticDemo(cfg.EdgeEtas[0]),
 	}
+	if cfg.Flow {
+		if res.Flow, err = e.flow(); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MNIST != nil {
+		if res.MNIST, err = RunMNIST(*cfg.MNIST, cfg.Seed); err != nil {
+			return nil, err
+		}
+	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
@@ -100,6 +112,9 @@ func Run(cfg Config) (*Results, error) {
 // experiment holds the compiled graphs and the state of all runs.
 type experiment struct {
 	cfg     Config
+	be      backends.Backend
+	lossFn  train.LossFn
+	seeds   []uint64
 	model   mlp.Config
 	etas    []float64 // per run
 	params  []*tensors.Tensor
@@ -111,6 +126,8 @@ type experiment struct {
 	zoomRun int
 	dense   []DenseCheck
 	bar     progress.Reporter
+	// checkpoints[c][r] is run r's flat θ at step c·SharpnessEvery (kept only for the flow comparison).
+	checkpoints [][][]float64
 }
 
 // Model is the repository's "regression" net: f(x) = Σⱼ aⱼ tanh(wⱼx + cⱼ),
@@ -125,7 +142,7 @@ func newExperiment(be backends.Backend, cfg Config) (*experiment, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &experiment{cfg: cfg, model: Model(cfg.Width)}
+	e := &experiment{cfg: cfg, be: be, model: Model(cfg.Width)}
 	var seeds []uint64
 	for i, eta := range cfg.Etas() {
 		for s := range cfg.Seeds {
@@ -137,6 +154,7 @@ func newExperiment(be backends.Backend, cfg Config) (*experiment, error) {
 	}
 	// The zoom follows the middle edge step size, first seed.
 	e.zoomRun = (len(cfg.EdgeEtas) / 2) * cfg.Seeds
+	e.seeds = seeds
 	if e.params, err = e.model.InitParams(seeds); err != nil {
 		return nil, err
 	}
@@ -147,6 +165,7 @@ func newExperiment(be backends.Backend, cfg Config) (*experiment, error) {
 		g := p[0].Graph()
 		return train.HalfMSE(e.model.Forward(p, Const(g, x)), Const(g, y))
 	}
+	e.lossFn = loss
 	if e.gd, err = train.NewGD(be, loss, cfg.Unroll); err != nil {
 		return nil, err
 	}
@@ -258,6 +277,17 @@ func (e *experiment) measure(t int) ([]hessian.Eigen, error) {
 	top, err := hessian.LanczosBatch(op, len(e.runs), e.model.NumParams(), e.cfg.LanczosIters, uint64(1000003*e.cfg.Seed+t))
 	if err != nil {
 		return nil, fmt.Errorf("eos: sharpness at step %d: %w", t, err)
+	}
+	if e.cfg.Flow {
+		lay, err := hessian.NewLayout(e.params)
+		if err != nil {
+			return nil, err
+		}
+		vs, err := lay.Flatten(e.params)
+		if err != nil {
+			return nil, err
+		}
+		e.checkpoints = append(e.checkpoints, vs)
 	}
 	for r := range e.runs {
 		run := &e.runs[r]
