@@ -175,7 +175,7 @@ func newExperiment(be backends.Backend, cfg Config) (*experiment, error) {
 	if e.hvp, err = hessian.NewHVP(be, loss); err != nil {
 		return nil, err
 	}
-	if e.loss, err = NewExec(be, func(p []*Node) *Node { return loss(p) }); err != nil {
+	if e.loss, err = NewExec(be, loss); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -253,7 +253,7 @@ func (e *experiment) train() error {
 		e.bar.Update(t, e.status())
 	}
 	// L(θ_T) after the last step.
-	final, err := e.loss.Exec1(e.paramArgs()...)
+	final, err := e.loss.Exec1(anyArgs(e.params)...)
 	if err != nil {
 		return err
 	}
@@ -367,14 +367,6 @@ func (e *experiment) runVector() ([]float64, error) {
 		return nil, err
 	}
 	return vs[e.zoomRun], nil
-}
-
-func (e *experiment) paramArgs() []any {
-	args := make([]any, len(e.params))
-	for i, p := range e.params {
-		args[i] = p
-	}
-	return args
 }
 
 func (e *experiment) diverged(t int, err error) error {
