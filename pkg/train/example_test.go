@@ -14,7 +14,7 @@ import (
 // η = 0.5 < 2 converges, η = 2.5 > 2 = 2/S flips sign and grows.
 func ExampleNewGD() {
 	loss := func(p []*Node) *Node { return MulScalar(ReduceSum(Square(p[0]), 1), 0.5) } // p[0]: θ [R=2, 1]
-	gd, err := train.NewGD(backend.MustGet(), loss, 4) // 4 steps per executed graph
+	gd, err := train.NewGD(backend.MustGet(), loss, 4)                                  // 4 steps per executed graph
 	if err != nil {
 		panic(err)
 	}
