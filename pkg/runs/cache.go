@@ -110,6 +110,17 @@ func CachedKey[R any](c Cache, k Key, compute func() (R, error)) (R, Manifest, b
 	}
 	enabled := c.Dir != "" && man.CodeVersion != Unknown
 	path := filepath.Join(c.Dir, k.Paper, man.CacheKey+".json")
+	if enabled {
+		// One computation per key at a time, across processes (go test runs
+		// packages in parallel; a notebook may run beside them): whoever comes
+		// second waits, then finds the result in the cache.
+		unlock, err := lockFile(path + ".lock")
+		if err != nil {
+			warnf("results cache lock: %v", err)
+		} else {
+			defer unlock()
+		}
+	}
 	if enabled && !ReuseDisabled() {
 		if r, stored, ok := load[R](path, man); ok {
 			return r, stored, true, nil

@@ -9,7 +9,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 var hexHash = regexp.MustCompile(`^[0-9a-f]{16}$`)
@@ -55,7 +58,8 @@ func cacheFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	var files []string
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		// Lock files (see lockFile) coordinate processes and hold no results.
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".lock") {
 			files = append(files, path)
 		}
 		return nil
@@ -568,4 +572,34 @@ func TestMain(m *testing.M) {
 	// environment that runs them says.
 	os.Unsetenv("THEORYLAB_NO_CACHE")
 	os.Exit(m.Run())
+}
+
+// TestConcurrentCallersComputeOnce: two goroutines asking for the same key at
+// once compute it once; the second waits on the lock and gets a cache hit.
+func TestConcurrentCallersComputeOnce(t *testing.T) {
+	setCodeVersion(t, "v-lock")
+	c := Cache{Dir: t.TempDir()}
+	var computed atomic.Int32
+	compute := func() (testResults, error) {
+		computed.Add(1)
+		time.Sleep(200 * time.Millisecond)
+		return testResults{Loss: Series{1, 2}}, nil
+	}
+	var wg sync.WaitGroup
+	hits := make([]bool, 2)
+	for i := range hits {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, hit, err := Cached(c, "locktest", testConfig{Preset: "quick", Steps: 3}, compute)
+			if err != nil {
+				t.Error(err)
+			}
+			hits[i] = hit
+		}()
+	}
+	wg.Wait()
+	if computed.Load() != 1 || hits[0] == hits[1] {
+		t.Errorf("computed %d times, hits %v; want one computation and one hit", computed.Load(), hits)
+	}
 }
