@@ -221,3 +221,30 @@ func TestLoadMNISTConcurrent(t *testing.T) {
 		t.Error("two calls share their pixel slice")
 	}
 }
+
+func TestPooledMNIST(t *testing.T) {
+	ds, err := PooledMNIST(1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.N != 1000 || ds.D != 196 || ds.K != 10 {
+		t.Fatalf("shape N=%d D=%d K=%d, want 1000×196, 10 classes", ds.N, ds.D, ds.K)
+	}
+	// Every pixel is centred; non-constant ones have unit variance.
+	for j := range ds.D {
+		var mean, sq float64
+		for i := range ds.N {
+			x := ds.X[i*ds.D+j]
+			mean += x
+			sq += x * x
+		}
+		mean /= float64(ds.N)
+		v := sq/float64(ds.N) - mean*mean
+		if math.Abs(mean) > 1e-9 || !(math.Abs(v-1) < 1e-9 || v == 0) {
+			t.Fatalf("pixel %d: mean %v, variance %v", j, mean, v)
+		}
+	}
+	if _, err := PooledMNIST(-1); err == nil {
+		t.Error("a negative size must be an error")
+	}
+}

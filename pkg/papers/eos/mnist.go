@@ -124,18 +124,8 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	imgs, err := data.LoadMNIST("train", cfg.Examples)
+	ds, err := data.PooledMNIST(cfg.Examples)
 	if err != nil {
-		return nil, err
-	}
-	if imgs, err = imgs.AvgPool2x2(); err != nil {
-		return nil, err
-	}
-	ds, err := imgs.ToDataset()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := data.StandardizePerFeature(ds.X, ds.D); err != nil {
 		return nil, err
 	}
 	model := mlp.Config{Sizes: append(append([]int{ds.D}, cfg.Hidden...), ds.K), Activation: "tanh",
