@@ -47,10 +47,7 @@ func FlowFigure(res *Results) *plot.Figure {
 
 // MNISTFigure draws the three panels of the main figure for the MNIST-1k study.
 func MNISTFigure(m *MNISTResult) *plot.Figure {
-	fig := plot.New(plot.Size(760, 760), plot.Title(fmt.Sprintf("MNIST-%d, fc-tanh: gradient descent at the edge of stability", m.Config.Examples)))
-	loss := fig.Panel("Training loss").YLog().YLabel("loss")
-	sharp := fig.Panel("Sharpness").YLabel("S")
-	ratio := fig.Panel("S relative to 2/η").YLabel("S·η/2").XLabel("step")
+	e := newEdgeFigure(fmt.Sprintf("MNIST-%d, fc-tanh: gradient descent at the edge of stability", m.Config.Examples), 0.8, 1.3)
 	for _, r := range m.Runs {
 		if r.Seed != m.Runs[0].Seed {
 			continue
@@ -59,25 +56,12 @@ func MNISTFigure(m *MNISTResult) *plot.Figure {
 		if r.Control {
 			label += " (control)"
 		}
-		xs, ys := thin(r.Loss, 2000)
-		loss.Line(label, xs, ys, plot.Width(1))
-		steps := make([]float64, len(r.SharpSteps))
-		ratios := make([]float64, len(r.SharpSteps))
-		for i, t := range r.SharpSteps {
-			steps[i] = float64(t)
-			ratios[i] = r.Sharpness[i] * r.Eta / 2
-		}
-		sharp.Dots(label, steps, r.Sharpness, plot.Radius(1.8))
-		sharp.HLine(2/r.Eta, plot.Dashed, plot.ColorOf(label))
-		ratio.Line(label, steps, ratios, plot.Width(1.2))
-		if r.GoalStep >= 0 {
-			ratio.VLine(float64(r.GoalStep), plot.Dotted, plot.ColorOf(label))
+		e.add(label, r.Eta, r.Loss, r.SharpSteps, r.Sharpness)
+		if r.GoalStep >= 0 { // the 99%-accuracy stopping point
+			e.ratio.VLine(float64(r.GoalStep), plot.Dotted, plot.ColorOf(label))
 		}
 	}
-	sharp.Legend(plot.LegendNone)
-	ratio.Legend(plot.LegendNone)
-	ratio.Band(0.8, 1.3, plot.Label("[0.8, 1.3]"))
-	return fig
+	return e.fig
 }
 
 func etaLabel(eta float64, control bool) string {
@@ -90,29 +74,45 @@ func etaLabel(eta float64, control bool) string {
 // MainFigure follows the paper's Fig. 1: train loss (log scale), sharpness
 // with 2/η dashed, and S·η/2 with the [0.85, 1.15] band.
 func MainFigure(res *Results) *plot.Figure {
-	fig := plot.New(plot.Size(760, 760), plot.Title("Gradient descent at the edge of stability — Chebyshev toy"))
-	loss := fig.Panel("Training loss").YLog().YLabel("loss")
-	sharp := fig.Panel("Sharpness S = λ_max(∇²L)").YLabel("S")
-	ratio := fig.Panel("S relative to the threshold 2/η").YLabel("S·η/2").XLabel("step")
+	e := newEdgeFigure("Gradient descent at the edge of stability — Chebyshev toy", BandLow, BandHigh)
 	for _, r := range firstSeeds(res) {
-		label := etaLabel(r.Eta, r.Control)
-		xs, ys := thin(r.Loss, 2000)
-		loss.Line(label, xs, ys, plot.Width(1))
-		steps := make([]float64, len(r.SharpSteps))
-		ratios := make([]float64, len(r.SharpSteps))
-		for i, t := range r.SharpSteps {
-			steps[i] = float64(t)
-			ratios[i] = r.Sharpness[i] * r.Eta / 2
-		}
-		sharp.Dots(label, steps, r.Sharpness, plot.Radius(1.8))
-		sharp.HLine(2/r.Eta, plot.Dashed, plot.ColorOf(label), plot.Label(fmt.Sprintf("2/η = %.3g", 2/r.Eta)))
-		ratio.Line(label, steps, ratios, plot.Width(1.2))
+		e.add(etaLabel(r.Eta, r.Control), r.Eta, r.Loss, r.SharpSteps, r.Sharpness)
 	}
-	sharp.Legend(plot.LegendNone)
-	ratio.Legend(plot.LegendNone)
-	ratio.Band(BandLow, BandHigh, plot.Label("[0.85, 1.15]"))
-	ratio.HLine(1, plot.Dotted)
-	return fig
+	return e.fig
+}
+
+// edgeFigure is the three stacked panels of the paper's Fig. 1: the loss
+// (log scale), the sharpness with a dashed line at each 2/η, and S·η/2 with a band.
+type edgeFigure struct {
+	fig                *plot.Figure
+	loss, sharp, ratio *plot.Panel
+}
+
+func newEdgeFigure(title string, bandLow, bandHigh float64) *edgeFigure {
+	fig := plot.New(plot.Size(760, 760), plot.Title(title))
+	e := &edgeFigure{fig: fig,
+		loss:  fig.Panel("Training loss").YLog().YLabel("loss"),
+		sharp: fig.Panel("Sharpness S = λ_max(∇²L)").YLabel("S").Legend(plot.LegendNone),
+		ratio: fig.Panel("S relative to the threshold 2/η").YLabel("S·η/2").XLabel("step").Legend(plot.LegendNone),
+	}
+	e.ratio.Band(bandLow, bandHigh, plot.Label(fmt.Sprintf("[%g, %g]", bandLow, bandHigh)))
+	e.ratio.HLine(1, plot.Dotted)
+	return e
+}
+
+// add draws one run: its loss at every step and its sharpness at the measured steps.
+func (e *edgeFigure) add(label string, eta float64, loss []float64, sharpSteps []int, sharpness []float64) {
+	xs, ys := thin(loss, 2000)
+	e.loss.Line(label, xs, ys, plot.Width(1))
+	steps := make([]float64, len(sharpSteps))
+	ratios := make([]float64, len(sharpSteps))
+	for i, t := range sharpSteps {
+		steps[i] = float64(t)
+		ratios[i] = sharpness[i] * eta / 2
+	}
+	e.sharp.Dots(label, steps, sharpness, plot.Radius(1.8))
+	e.sharp.HLine(2/eta, plot.Dashed, plot.ColorOf(label), plot.Label(fmt.Sprintf("2/η = %.3g", 2/eta)))
+	e.ratio.Line(label, steps, ratios, plot.Width(1.2))
 }
 
 // ZoomFigure shows the period-2 oscillation along the top eigenvector.
