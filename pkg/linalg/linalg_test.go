@@ -90,6 +90,36 @@ func TestSVDKnownSpectrumAndRankDeficiency(t *testing.T) {
 	}
 }
 
+// Low-rank products of the shapes of LoRA updates (ΔW = B·A, 128×196 and
+// 128×128, rank 1–8) converge, with σ_{r+1}… at rounding level and U orthonormal.
+func TestSVDLowRankProducts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, shape := range [][2]int{{128, 196}, {128, 128}, {196, 128}} {
+		for _, r := range []int{1, 4, 8} {
+			a := Mul(Gaussian(shape[0], r, rng), Gaussian(r, shape[1], rng).Scale(0.01))
+			d, err := SVD(a)
+			if err != nil {
+				t.Fatalf("%v rank %d: %v", shape, r, err)
+			}
+			if d.S[r-1] < 1e-6*d.S[0] {
+				t.Errorf("%v rank %d: σ_r = %g", shape, r, d.S[r-1])
+			}
+			if d.S[r] > 1e-13*d.S[0] {
+				t.Errorf("%v rank %d: σ_{r+1}/σ₁ = %g", shape, r, d.S[r]/d.S[0])
+			}
+			if e := orthoError(d.U); e > 1e-12 {
+				t.Errorf("%v rank %d: UᵀU − I = %.3g", shape, r, e)
+			}
+			if e := orthoError(d.V); e > 1e-12 {
+				t.Errorf("%v rank %d: VᵀV − I = %.3g", shape, r, e)
+			}
+			if e := maxAbsDiff(d.Reconstruct(), a); e > 1e-12*a.Frobenius() {
+				t.Errorf("%v rank %d: reconstruction error %.3g", shape, r, e)
+			}
+		}
+	}
+}
+
 func TestSVDErrors(t *testing.T) {
 	if _, err := SVD(New(0, 3)); err == nil {
 		t.Error("empty matrix accepted")

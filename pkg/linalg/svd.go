@@ -10,8 +10,8 @@ import (
 // about 6–12 sweeps at the sizes used here.
 const maxSweeps = 80
 
-// jacobiTol: a column pair counts as orthogonal when |gₚ·g_q| ≤ jacobiTol·‖gₚ‖‖g_q‖.
-const jacobiTol = 1e-15
+// eps is the float64 machine epsilon.
+const eps = 2.220446049250313e-16
 
 // Decomposition is a thin singular value decomposition A = U·diag(S)·Vᵀ of
 // an m×n matrix, with p = min(m, n): U is m×p and V is n×p, both with
@@ -25,12 +25,12 @@ type Decomposition struct {
 // SVD computes the thin singular value decomposition of a by one-sided
 // Jacobi rotations (Hestenes): rotations of column pairs of A (or of Aᵀ
 // when A has more columns than rows) until all columns are mutually
-// orthogonal; the column norms are then the singular values. The input is
-// not modified.
+// orthogonal (to m·ε in cosine, for columns of length m); the column norms
+// are then the singular values. The input is not modified.
 //
 // Singular vectors are unique only up to sign (and to rotations within
 // repeated singular values). Columns of U belonging to singular values that
-// are zero to rounding (≤ p·ε·σ₁) are completed to an orthonormal set, so
+// are zero to rounding (≤ max(m, n)·ε·σ₁) are completed to an orthonormal set, so
 // UᵀU = I always holds. An empty matrix, or one with NaN or ±Inf entries,
 // is an error.
 func SVD(a *Matrix) (*Decomposition, error) {
@@ -67,9 +67,22 @@ func tallSVD(a *Matrix) (*Decomposition, error) {
 		v[j] = make([]float64, n)
 		v[j][j] = 1
 	}
+	// A column pair counts as orthogonal when |gₚ·g_q| ≤ tol·‖gₚ‖‖g_q‖, with
+	// tol = m·ε, the rounding error of a length-m dot product; a column whose
+	// norm is below ε·max‖g‖ is zero to rounding and is not rotated.
+	tol := float64(m) * eps
 	converged := false
 	for sweep := 0; sweep < maxSweeps && !converged; sweep++ {
 		converged = true
+		var maxNorm2 float64
+		for j := range n {
+			var s float64
+			for _, x := range g[j] {
+				s += x * x
+			}
+			maxNorm2 = math.Max(maxNorm2, s)
+		}
+		negligible := eps * eps * maxNorm2
 		for p := 0; p < n-1; p++ {
 			for q := p + 1; q < n; q++ {
 				gp, gq := g[p], g[q]
@@ -79,7 +92,7 @@ func tallSVD(a *Matrix) (*Decomposition, error) {
 					beta += gq[i] * gq[i]
 					gamma += gp[i] * gq[i]
 				}
-				if gamma == 0 || math.Abs(gamma) <= jacobiTol*math.Sqrt(alpha*beta) {
+				if gamma == 0 || alpha <= negligible || beta <= negligible || math.Abs(gamma) <= tol*math.Sqrt(alpha*beta) {
 					continue
 				}
 				converged = false
@@ -116,7 +129,7 @@ func tallSVD(a *Matrix) (*Decomposition, error) {
 	sort.SliceStable(order, func(x, y int) bool { return sigma[order[x]] > sigma[order[y]] })
 
 	d := &Decomposition{U: New(m, n), S: make([]float64, n), V: New(n, n)}
-	tiny := float64(n) * 2.220446049250313e-16 * sigma[order[0]]
+	tiny := float64(max(m, n)) * eps * sigma[order[0]]
 	firstZero := n
 	for k, j := range order {
 		d.S[k] = sigma[j]
