@@ -7,12 +7,17 @@
 #   .venv/share/jupyter/kernels/gonb/
 #                 the GoNB kernelspec, generated here (it holds this checkout's absolute paths,
 #                 so it is never committed)
+#   .venv/lib/python3.*/site-packages/fastatomstruct_xla_cpu/libpjrt_cpu.so
+#                 the PJRT CPU plugin for GoMLX's XLA backend, from the wheel pinned with its SHA-256
+#                 in scripts/requirements-xla.txt (Linux x86-64 only; SETUP_NO_XLA=1 skips it, and
+#                 pkg/backend then falls back to the pure-Go backend)
 #
 # Each step leaves a stamp file named after a hash of its inputs; when the stamp is present the
 # step is skipped, so a re-run with everything in place takes well under a second.
 #
 # Usage: scripts/setup.sh            (all steps)
-# Environment: PYTHON (default python3), GO (default go), SETUP_VERBOSE=1 for full pip/go output.
+# Environment: PYTHON (default python3), GO (default go), SETUP_VERBOSE=1 for full pip/go output,
+#              SETUP_NO_XLA=1 to leave out the PJRT CPU plugin.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +32,8 @@ REQ="scripts/requirements-lab.txt"
 VENV_REV=1
 TOOLS_REV=1
 KERNEL_REV=2
+XLA_REV=1
+XLA_REQ="scripts/requirements-xla.txt"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -81,6 +88,37 @@ if [[ ! -e "$VENV/.stamps/venv.$VENV_KEY" ]]; then
 	stamp "$VENV/.stamps" venv "$VENV_KEY"
 fi
 
+# --- 1b. PJRT CPU plugin for GoMLX's XLA backend (pinned wheel, SHA-256 checked) ---------------
+# pip's --require-hashes refuses any wheel whose SHA-256 differs from the pin; --no-deps: the wheel
+# needs nothing else. The stamp lives in .venv, so a rebuilt venv gets the plugin again.
+XLA_KEY="$( { echo "rev=$XLA_REV venv=$VENV_KEY arch=$(uname -sm)"; cat "$XLA_REQ"; } | key_of)"
+if [[ -n "${SETUP_NO_XLA:-}" ]]; then
+	: # left out on request; pkg/backend says so and uses the pure-Go backend
+elif [[ "$(uname -sm)" != "Linux x86_64" ]]; then
+	[[ -e "$VENV/.stamps/xla-skipped.$XLA_KEY" ]] || {
+		say "no pinned PJRT CPU plugin for $(uname -sm): TheoryLab will use the pure-Go backend"
+		stamp "$VENV/.stamps" xla-skipped "$XLA_KEY"
+	}
+elif [[ ! -e "$VENV/.stamps/xla.$XLA_KEY" ]]; then
+	say "installing the PJRT CPU plugin for XLA into .venv (pinned wheel, SHA-256 checked; $XLA_REQ)"
+	quiet "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --progress-bar off \
+		--no-deps --only-binary=:all: --require-hashes --requirement "$XLA_REQ"
+	# The plugin must be a PJRT plugin: it exports GetPjrtApi, whose table names its C API version.
+	"$VENV/bin/python" - <<'PY' || die "the PJRT CPU plugin from $XLA_REQ does not load (see above)"
+import ctypes, glob, struct, sys
+paths = glob.glob(sys.prefix + "/lib/python3*/site-packages/fastatomstruct_xla_cpu/libpjrt_cpu.so")
+if not paths:
+    sys.exit("setup: ERROR: the wheel installed no fastatomstruct_xla_cpu/libpjrt_cpu.so")
+api = ctypes.CDLL(paths[0], mode=ctypes.RTLD_LOCAL).GetPjrtApi
+api.restype = ctypes.c_void_p
+# PJRT_Api starts with struct_size, extension_start, then PJRT_Api_Version {struct_size,
+# extension_start, major, minor}.
+major, minor = struct.unpack("<ii", ctypes.string_at(api() + 32, 8))
+print(f"setup: PJRT CPU plugin loads: PJRT C API {major}.{minor}")
+PY
+	stamp "$VENV/.stamps" xla "$XLA_KEY"
+fi
+
 # --- 2. Go tools (gonb, goimports, gopls) -------------------------------------------------------
 TOOLS_KEY="$( { echo "rev=$TOOLS_REV go=$GO_VERSION"; cat tools/go.mod tools/go.sum; } | key_of)"
 if [[ ! -e "$TOOLS/.stamps/tools.$TOOLS_KEY" ]]; then
@@ -127,4 +165,6 @@ PY
 	stamp "$VENV/.stamps" kernel "$KERNEL_KEY"
 fi
 
-say "ready (.venv: Python $PY_VERSION; .tools/bin: gonb goimports gopls; kernel: gonb)"
+XLA_NOTE="PJRT CPU plugin for xla:cpu"
+[[ -e "$VENV/.stamps/xla.$XLA_KEY" ]] || XLA_NOTE="no PJRT CPU plugin: pure-Go backend"
+say "ready (.venv: Python $PY_VERSION, $XLA_NOTE; .tools/bin: gonb goimports gopls; kernel: gonb)"

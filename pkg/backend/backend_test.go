@@ -17,8 +17,11 @@ import (
 
 func TestConfigFollowsEnvironment(t *testing.T) {
 	t.Setenv(backend.EnvVar, "")
-	if got := backend.Config(); got != backend.DefaultConfig {
-		t.Errorf("empty $GOMLX_BACKEND: config %q, want the default %q", got, backend.DefaultConfig)
+	if got, want := backend.Config(), backend.DefaultConfig(); got != want {
+		t.Errorf("empty $GOMLX_BACKEND: config %q, want the default %q", got, want)
+	}
+	if d := backend.DefaultConfig(); d != backend.XLACPUConfig && d != backend.PureGoConfig {
+		t.Errorf("default %q is neither %q nor %q", d, backend.XLACPUConfig, backend.PureGoConfig)
 	}
 	t.Setenv(backend.EnvVar, "go")
 	if got := backend.Config(); got != "go" {
