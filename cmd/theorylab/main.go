@@ -37,6 +37,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPaper(args[1:], stdout, stderr)
 	case "bench":
 		return runBench(args[1:])
+	case "student":
+		return runStudent(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return exitOK
@@ -54,6 +56,7 @@ func usage(w io.Writer) {
       --seed N              first seed, N ≥ 0 (default 0); runs use N, N+1, …
       --out DIR             write DIR/results.json and the figures (SVG)
   theorylab bench [flags]                 measure workloads on the current backend
+  theorylab student [--out DIR] [NB ...]  write student copies of the notebooks (solutions → stubs)
 `)
 }
 
