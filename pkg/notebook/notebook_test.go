@@ -3,6 +3,9 @@ package notebook
 import (
 	"strings"
 	"testing"
+
+	"theorylab/pkg/claims"
+	"theorylab/pkg/runs"
 )
 
 func TestSource(t *testing.T) {
@@ -29,5 +32,18 @@ func TestPreset(t *testing.T) {
 	t.Setenv(PresetEnv, "full")
 	if Preset() != "full" {
 		t.Error("THEORYLAB_PRESET ignored")
+	}
+}
+
+func TestSummary(t *testing.T) {
+	l := claims.List{{ID: "A-1", Statement: "s", Threshold: "t", Measured: 1, Pass: true},
+		{ID: "A-2", Statement: "s", Threshold: "t", Measured: 0, Pass: false}}
+	man := runs.Manifest{Paper: "eos", Preset: "quick", Backend: "go:ops_sequential", ElapsedSeconds: 95.34}
+	want := "eos quick: 1/2 claims pass; 1 fails: A-2 — run took 95.3s on go:ops_sequential (loaded from the results cache)"
+	if got := Summary(l, man, true); got != want {
+		t.Errorf("Summary:\n got %q\nwant %q", got, want)
+	}
+	if got := Summary(l[:1], man, false); !strings.HasSuffix(got, "1/1 claims pass — run took 95.3s on go:ops_sequential (computed now)") {
+		t.Errorf("Summary: %q", got)
 	}
 }

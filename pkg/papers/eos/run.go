@@ -191,6 +191,7 @@ func (e *experiment) finalize() {
 func (e *experiment) train() error {
 	cfg := e.cfg
 	e.bar = progress.New(fmt.Sprintf("eos %s: %d runs × %d steps", cfg.Preset, len(e.runs), cfg.Steps), cfg.Steps)
+	start := time.Now()
 	zoomStart := (3 * cfg.Steps / 4) / cfg.SharpnessEvery * cfg.SharpnessEvery
 	zoomEnd := zoomStart + cfg.ZoomSteps
 	e.zoom = Zoom{Eta: e.etas[e.zoomRun], Seed: e.runs[e.zoomRun].Seed, Start: zoomStart}
@@ -264,7 +265,8 @@ func (e *experiment) train() error {
 		e.runs[r].Loss = append(e.runs[r].Loss, l)
 	}
 	e.zoom.Loss = append(runs.Series{}, e.runs[e.zoomRun].Loss[zoomStart:zoomEnd+1]...)
-	e.bar.Done(e.status())
+	// The summary line: time and backend, then S·η/2 at the end (the claims come later, from Claims).
+	e.bar.Done(fmt.Sprintf("done in %.1fs on %s;%s", time.Since(start).Seconds(), backend.Name(), e.status()))
 	return nil
 }
 
