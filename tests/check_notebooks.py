@@ -15,6 +15,10 @@ Without arguments it checks every notebooks/*.ipynb. Each notebook must
 
 --fix removes outputs, execution counts and execution metadata in place, adds missing cell ids
 and sets the GoNB kernelspec, and changes nothing else; the other problems need an edit by hand.
+
+--student checks student copies (`theorylab student`, build/student/) instead: the same rules,
+plus no solution markers left (// BEGIN SOLUTION … in code cells, <!-- BEGIN SOLUTION … in
+Markdown cells; see pkg/exercise).
 Exits 1 when a problem remains, printing one line per problem.
 """
 
@@ -58,7 +62,14 @@ def strings_in(value, where: str):
             yield from strings_in(item, f"{where}.{key}")
 
 
-def check(path: Path, fix: bool) -> list[str]:
+# Solution markers (pkg/exercise), by cell type: none may be left in a student copy.
+SOLUTION_MARKERS = {
+    "code": ("// BEGIN SOLUTION", "// END SOLUTION", "// STUB:"),
+    "markdown": ("<!-- BEGIN SOLUTION", "<!-- END SOLUTION", "<!-- STUB:"),
+}
+
+
+def check(path: Path, fix: bool, student: bool = False) -> list[str]:
     import nbformat
 
     problems: list[str] = []
@@ -128,6 +139,12 @@ def check(path: Path, fix: bool) -> list[str]:
         problems.append(f"cell {code_cells[0][0] + 1}: the first code cell is not the standard first "
                         "cell (copy tests/first_cell.txt verbatim)")
 
+    if student:
+        for index, cell in enumerate(nb.cells):
+            for marker in SOLUTION_MARKERS.get(cell.cell_type, ()):
+                if any(line.strip().startswith(marker) for line in cell.source.splitlines()):
+                    problems.append(f"cell {index + 1}: student copy still holds the solution marker {marker!r}")
+
     seen = set()
     for index, cell in enumerate(nb.cells):
         for where, text in strings_in({k: v for k, v in cell.items() if k != "outputs"}, f"cell {index + 1}"):
@@ -151,7 +168,13 @@ def main() -> int:
                         help="notebooks to check (default: notebooks/*.ipynb)")
     parser.add_argument("--fix", action="store_true",
                         help="strip outputs, execution counts and timing metadata in place")
+    parser.add_argument("--student", action="store_true",
+                        help="the notebooks are student copies: also check that no solution marker is left")
     args = parser.parse_args()
+    if args.student and args.fix:
+        parser.error("--student and --fix do not go together")
+    if args.student and not args.notebooks:
+        parser.error("--student needs the student copies to check (e.g. build/student/*.ipynb)")
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
 
     bad = 0
@@ -160,11 +183,12 @@ def main() -> int:
             name = path.relative_to(ROOT)
         except ValueError:
             name = path
-        problems = check(path, args.fix)
+        problems = check(path, args.fix, args.student)
         for problem in problems:
             print(f"{name}: {problem}")
         bad += bool(problems)
-    print(f"check_notebooks: {len(paths)} notebook(s) checked, {bad} with problems")
+    kind = "student cop(ies)" if args.student else "notebook(s)"
+    print(f"check_notebooks: {len(paths)} {kind} checked, {bad} with problems")
     return 1 if bad else 0
 
 

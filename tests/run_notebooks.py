@@ -17,6 +17,8 @@ A notebook FAILS when a cell
     itself still "succeeds", so the outputs are inspected here (see STDERR_FAILURE),
   - shows a failing claim: pkg/claims marks every rendered claim row with its status, and any
     output containing the marker CLAIM-FAIL fails the notebook,
+  - holds an exercise's solution (a line `// BEGIN SOLUTION`, see pkg/exercise) but does not show
+    the marker EXERCISE-PASS of a passing exercise check: every solution is checked on every run,
   - times out (--cell-timeout, default 900 s per cell) or kills the kernel.
 Execution stops at the first failing cell. Stderr that is not a failure (progress bars) is fine.
 
@@ -40,6 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CLAIM_FAIL = "CLAIM-FAIL"
+# pkg/exercise: a code cell holding a solution block must show a passing check.
+SOLUTION_BEGIN = "// BEGIN SOLUTION"
+EXERCISE_PASS = "EXERCISE-PASS"
 CLAIM_MARKERS = ("CLAIM-PASS", "CLAIM-FAIL", "CLAIM-TARGET-MET", "CLAIM-TARGET-MISSED")
 
 # Stderr text that means a cell failed. Stderr is otherwise allowed (progress bars, timings), so a
@@ -170,7 +175,17 @@ def cell_problem(cell) -> str | None:
             if CLAIM_FAIL in text:
                 ids = failing_claim_ids(text)
                 return "failing claim " + (", ".join(ids) if ids else f"({CLAIM_FAIL} in the output)")
+    if SOLUTION_BEGIN in cell.get("source", "") and not any(
+            EXERCISE_PASS in text for output in outputs for text in output_texts(output)):
+        return (f"exercise cell: it holds a solution ({SOLUTION_BEGIN}) but shows no passing check "
+                f"({EXERCISE_PASS}; call exercise.Check, Close or CloseAll at its end)")
     return None
+
+
+def count_exercises(cells) -> int:
+    """How many passing exercise checks the outputs show."""
+    return sum(text.count(EXERCISE_PASS) for cell in cells for output in cell.get("outputs", [])
+               for text in output_texts(output))
 
 
 def describe_cell(index: int, cell) -> str:
@@ -242,6 +257,9 @@ def run_notebook(path: Path, out_dir: Path, cell_timeout: int, startup_timeout: 
         + (f", targets {counts['CLAIM-TARGET-MET']} met, {counts['CLAIM-TARGET-MISSED']} missed"
            if counts["CLAIM-TARGET-MET"] or counts["CLAIM-TARGET-MISSED"] else "")
     )
+    exercises = count_exercises(nb.cells)
+    if exercises:
+        claims += f"; exercises {exercises} pass"
     if problem:
         return False, f"{problem} [{executed}/{code_cells} code cells ran; {claims}]"
     return True, f"{executed} code cells; {claims}"
