@@ -1,0 +1,22 @@
+// Package lora reproduces "LoRA: Low-Rank Adaptation of Large Language
+// Models" (Hu, Shen, Wallis, Allen-Zhu, Li, Wang, Wang, Chen, ICLR 2022) at
+// laptop scale.
+//
+// LoRA freezes a pretrained weight W₀ ∈ ℝ^{d×k} and trains a low-rank
+// update, h = W₀x + (α/r)·B·A·x with B ∈ ℝ^{d×r} (zero at the start) and
+// A ∈ ℝ^{r×k}; after training, W₀ + (α/r)BA is merged into one matrix, so
+// inference costs nothing extra. The adapters themselves live in
+// models/lora.
+//
+// No pretrained language model is available offline, so Track A (our
+// construction) pretrains a ReLU MLP on MNIST digits 0–4 and adapts it to
+// digits 5–9: a new head alone, full fine-tuning, and LoRA on both hidden
+// weight matrices at several ranks, every variant on several seeds at once
+// (a leading run axis), with GoMLX's Adam. Run also checks the engineering
+// invariants (zero update at init, frozen W₀, merge equivalence, rank,
+// parameter count, the both-zero pitfall) and repeats the paper's Section-7
+// analyses: the subspace similarity φ between the updates learned at a
+// small and a large rank and between seeds, against random baselines, and
+// the amplification factor ‖ΔW‖_F/‖UᵀW₀V‖_F. Quick, Full, Run, RunCached,
+// Claims and Figures serve the notebook, the command line and the tests.
+package lora
