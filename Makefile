@@ -33,19 +33,29 @@ export PYTHON GO
 GO_TEST_CMD = $(GO) test -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./...
 CHECK_NB_CMD = $(VENV_PYTHON) tests/check_notebooks.py $(NOTEBOOKS)
 RUN_NB_CMD = $(VENV_PYTHON) tests/run_notebooks.py --preset '$(PRESET)' --cell-timeout '$(NB_CELL_TIMEOUT)' $(NOTEBOOKS)
+# Student copies (solutions replaced by stubs, see pkg/exercise) in build/student/, then their check.
+STUDENT_CMD = rm -rf build/student && $(GO) run ./cmd/theorylab student --out build/student $(NOTEBOOKS) && \
+	$(VENV_PYTHON) tests/check_notebooks.py --student build/student/*.ipynb
+# JupyterLab + headless Chromium (Debian's chromium, installed by scripts/setup-browser.sh).
+BROWSER_CMD = $(VENV_PYTHON) tests/browser_test.py
+SITE_CMD = $(VENV_PYTHON) scripts/build_site.py --preset '$(PRESET)' --cell-timeout '$(NB_CELL_TIMEOUT)' $(NOTEBOOKS)
 
-.PHONY: help setup lab test test-go check-notebooks test-notebooks strip-notebooks clean distclean
+.PHONY: help setup lab test test-go check-notebooks test-notebooks strip-notebooks student test-browser site clean distclean
 
 help:
 	@echo 'TheoryLab'
 	@echo '  make lab              install what is missing, start JupyterLab on notebooks/, print its URL'
-	@echo '  make test             install what is missing, run go test ./... and every notebook'
+	@echo '  make test             install what is missing, run go test ./..., notebook hygiene, student copies,'
+	@echo '                        the browser test and every notebook'
 	@echo '  make setup            only install (.venv, .tools/bin, the GoNB kernelspec)'
 	@echo '  make test-go          go test ./... only'
 	@echo '  make check-notebooks  notebook hygiene only (no outputs, GoNB kernel, first cell, no absolute paths)'
 	@echo '  make test-notebooks   hygiene, then execute the notebooks (copies in build/notebooks/)'
 	@echo '  make strip-notebooks  strip outputs and execution counts, add missing cell ids (notebooks/*.ipynb, in place)'
-	@echo '  make clean            remove build/;  make distclean: also .venv and .tools'
+	@echo '  make student          student copies of the notebooks (solutions replaced by stubs) in build/student/'
+	@echo '  make test-browser     JupyterLab in headless Chromium runs 00-start-here (installs chromium with apt)'
+	@echo '  make site             execute every notebook and render HTML + index page into build/site/'
+	@echo '  make clean            remove build/;  make distclean: also .venv, .tools and tests/browser/node_modules'
 	@echo 'Variables (make VAR=value ...):'
 	@echo '  lab:   PORT=$(PORT) IP=$(IP) NO_BROWSER=1 (implied off a terminal) LAB_TOKEN=... BASE_URL=/x/'
 	@echo '         LAB_ARGS="more jupyter lab arguments"'
@@ -66,6 +76,8 @@ test:
 	@failed=; \
 	echo '== go test ./...'; $(GO_TEST_CMD) || failed="$$failed go-test"; \
 	echo '== notebook hygiene'; $(CHECK_NB_CMD) || failed="$$failed notebook-hygiene"; \
+	echo '== student copies'; { $(STUDENT_CMD); } || failed="$$failed student-copies"; \
+	echo '== browser (JupyterLab + headless Chromium)'; $(BROWSER_CMD) || failed="$$failed browser"; \
 	echo '== notebooks'; $(RUN_NB_CMD) || failed="$$failed notebooks"; \
 	if [[ -n "$$failed" ]]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
 	echo 'make test: all passed'
@@ -83,8 +95,17 @@ test-notebooks: setup
 strip-notebooks: setup
 	@$(VENV_PYTHON) tests/check_notebooks.py --fix $(NOTEBOOKS)
 
+student: setup
+	@$(STUDENT_CMD)
+
+test-browser: setup
+	@$(BROWSER_CMD)
+
+site: setup
+	@$(SITE_CMD)
+
 clean:
 	rm -rf build
 
 distclean: clean
-	rm -rf .venv .tools
+	rm -rf .venv .tools tests/browser/node_modules
