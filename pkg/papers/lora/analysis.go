@@ -29,7 +29,7 @@ type LayerAnalysis struct {
 	Phi11A        runs.Series `json:"phi11_a"`
 
 	// Seeds (after Fig. 4): φ between ΔW at LargeRank of two seeds; grids of
-	// the first pair [LargeRank][LargeRank], and per seed pair the mean of
+	// the first pair [n][n] with n = seedGrid(cfg), and per seed pair the mean of
 	// φ(i, j) over i, j ≤ SmallRank. Pairs lists the seed pairs.
 	Pairs         [][2]int    `json:"pairs"`
 	PhiSeedsDelta [][]float64 `json:"phi_seeds_delta"`
@@ -143,7 +143,7 @@ func (e *experiment) analyse(layer int) (LayerAnalysis, error) {
 				return la, err
 			}
 			if len(la.Pairs) == 0 {
-				la.PhiSeedsDelta, la.PhiSeedsA = gd, ga
+				la.PhiSeedsDelta, la.PhiSeedsA = corner(gd, seedGrid(cfg)), corner(ga, seedGrid(cfg))
 			}
 			la.Pairs = append(la.Pairs, [2]int{e.cfg.Seed + a, e.cfg.Seed + b})
 			la.SeedMeanDelta = append(la.SeedMeanDelta, gridMean(gd, ns))
@@ -166,7 +166,7 @@ func (e *experiment) analyse(layer int) (LayerAnalysis, error) {
 			return la, err
 		}
 		if draw == 0 {
-			la.PhiGaussian = g
+			la.PhiGaussian = corner(g, seedGrid(cfg))
 		}
 		la.GaussianMean += gridMean(g, ns) / float64(cfg.BaselineDraws)
 	}
@@ -246,4 +246,17 @@ func (e *experiment) learnedPart(layer int) (*linalg.Matrix, error) {
 		}
 	}
 	return p, nil
+}
+
+// seedGrid is the size of the stored seed-versus-seed grids: i, j ≤ 2·SmallRank
+// (the claim uses i, j ≤ SmallRank), at most LargeRank.
+func seedGrid(cfg Config) int { return min(2*cfg.SmallRank, cfg.LargeRank) }
+
+// corner is the top-left n×n block of grid.
+func corner(grid [][]float64, n int) [][]float64 {
+	out := make([][]float64, min(n, len(grid)))
+	for i := range out {
+		out[i] = grid[i][:min(n, len(grid[i]))]
+	}
+	return out
 }

@@ -15,7 +15,7 @@ func Figures(res *Results) []plot.Named {
 		{Name: "accuracy-vs-params", Caption: "5–9 test accuracy against trainable values per run (log scale): a new head, LoRA at each rank, full fine-tuning. Large markers: median over seeds; small: each seed.", Fig: ParamsFigure(res)},
 		{Name: "accuracy-vs-rank", Caption: "LoRA accuracy against the rank r (after Table 6), with full fine-tuning and head-only as horizontal lines.", Fig: RankFigure(res)},
 		{Name: "subspace-ranks", Caption: "φ(i, j) between the top-i right singular vectors of the update at the small rank and the top-j at the large rank, first seed (after Fig. 3): ΔW-based (our main measure) and A-based (the paper's), all j and zoomed to j ≤ small rank.", Fig: RanksFigure(res)},
-		{Name: "subspace-seeds", Caption: "φ(i, j) between the large-rank updates of two seeds, beside the same for two Gaussian matrices (after Fig. 4).", Fig: SeedsFigure(res)},
+		{Name: "subspace-seeds", Caption: "φ(i, j) for small i, j between the large-rank updates of two seeds, beside the same for two Gaussian matrices of the same shape (after Fig. 4).", Fig: SeedsFigure(res)},
 		{Name: "amplification", Caption: "‖UᵀW₀V‖_F for U, V the top-r singular vectors of ΔW (dots: seeds), of W₀, and random (after Table 7); the panel titles give the amplification factor ‖ΔW‖_F/‖UᵀW₀V‖_F.", Fig: AmplificationFigure(res)},
 		{Name: "training", Caption: "Training loss: pretraining on digits 0–4 (per step), and adaptation to 5–9 (epoch means, median over seeds).", Fig: TrainingFigure(res)},
 	}
@@ -27,13 +27,14 @@ func Figures(res *Results) []plot.Named {
 func SchematicFigure(res *Results) *plot.Figure {
 	p := res.Picture
 	fig := plot.New(plot.Size(900, 620), plot.Grid(2, 2),
-		plot.Title(fmt.Sprintf("h = W₀x + (α/r)·B·A·x — W₁ (%d×%d), rank r = %d, α = %g", len(p.W0), width(p.W0), p.Rank, res.Config.Alpha)))
+		plot.Title(fmt.Sprintf("h = W₀x + (α/r)·B·A·x — W₁ (%d×%d), rank r = %d, α = %g (%d×%d tiles averaged)", p.D, p.K, p.Rank, res.Config.Alpha, p.Block, p.Block)))
 	if len(p.W0) == 0 {
 		fig.Panel("no adapter recorded")
 		return fig
 	}
-	d, k := len(p.W0), width(p.W0)
-	panel := func(title string, m [][]float64) {
+	d, k := p.D, p.K
+	// panel draws m over its true extent in rows and columns of the matrix.
+	panel := func(title string, m [][]float64, rows, cols int) {
 		lim := 0.0
 		for _, row := range m {
 			for _, v := range row {
@@ -43,13 +44,13 @@ func SchematicFigure(res *Results) *plot.Figure {
 		if lim == 0 {
 			lim = 1
 		}
-		fig.Panel(title).Heatmap(m, 0, float64(width(m)), 0, float64(len(m))).ZRange(-lim, lim).
+		fig.Panel(title).Heatmap(m, 0, float64(cols), 0, float64(rows)).ZRange(-lim, lim).
 			XRange(0, float64(k)).YRange(0, float64(d)).XLabel("input (column)").YLabel("output (row)")
 	}
-	panel(fmt.Sprintf("W₀ (frozen), %d×%d", d, k), p.W0)
-	panel(fmt.Sprintf("B, %d×%d (zero at the start)", d, p.Rank), p.B)
-	panel(fmt.Sprintf("A, %d×%d (random at the start)", p.Rank, k), p.A)
-	panel(fmt.Sprintf("ΔW = (α/r)·B·A, rank %d", p.Rank), p.Delta)
+	panel(fmt.Sprintf("W₀ (frozen), %d×%d", d, k), p.W0, d, k)
+	panel(fmt.Sprintf("B, %d×%d (zero at the start)", d, p.Rank), p.B, d, p.Rank)
+	panel(fmt.Sprintf("A, %d×%d (random at the start)", p.Rank, k), p.A, p.Rank, k)
+	panel(fmt.Sprintf("ΔW = (α/r)·B·A, rank %d", p.Rank), p.Delta, d, k)
 	return fig
 }
 
@@ -83,7 +84,6 @@ func ParamsFigure(res *Results) *plot.Figure {
 	if len(lx) > 0 {
 		p.Line("LoRA (r = 1 … "+fmt.Sprint(res.Config.Ranks[len(res.Config.Ranks)-1])+")", lx, ly)
 	}
-	p.Legend(plot.LegendLowerRight)
 	return fig
 }
 
@@ -146,16 +146,17 @@ func RanksFigure(res *Results) *plot.Figure {
 func SeedsFigure(res *Results) *plot.Figure {
 	cfg := res.Config
 	fig := plot.New(plot.Size(1000, 320*len(res.Layers)+40), plot.Grid(len(res.Layers), 3),
-		plot.Title(fmt.Sprintf("Seed against seed at rank %d, and Gaussian against Gaussian", cfg.LargeRank)))
+		plot.Title(fmt.Sprintf("Seed against seed at rank %d, and Gaussian against Gaussian: φ(i, j), i, j ≤ %d", cfg.LargeRank, seedGrid(cfg))))
 	for _, l := range res.Layers {
 		name := LayerName(l.Layer)
 		pair := "seeds"
 		if len(l.Pairs) > 0 {
 			pair = fmt.Sprintf("seeds %d, %d", l.Pairs[0][0], l.Pairs[0][1])
 		}
-		phiPanel(fig, name+": ΔW-based, "+pair, l.PhiSeedsDelta, cfg.LargeRank, cfg.LargeRank, "j (second seed)", "i (first seed)")
-		phiPanel(fig, name+": A-based, "+pair, l.PhiSeedsA, cfg.LargeRank, cfg.LargeRank, "j (second seed)", "i (first seed)")
-		phiPanel(fig, fmt.Sprintf("%s-shaped Gaussian pair (%d×%d)", name, l.D, l.K), l.PhiGaussian, cfg.LargeRank, cfg.LargeRank, "j", "i")
+		n := len(l.PhiSeedsDelta)
+		phiPanel(fig, name+": ΔW-based, "+pair, l.PhiSeedsDelta, n, n, "j (second seed)", "i (first seed)")
+		phiPanel(fig, name+": A-based, "+pair, l.PhiSeedsA, n, n, "j (second seed)", "i (first seed)")
+		phiPanel(fig, fmt.Sprintf("%s-shaped Gaussian pair (%d×%d)", name, l.D, l.K), l.PhiGaussian, n, n, "j", "i")
 	}
 	return fig
 }
@@ -179,6 +180,9 @@ func AmplificationFigure(res *Results) *plot.Figure {
 			floor = math.Min(floor, math.Min(a.Random, claims.Min(a.DeltaBased)))
 		}
 		floor /= 3
+		if len(l.Amp) > 0 {
+			p.XRange(float64(l.Amp[0].Rank)*0.5, float64(l.Amp[len(l.Amp)-1].Rank)*2)
+		}
 		for _, a := range l.Amp {
 			r := float64(a.Rank)
 			bar := func(label string, x, y float64) {

@@ -105,14 +105,22 @@ type Results struct {
 }
 
 // Picture holds the matrices of one adapter (first seed, rank AmpRank,
-// layer W₁) for the schematic figure, in the paper's layout.
+// layer W₁) for the schematic figure, in the paper's layout, averaged over
+// Block×Block tiles along the long dimensions (B over Block rows, A over
+// Block columns) to keep the figure small.
 type Picture struct {
 	Rank  int         `json:"rank"`
-	W0    [][]float64 `json:"w0"`    // d×k
-	A     [][]float64 `json:"a"`     // r×k, after training
-	B     [][]float64 `json:"b"`     // d×r, after training
-	Delta [][]float64 `json:"delta"` // d×k
+	D     int         `json:"d"`
+	K     int         `json:"k"`
+	Block int         `json:"block"`
+	W0    [][]float64 `json:"w0"`    // ⌈d/Block⌉×⌈k/Block⌉
+	A     [][]float64 `json:"a"`     // r×⌈k/Block⌉, after training
+	B     [][]float64 `json:"b"`     // ⌈d/Block⌉×r, after training
+	Delta [][]float64 `json:"delta"` // ⌈d/Block⌉×⌈k/Block⌉
 }
+
+// pictureBlock is the tile size of the schematic's matrices.
+const pictureBlock = 4
 
 // Network is the model of Track A: a ReLU MLP in → hidden → hidden → 5,
 // backbone initialised Kaiming-normal (W ~ N(0, 2/fan_in), written as
@@ -680,13 +688,27 @@ func (e *experiment) picture() Picture {
 	r, k, d := l.Config.Rank, l.Config.In, l.Config.Out
 	a, _ := linalg.FromSlice(r, k, l.A[:r*k])
 	b, _ := linalg.FromSlice(d, r, l.B[:d*r])
-	return Picture{Rank: r, W0: rowsOf(w0), A: rowsOf(a), B: rowsOf(b), Delta: rowsOf(delta)}
+	bl := pictureBlock
+	return Picture{Rank: r, D: d, K: k, Block: bl, W0: tiles(w0, bl, bl), A: tiles(a, 1, bl), B: tiles(b, bl, 1), Delta: tiles(delta, bl, bl)}
 }
 
-func rowsOf(m *linalg.Matrix) [][]float64 {
-	out := make([][]float64, m.Rows)
+// tiles averages m over tiles of br rows × bc columns (the last tiles may be smaller).
+func tiles(m *linalg.Matrix, br, bc int) [][]float64 {
+	rows, cols := (m.Rows+br-1)/br, (m.Cols+bc-1)/bc
+	out := make([][]float64, rows)
 	for i := range out {
-		out[i] = slices.Clone(m.Data[i*m.Cols : (i+1)*m.Cols])
+		out[i] = make([]float64, cols)
+		for j := range cols {
+			var s float64
+			n := 0
+			for a := i * br; a < min((i+1)*br, m.Rows); a++ {
+				for b := j * bc; b < min((j+1)*bc, m.Cols); b++ {
+					s += m.At(a, b)
+					n++
+				}
+			}
+			out[i][j] = s / float64(n)
+		}
 	}
 	return out
 }
