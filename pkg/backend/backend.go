@@ -113,6 +113,18 @@ func choose() *choice {
 	return c
 }
 
+// New creates a new backend for configuration cfg, apart from the
+// process-wide one: "xla:cpu" is XLA with the plugin that PluginPath finds,
+// anything else goes to GoMLX as it is. Tests use it to run the same graphs on
+// two backends in one process. The caller finalizes it.
+func New(cfg string) (backends.Backend, error) {
+	b, _, err := newBackend(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("backend %q could not be created: %w", cfg, err)
+	}
+	return b, nil
+}
+
 // newBackend creates the backend that configuration cfg names. "xla:cpu"
 // (with or without options after a comma) and a bare "xla" mean the plugin
 // that PluginPath finds, when it finds one; otherwise GoMLX searches its own

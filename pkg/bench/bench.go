@@ -29,14 +29,27 @@ type Workload struct {
 	// 0 when a flop count is not meaningful.
 	Work float64
 
+	// Single workloads (a whole preset) are timed by one call, with no
+	// warm-up call before it: their time is a wall time, compilation included.
+	Single bool
+
 	// setup is Setup with a check of the last call's outputs, for the tests.
 	setup func() (*instance, error)
+
+	// reference writes the workload's inputs into dir for the PyTorch
+	// reference (bench/torch_ref.py) and returns its entry of inputs.json;
+	// nil for a workload without a reference.
+	reference func(dir string) (map[string]any, error)
 }
+
+// HasReference reports whether bench/torch_ref.py implements the workload.
+func (w Workload) HasReference() bool { return w.reference != nil }
 
 // instance is one built workload.
 type instance struct {
 	run     func() error
-	check   func() error // checks the outputs of the last call of run
+	check   func() error            // checks the outputs of the last call of run
+	value   func() (float64, error) // a number from the last outputs, compared with the reference's
 	cleanup func()
 }
 
@@ -63,6 +76,9 @@ type Result struct {
 	MsPerOp float64 // median milliseconds per operation (per step, product or HVP)
 	GFLOPS  float64 // Work / (MsPerOp/1000) / 1e9; 0 when the workload has no flop count
 	Runs    int     // timed calls of run (each performing Steps operations)
+	// Check is a number computed from the outputs of the last call (a loss,
+	// a norm, a sum), compared with the reference's; nil when not computed.
+	Check *float64 `json:",omitempty"`
 }
 
 // MinRuns is the least number of timed calls Measure makes.
@@ -70,37 +86,68 @@ const MinRuns = 3
 
 // Measure sets w up, calls it once untimed (compilation and warm-up), then
 // times calls until minTime has elapsed and at least MinRuns calls were made.
-// MsPerOp is the median per-call time divided by w.Steps.
+// MsPerOp is the median per-call time divided by w.Steps. A Single workload
+// is timed by one call with nothing before it. Check is filled from the last
+// call's outputs where the workload computes one.
 func Measure(w Workload, minTime time.Duration) (Result, error) {
 	res := Result{Name: w.Name, Backend: backend.Name(), Unit: w.Unit}
-	if w.Setup == nil {
+	if w.setup == nil && w.Setup == nil {
 		return res, fmt.Errorf("bench %s: no Setup", w.Name)
 	}
-	run, cleanup, err := w.Setup()
+	run, value, cleanup, err := w.build()
 	if err != nil {
 		return res, err
 	}
 	if cleanup != nil {
 		defer cleanup()
 	}
-	if err := run(); err != nil {
-		return res, fmt.Errorf("bench %s: warm-up call: %w", w.Name, err)
-	}
 	var times []time.Duration
-	start := time.Now()
-	for len(times) < MinRuns || time.Since(start) < minTime {
+	if w.Single {
 		t0 := time.Now()
 		if err := run(); err != nil {
-			return res, fmt.Errorf("bench %s: call %d: %w", w.Name, len(times)+1, err)
+			return res, fmt.Errorf("bench %s: %w", w.Name, err)
 		}
 		times = append(times, time.Since(t0))
+	} else {
+		if err := run(); err != nil {
+			return res, fmt.Errorf("bench %s: warm-up call: %w", w.Name, err)
+		}
+		start := time.Now()
+		for len(times) < MinRuns || time.Since(start) < minTime {
+			t0 := time.Now()
+			if err := run(); err != nil {
+				return res, fmt.Errorf("bench %s: call %d: %w", w.Name, len(times)+1, err)
+			}
+			times = append(times, time.Since(t0))
+		}
 	}
 	res.Runs = len(times)
 	res.MsPerOp = median(times).Seconds() * 1e3 / float64(w.steps())
 	if w.Work > 0 && res.MsPerOp > 0 {
 		res.GFLOPS = w.Work / (res.MsPerOp / 1e3) / 1e9
 	}
+	if value != nil {
+		v, err := value()
+		if err != nil {
+			return res, fmt.Errorf("bench %s: check value: %w", w.Name, err)
+		}
+		res.Check = &v
+	}
 	return res, nil
+}
+
+// build sets w up through its internal setup when it has one (so that the
+// check value is available), through Setup otherwise.
+func (w Workload) build() (run func() error, value func() (float64, error), cleanup func(), err error) {
+	if w.setup == nil {
+		run, cleanup, err = w.Setup()
+		return run, nil, cleanup, err
+	}
+	inst, err := w.setup()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("bench %s: %w", w.Name, err)
+	}
+	return inst.run, inst.value, inst.cleanup, nil
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -113,10 +160,13 @@ func median(ds []time.Duration) time.Duration {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
+// MatmulSizes are the sizes N of the matmul-N workloads.
+var MatmulSizes = []int{128, 256, 512, 1024}
+
 // Workloads lists every workload, in the order reports show them.
 func Workloads() []Workload {
 	var ws []Workload
-	for _, n := range []int{128, 256, 512} {
+	for _, n := range MatmulSizes {
 		ws = append(ws, matmulWorkload(n))
 	}
 	return append(ws,
@@ -124,6 +174,7 @@ func Workloads() []Workload {
 		mnistStep(false),
 		mnistStep(true),
 		mnistHVP(),
+		eosQuickPreset(),
 	)
 }
 

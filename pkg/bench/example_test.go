@@ -16,10 +16,12 @@ func ExampleWorkloads() {
 	// matmul-128                 ms per product
 	// matmul-256                 ms per product
 	// matmul-512                 ms per product
+	// matmul-1024                ms per product
 	// eos-toy-step               ms per step
 	// eos-mnist-step             ms per step
 	// eos-mnist-step-stock-grad  ms per step
 	// eos-mnist-hvp              ms per HVP
+	// eos-quick-preset           ms per run
 }
 
 // Measuring the matrix products for a tenth of a second each. Timings vary

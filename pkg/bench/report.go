@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,7 +19,11 @@ type Machine struct {
 	CPUs      int    `json:"cpus"`                // runtime.NumCPU
 	CPUModel  string `json:"cpu_model,omitempty"` // from /proc/cpuinfo where readable
 	GoVersion string `json:"go_version"`
-	Backend   string `json:"backend"`
+	// Backend is the backend TheoryLab chooses here by default (the backends measured are in Report.Backends).
+	Backend string `json:"backend"`
+	// LoadAverage is /proc/loadavg's 1-minute load when the report was made: above 0.5 or so,
+	// other work shared the CPUs and the timings are noisy.
+	LoadAverage *float64 `json:"load_average,omitempty"`
 }
 
 // ThisMachine describes the running process's machine and backend.
@@ -25,7 +31,25 @@ func ThisMachine() Machine {
 	return Machine{
 		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, CPUs: runtime.NumCPU(),
 		CPUModel: cpuModel("/proc/cpuinfo"), GoVersion: runtime.Version(), Backend: backend.Name(),
+		LoadAverage: LoadAverage(),
 	}
+}
+
+// LoadAverage is the 1-minute load average from /proc/loadavg; nil where unreadable.
+func LoadAverage() *float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return nil
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return nil
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return nil
+	}
+	return &v
 }
 
 // cpuModel reads the first "model name" (x86) or "Model"/"Hardware" (ARM)
@@ -56,15 +80,25 @@ func cpuModel(path string) string {
 	return fallback
 }
 
-// ReportEntry is one workload in a Report. The fields for a reference
-// implementation (reference, reference_ms_per_step, ratio) are not filled yet.
+// ReportEntry is one workload measured on one backend, beside the reference
+// implementation's time for the same workload where there is one.
 type ReportEntry struct {
-	Name      string   `json:"name"`
-	Backend   string   `json:"backend"`
-	Unit      string   `json:"unit"`
-	MsPerStep float64  `json:"ms_per_step"` // median ms per operation (step, product or HVP)
-	GFLOPS    *float64 `json:"gflops"`      // null when the workload has no flop count
-	Runs      int      `json:"runs"`
+	Name           string   `json:"name"`
+	Backend        string   `json:"backend"`
+	Unit           string   `json:"unit"`
+	MsPerStep      float64  `json:"ms_per_step"`      // median ms per operation (step, product, HVP or run)
+	StepsPerSecond float64  `json:"steps_per_second"` // 1000 / ms_per_step
+	GFLOPS         *float64 `json:"gflops"`           // null when the workload has no flop count
+	Runs           int      `json:"runs"`
+	// The reference (PyTorch on the CPU) on the same workload; null when it was not run
+	// or has no such workload.
+	Reference          *string  `json:"reference"`
+	ReferenceMsPerStep *float64 `json:"reference_ms_per_step"`
+	// Ratio is reference_ms_per_step / ms_per_step: above 1, faster than the reference.
+	Ratio *float64 `json:"ratio"`
+	// CheckRelDiff is the relative difference between a number computed from our outputs and the
+	// reference's (a loss, a norm, a sum): small when both computed the same thing.
+	CheckRelDiff *float64 `json:"check_rel_diff,omitempty"`
 }
 
 // Report is what `theorylab bench --out FILE` writes.
@@ -73,28 +107,64 @@ type Report struct {
 	Time      string        `json:"time"`     // RFC 3339, when the report was made
 	MinTime   string        `json:"min_time"` // Measure's minTime per workload
 	Statistic string        `json:"statistic"`
+	Backends  []string      `json:"backends"`            // the backends measured, in order
+	Reference string        `json:"reference,omitempty"` // the reference implementation, when it ran
 	Workloads []ReportEntry `json:"workloads"`
-	// FastGradSpeedup is eos-mnist-step-stock-grad's time over eos-mnist-step's, when both were measured.
+	// FastGradSpeedup is eos-mnist-step-stock-grad's time over eos-mnist-step's, when both were measured
+	// (on the first backend that measured both).
 	FastGradSpeedup *float64 `json:"fastgrad_speedup,omitempty"`
+	Notes           []string `json:"notes,omitempty"`
 }
 
-// NewReport assembles a report from results measured with minTime.
-func NewReport(results []Result, minTime time.Duration) Report {
+// NewReport assembles a report from results measured with minTime, on one or
+// more backends, and the reference's measurements (nil when it did not run).
+func NewReport(results []Result, minTime time.Duration, ref *Reference) Report {
 	rep := Report{
 		Machine: ThisMachine(), Time: time.Now().Format(time.RFC3339), MinTime: minTime.String(),
-		Statistic: "median of per-call times, divided by the operations per call",
+		Statistic: "median of per-call times, divided by the operations per call; whole presets: one call",
+		Backends:  []string{},
 		Workloads: []ReportEntry{},
 	}
-	for _, r := range results {
-		e := ReportEntry{Name: r.Name, Backend: r.Backend, Unit: r.Unit, MsPerStep: r.MsPerOp, Runs: r.Runs}
-		if r.GFLOPS > 0 {
-			g := r.GFLOPS
-			e.GFLOPS = &g
-		}
-		rep.Workloads = append(rep.Workloads, e)
+	if ref != nil {
+		rep.Reference = ref.Name
 	}
-	if s, err := FastGradSpeedup(results); err == nil {
-		rep.FastGradSpeedup = &s
+	for _, r := range results {
+		if !slices.Contains(rep.Backends, r.Backend) {
+			rep.Backends = append(rep.Backends, r.Backend)
+		}
+		rep.Workloads = append(rep.Workloads, newEntry(r, ref))
+	}
+	for _, b := range rep.Backends {
+		var mine []Result
+		for _, r := range results {
+			if r.Backend == b {
+				mine = append(mine, r)
+			}
+		}
+		if s, err := FastGradSpeedup(mine); err == nil {
+			rep.FastGradSpeedup = &s
+			break
+		}
 	}
 	return rep
+}
+
+func newEntry(r Result, ref *Reference) ReportEntry {
+	e := ReportEntry{Name: r.Name, Backend: r.Backend, Unit: r.Unit, MsPerStep: r.MsPerOp, Runs: r.Runs}
+	if r.MsPerOp > 0 {
+		e.StepsPerSecond = 1e3 / r.MsPerOp
+	}
+	if r.GFLOPS > 0 {
+		g := r.GFLOPS
+		e.GFLOPS = &g
+	}
+	if rr, ok := ref.Get(r.Name); ok && rr.MsPerStep > 0 && r.MsPerOp > 0 {
+		name, ms, ratio := ref.Name, rr.MsPerStep, rr.MsPerStep/r.MsPerOp
+		e.Reference, e.ReferenceMsPerStep, e.Ratio = &name, &ms, &ratio
+		if r.Check != nil {
+			d := RelDiff(*r.Check, rr.Check)
+			e.CheckRelDiff = &d
+		}
+	}
+	return e
 }

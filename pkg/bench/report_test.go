@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 )
@@ -15,7 +15,7 @@ func TestReportJSON(t *testing.T) {
 		{Name: NameMNISTStep, Backend: "go", Unit: "step", MsPerOp: 40, Runs: 3},
 		{Name: NameMNISTStepStock, Backend: "go", Unit: "step", MsPerOp: 300, Runs: 3},
 	}
-	b, err := json.Marshal(NewReport(rs, time.Second))
+	b, err := json.Marshal(NewReport(rs, time.Second, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +45,53 @@ func TestReportJSON(t *testing.T) {
 	if got.Speedup != 7.5 {
 		t.Errorf("fastgrad_speedup %v, want 7.5", got.Speedup)
 	}
-	if strings.Contains(string(b), "reference") {
-		t.Errorf("reference fields are not filled yet: %s", b)
+	for _, k := range []string{"reference", "reference_ms_per_step", "ratio"} {
+		if v, ok := w0[k]; !ok || v != nil {
+			t.Errorf("without a reference %s must be null, got %v (present %v)", k, v, ok)
+		}
+	}
+}
+
+func TestReportRatios(t *testing.T) {
+	check := 2.0
+	rs := []Result{
+		{Name: NameMNISTStep, Backend: "xla:cpu", Unit: "step", MsPerOp: 4, Runs: 3, Check: &check},
+		{Name: NameMNISTStep, Backend: "go:ops_sequential", Unit: "step", MsPerOp: 40, Runs: 3},
+		{Name: NameMNISTStepStock, Backend: "go:ops_sequential", Unit: "step", MsPerOp: 300, Runs: 3},
+	}
+	ref := &Reference{Name: "PyTorch test", Workloads: []RefResult{{Name: NameMNISTStep, MsPerStep: 8, Check: 2.0000002}}}
+	rep := NewReport(rs, time.Second, ref)
+	if !slices.Equal(rep.Backends, []string{"xla:cpu", "go:ops_sequential"}) {
+		t.Errorf("backends %v", rep.Backends)
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Reference string           `json:"reference"`
+		Workloads []map[string]any `json:"workloads"`
+		Speedup   float64          `json:"fastgrad_speedup"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Reference != "PyTorch test" || got.Speedup != 7.5 {
+		t.Errorf("reference %q, speed-up %v", got.Reference, got.Speedup)
+	}
+	x, g, s := got.Workloads[0], got.Workloads[1], got.Workloads[2]
+	// ratio = reference time / our time: 8/4 = 2 (twice as fast), 8/40 = 0.2.
+	if x["ratio"] != 2.0 || x["reference_ms_per_step"] != 8.0 || x["reference"] != "PyTorch test" || x["steps_per_second"] != 250.0 {
+		t.Errorf("xla entry %v", x)
+	}
+	if d, ok := x["check_rel_diff"].(float64); !ok || d > 1e-6 || d == 0 {
+		t.Errorf("check_rel_diff %v", x["check_rel_diff"])
+	}
+	if g["ratio"] != 0.2 {
+		t.Errorf("go entry %v", g)
+	}
+	if s["ratio"] != nil || s["reference"] != nil {
+		t.Errorf("a workload the reference lacks has null reference fields: %v", s)
 	}
 }
 

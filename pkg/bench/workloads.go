@@ -26,6 +26,7 @@ const (
 	NameMNISTStep      = "eos-mnist-step"
 	NameMNISTStepStock = "eos-mnist-step-stock-grad"
 	NameMNISTHVP       = "eos-mnist-hvp"
+	NameEOSQuick       = "eos-quick-preset"
 )
 
 // toyUnroll is the number of GD steps per call of the toy workload.
@@ -40,17 +41,21 @@ func matmulWorkload(n int) Workload {
 		Description: fmt.Sprintf("float32 [%d,%d]·[%d,%d] matrix product (2N³ = %.3g flops)", n, n, n, n, 2*math.Pow(float64(n), 3)),
 		Work:        2 * math.Pow(float64(n), 3),
 	}
+	w.reference = func(dir string) (map[string]any, error) {
+		fa, fb := matmulInputs(n)
+		a, err := writeArray(dir, w.Name+"-a", fa, n, n)
+		if err != nil {
+			return nil, err
+		}
+		b, err := writeArray(dir, w.Name+"-b", fb, n, n)
+		return map[string]any{"kind": "matmul", "a": a, "b": b}, err
+	}
 	return newWorkload(w, func() (*instance, error) {
 		be, err := backend.Get()
 		if err != nil {
 			return nil, err
 		}
-		rng := rand.New(rand.NewPCG(uint64(n), 1))
-		fa, fb := make([]float32, n*n), make([]float32, n*n)
-		for i := range fa {
-			fa[i] = float32(2*rng.Float64() - 1)
-			fb[i] = float32(2*rng.Float64() - 1)
-		}
+		fa, fb := matmulInputs(n)
 		a := tensors.FromFlatDataAndDimensions(fa, n, n)
 		b := tensors.FromFlatDataAndDimensions(fb, n, n)
 		exec, err := NewExec(be, func(a, b *Node) *Node { return Dot(a, b) })
@@ -89,12 +94,32 @@ func matmulWorkload(n int) Workload {
 				}
 				return nil
 			},
+			// Σᵢⱼ C[i,j], for the comparison with the reference.
+			value: func() (float64, error) {
+				c, err := tensors.CopyFlatData[float32](last)
+				var sum float64
+				for _, x := range c {
+					sum += float64(x)
+				}
+				return sum, err
+			},
 			cleanup: func() {
 				finalize(last, a, b)
 				exec.Finalize()
 			},
 		}, nil
 	})
+}
+
+// matmulInputs are the two [n,n] float32 operands, uniform in [−1, 1).
+func matmulInputs(n int) (fa, fb []float32) {
+	rng := rand.New(rand.NewPCG(uint64(n), 1))
+	fa, fb = make([]float32, n*n), make([]float32, n*n)
+	for i := range fa {
+		fa[i] = float32(2*rng.Float64() - 1)
+		fb[i] = float32(2*rng.Float64() - 1)
+	}
+	return fa, fb
 }
 
 // ---------------------------------------------------------------- Edge of Stability toy
@@ -110,42 +135,82 @@ func eosToyStep() Workload {
 			runs, cfg.Etas(), cfg.Seeds, cfg.Width, cfg.Points, cfg.Degree, toyUnroll),
 		Steps: toyUnroll,
 	}
+	w.reference = func(dir string) (map[string]any, error) {
+		spec, err := toyReference(dir, cfg)
+		spec["kind"], spec["unroll"], spec["steps_per_call"] = "gd", toyUnroll, toyUnroll
+		return spec, err
+	}
 	return newWorkload(w, func() (*instance, error) {
 		be, err := backend.Get()
 		if err != nil {
 			return nil, err
 		}
-		ds, err := data.Chebyshev(cfg.Degree, cfg.Points)
+		tp, err := newToyProblem(cfg)
 		if err != nil {
 			return nil, err
 		}
-		model := eos.Model(cfg.Width)
-		var seeds []uint64
-		var etas []float64
-		for _, eta := range cfg.Etas() {
-			for s := range cfg.Seeds {
-				seeds = append(seeds, uint64(cfg.Seed+s))
-				etas = append(etas, eta)
-			}
-		}
-		params, err := model.InitParams(seeds)
+		gd, err := train.NewGD(be, tp.loss, toyUnroll)
 		if err != nil {
 			return nil, err
 		}
-		x := tensors.FromFlatDataAndDimensions(ds.X, ds.N, ds.D)
-		y := tensors.FromFlatDataAndDimensions(ds.Y, ds.N, ds.K)
-		// L(θ) = (1/n) Σᵢ ½ (f(xᵢ) − yᵢ)², one value per run.
-		loss := func(p []*Node) *Node {
-			g := p[0].Graph()
-			return train.HalfMSE(model.Forward(p, Const(g, x)), Const(g, y))
-		}
-		gd, err := train.NewGD(be, loss, toyUnroll)
-		if err != nil {
-			return nil, err
-		}
-		eta := tensors.FromFlatDataAndDimensions(etas, len(etas))
-		return buildNow(gdInstance(gd, params, eta, append([]*tensors.Tensor{x, y}, params...)), false)
+		eta := tensors.FromFlatDataAndDimensions(tp.etas, len(tp.etas))
+		return buildNow(gdInstance(gd, tp.params, eta, tp.owned()), false)
 	})
+}
+
+// toyProblem is the Edge of Stability quick preset's batched training problem.
+type toyProblem struct {
+	model  mlp.Config
+	x, y   *tensors.Tensor   // [n, 1] float64
+	params []*tensors.Tensor // R runs, float64
+	etas   []float64         // per run
+	loss   train.LossFn
+}
+
+func newToyProblem(cfg eos.Config) (*toyProblem, error) {
+	ds, err := data.Chebyshev(cfg.Degree, cfg.Points)
+	if err != nil {
+		return nil, err
+	}
+	tp := &toyProblem{model: eos.Model(cfg.Width)}
+	var seeds []uint64
+	for _, eta := range cfg.Etas() {
+		for s := range cfg.Seeds {
+			seeds = append(seeds, uint64(cfg.Seed+s))
+			tp.etas = append(tp.etas, eta)
+		}
+	}
+	if tp.params, err = tp.model.InitParams(seeds); err != nil {
+		return nil, err
+	}
+	tp.x = tensors.FromFlatDataAndDimensions(ds.X, ds.N, ds.D)
+	tp.y = tensors.FromFlatDataAndDimensions(ds.Y, ds.N, ds.K)
+	// L(θ) = (1/n) Σᵢ ½ (f(xᵢ) − yᵢ)², one value per run.
+	tp.loss = func(p []*Node) *Node {
+		g := p[0].Graph()
+		return train.HalfMSE(tp.model.Forward(p, Const(g, tp.x)), Const(g, tp.y))
+	}
+	return tp, nil
+}
+
+func (tp *toyProblem) owned() []*tensors.Tensor {
+	return append([]*tensors.Tensor{tp.x, tp.y}, tp.params...)
+}
+
+// toyReference writes the toy problem's data, parameters and step sizes for
+// the PyTorch reference and returns their description.
+func toyReference(dir string, cfg eos.Config) (map[string]any, error) {
+	tp, err := newToyProblem(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer finalize(tp.owned()...)
+	spec, err := problemReference(dir, "toy", tp.model, tp.x, tp.y, tp.params)
+	if err != nil {
+		return nil, err
+	}
+	spec["eta"], err = writeArray(dir, "toy-eta", tp.etas, len(tp.etas))
+	return spec, err
 }
 
 // gdInstance runs gd.Steps from the same parameters on every call, so that
@@ -168,6 +233,17 @@ func gdInstance(gd *train.GD, params []*tensors.Tensor, eta *tensors.Tensor, own
 			}
 			return finiteTensors(last)
 		},
+		// The mean over runs of the loss before the first step of the call.
+		value: func() (float64, error) {
+			if len(lastLosses) == 0 || len(lastLosses[0]) == 0 {
+				return 0, errors.New("no losses")
+			}
+			var sum float64
+			for _, l := range lastLosses[0] {
+				sum += l
+			}
+			return sum / float64(len(lastLosses[0])), nil
+		},
 		cleanup: func() {
 			finalize(last...)
 			finalize(owned...)
@@ -183,6 +259,9 @@ func gdInstance(gd *train.GD, params []*tensors.Tensor, eta *tensors.Tensor, own
 var mnistModel = mlp.Config{Sizes: []int{196, 64, 64, 10}, Activation: "tanh", Bias: true, OutputBias: true, Init: mlp.TorchDefault}
 
 const mnistExamples = 1000
+
+// mnistEta is the step size of the MNIST GD step.
+const mnistEta = 0.05
 
 var mnistOnce = sync.OnceValues(func() (*data.Dataset, error) {
 	im, err := data.LoadMNIST("train", mnistExamples)
@@ -254,6 +333,12 @@ func mnistStep(stock bool) Workload {
 	if stock {
 		w.Name = NameMNISTStepStock
 		w.Description = "eos-mnist-step with GoMLX's stock matrix-product gradients (fastgrad.Stock while the graph is built)"
+	} else {
+		w.reference = func(dir string) (map[string]any, error) {
+			spec, err := mnistReference(dir, false)
+			spec["kind"] = "gd"
+			return spec, err
+		}
 	}
 	return newWorkload(w, func() (*instance, error) {
 		be, err := backend.Get()
@@ -271,7 +356,7 @@ func mnistStep(stock bool) Workload {
 		if err != nil {
 			return nil, err
 		}
-		eta := tensors.FromFlatDataAndDimensions([]float32{0.05}, 1)
+		eta := tensors.FromFlatDataAndDimensions([]float32{mnistEta}, 1)
 		return buildNow(gdInstance(gd, pr.params, eta, pr.owned()), stock)
 	})
 }
@@ -282,6 +367,11 @@ func mnistHVP() Workload {
 		Unit: "HVP",
 		Description: "one Hessian-vector product (double backprop, hessian.NewHVP) of the eos-mnist-step loss " +
 			"at initialization, float32, 1 run, fast gradients",
+	}
+	w.reference = func(dir string) (map[string]any, error) {
+		spec, err := mnistReference(dir, true)
+		spec["kind"] = "hvp"
+		return spec, err
 	}
 	return newWorkload(w, func() (*instance, error) {
 		be, err := backend.Get()
@@ -296,16 +386,7 @@ func mnistHVP() Workload {
 		if err != nil {
 			return nil, err
 		}
-		// A fixed random direction, N(0, 1) per coordinate.
-		rng := rand.New(rand.NewPCG(7, 7))
-		var dirs []*tensors.Tensor
-		for _, p := range pr.params {
-			v := make([]float32, p.Shape().Size())
-			for i := range v {
-				v[i] = float32(rng.NormFloat64())
-			}
-			dirs = append(dirs, tensors.FromFlatDataAndDimensions(v, p.Shape().Dimensions...))
-		}
+		dirs := mnistDirections(pr.params)
 		var last []*tensors.Tensor
 		inst := &instance{
 			run: func() error {
@@ -340,6 +421,20 @@ func mnistHVP() Workload {
 				}
 				return nil
 			},
+			// ‖H·v‖, for the comparison with the reference.
+			value: func() (float64, error) {
+				var norm float64
+				for _, t := range last {
+					flat, err := tensors.CopyFlatData[float32](t)
+					if err != nil {
+						return 0, err
+					}
+					for _, x := range flat {
+						norm += float64(x) * float64(x)
+					}
+				}
+				return math.Sqrt(norm), nil
+			},
 			cleanup: func() {
 				finalize(last...)
 				finalize(dirs...)
@@ -348,6 +443,126 @@ func mnistHVP() Workload {
 			},
 		}
 		return buildNow(inst, false)
+	})
+}
+
+// mnistDirections is a fixed random direction, N(0, 1) per coordinate, shaped like params.
+func mnistDirections(params []*tensors.Tensor) []*tensors.Tensor {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var dirs []*tensors.Tensor
+	for _, p := range params {
+		v := make([]float32, p.Shape().Size())
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		dirs = append(dirs, tensors.FromFlatDataAndDimensions(v, p.Shape().Dimensions...))
+	}
+	return dirs
+}
+
+// mnistReference writes the MNIST problem (and, for the HVP, its direction)
+// for the PyTorch reference and returns their description.
+func mnistReference(dir string, withDirs bool) (map[string]any, error) {
+	pr, err := newMNISTProblem()
+	if err != nil {
+		return nil, err
+	}
+	defer finalize(pr.owned()...)
+	spec, err := problemReference(dir, "mnist", mnistModel, pr.x, pr.y, pr.params)
+	if err != nil {
+		return nil, err
+	}
+	if spec["eta"], err = writeArray(dir, "mnist-eta", []float32{mnistEta}, 1); err != nil {
+		return nil, err
+	}
+	if withDirs {
+		dirs := mnistDirections(pr.params)
+		defer finalize(dirs...)
+		var ds []map[string]any
+		for i, d := range dirs {
+			spec, err := writeTensor(dir, fmt.Sprintf("mnist-dir%d", i), d)
+			if err != nil {
+				return nil, err
+			}
+			ds = append(ds, spec)
+		}
+		spec["dirs"] = ds
+	}
+	return spec, nil
+}
+
+// ---------------------------------------------------------------- the Edge of Stability quick preset
+
+// eosQuickPreset is the wall time of the whole Edge of Stability quick preset
+// (eos.Run, no results cache): the paper's experiment as `theorylab run eos`
+// computes it, graph compilation included.
+func eosQuickPreset() Workload {
+	cfg := eos.Quick()
+	w := Workload{
+		Name: NameEOSQuick,
+		Unit: "run",
+		Description: fmt.Sprintf("the Edge of Stability quick preset, whole (eos.Run without the cache): %d runs × %d GD steps, "+
+			"Lanczos (%d iterations) every %d steps, dense Hessian checks, zoom window; float64; one timed call, compilation included",
+			len(cfg.Etas())*cfg.Seeds, cfg.Steps, cfg.LanczosIters, cfg.SharpnessEvery),
+		Single: true,
+	}
+	w.reference = func(dir string) (map[string]any, error) {
+		spec, err := toyReference(dir, cfg)
+		if err != nil {
+			return nil, err
+		}
+		tp, err := newToyProblem(cfg)
+		if err != nil {
+			return nil, err
+		}
+		dim := tp.model.NumParams()
+		runs := len(tp.etas)
+		finalize(tp.owned()...)
+		q0 := make([]float64, 0, runs*dim)
+		for r := range runs {
+			q0 = append(q0, hessian.StartVector(dim, uint64(r))...)
+		}
+		if spec["lanczos_start"], err = writeArray(dir, "eos-quick-q0", q0, runs, dim); err != nil {
+			return nil, err
+		}
+		for k, v := range map[string]any{"kind": "eos-quick", "single": true, "steps": cfg.Steps,
+			"sharpness_every": cfg.SharpnessEvery, "lanczos_iters": cfg.LanczosIters, "unroll": cfg.Unroll,
+			"zoom_steps": cfg.ZoomSteps, "seeds": cfg.Seeds, "edge_etas": cfg.EdgeEtas} {
+			spec[k] = v
+		}
+		return spec, nil
+	}
+	return newWorkload(w, func() (*instance, error) {
+		if _, err := backend.Get(); err != nil {
+			return nil, err
+		}
+		var res *eos.Results
+		return &instance{
+			run: func() error {
+				r, err := eos.Run(cfg)
+				res = r
+				return err
+			},
+			check: func() error {
+				if res == nil || len(res.Runs) == 0 {
+					return errors.New("no results")
+				}
+				return nil
+			},
+			// The mean over runs of the first loss (the chaotic dynamics that follow
+			// differ between implementations at rounding level and then grow).
+			value: func() (float64, error) {
+				if res == nil || len(res.Runs) == 0 {
+					return 0, errors.New("no results")
+				}
+				var sum float64
+				for _, r := range res.Runs {
+					sum += r.Loss[0]
+				}
+				return sum / float64(len(res.Runs)), nil
+			},
+			cleanup: func() {},
+		}, nil
 	})
 }
 
