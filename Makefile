@@ -40,7 +40,7 @@ STUDENT_CMD = rm -rf build/student && $(GO) run ./cmd/theorylab student --out bu
 BROWSER_CMD = $(VENV_PYTHON) tests/browser_test.py
 SITE_CMD = $(VENV_PYTHON) scripts/build_site.py --preset '$(PRESET)' --cell-timeout '$(NB_CELL_TIMEOUT)' $(NOTEBOOKS)
 
-.PHONY: help setup lab test test-go check-notebooks test-notebooks strip-notebooks student test-browser site clean distclean
+.PHONY: help setup lab test test-go check-notebooks test-notebooks strip-notebooks student test-browser site bench clean distclean
 
 help:
 	@echo 'TheoryLab'
@@ -55,6 +55,8 @@ help:
 	@echo '  make student          student copies of the notebooks (solutions replaced by stubs) in build/student/'
 	@echo '  make test-browser     JupyterLab in headless Chromium runs 00-start-here (installs chromium with apt)'
 	@echo '  make site             execute every notebook and render HTML + index page into build/site/'
+	@echo '  make bench            theorylab bench on every backend beside PyTorch (installs python3-torch with apt),'
+	@echo '                        JSON report in build/bench.json (BENCH_ARGS="--threads 1 --only eos-")'
 	@echo '  make clean            remove build/;  make distclean: also .venv, .tools and tests/browser/node_modules'
 	@echo 'Variables (make VAR=value ...):'
 	@echo '  lab:   PORT=$(PORT) IP=$(IP) NO_BROWSER=1 (implied off a terminal) LAB_TOKEN=... BASE_URL=/x/'
@@ -103,6 +105,13 @@ test-browser: setup
 
 site: setup
 	@$(SITE_CMD)
+
+# Speed of every backend beside the PyTorch CPU reference (docs/performance.md). Not part of `make test`.
+BENCH_ARGS ?=
+bench: setup
+	@scripts/setup-bench.sh || [[ $$? == 3 ]]
+	@mkdir -p build
+	$(GO) run ./cmd/theorylab bench --out build/bench.json $(BENCH_ARGS)
 
 clean:
 	rm -rf build

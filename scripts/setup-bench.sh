@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs what `make bench` needs beside `make setup`, and nothing more: the PyTorch CPU reference
+# that `theorylab bench` measures beside TheoryLab's backends (bench/torch_ref.py).
+#
+#   python3-torch             Debian's PyTorch (CPU only), for Debian's /usr/bin/python3
+#   libopenblas0-pthread      an optimized BLAS behind it (Debian's torch calls libblas.so.3; without
+#                             OpenBLAS that is the slow reference BLAS, and matrix-product ratios would
+#                             flatter us)
+#
+# Not part of `make setup`/`make test`: the packages are large (about 190 MB to download) and the
+# tests do not need them (the reference test skips, saying so, without them).
+# A re-run finds both packages installed (dpkg) and OpenBLAS selected, and takes well under a second.
+# Exit status: 0 ready (last line `setup-bench: ready: ...`); 3 PyTorch cannot be installed here (no
+# apt, not root): `theorylab bench` then runs without the reference and says so; 1 anything else.
+# Environment: THEORYLAB_TORCH_PYTHON (a Python that already imports torch: nothing is installed),
+# SETUP_VERBOSE=1.
+set -euo pipefail
+
+say() { printf 'setup-bench: %s\n' "$*"; }
+unavailable() { printf 'setup-bench: UNAVAILABLE: %s\n' "$*"; exit 3; }
+die() { printf 'setup-bench: ERROR: %s\n' "$*" >&2; exit 1; }
+quiet() {
+	if [[ -n "${SETUP_VERBOSE:-}" ]]; then
+		"$@"
+		return
+	fi
+	local log rc=0
+	log="$(mktemp)"
+	"$@" >"$log" 2>&1 || rc=$?
+	if ((rc != 0)); then
+		tail -n 30 "$log" >&2
+		printf 'setup-bench: command failed (exit %d): %s\n' "$rc" "$*" >&2
+	fi
+	rm -f "$log"
+	return "$rc"
+}
+
+PY="${THEORYLAB_TORCH_PYTHON:-/usr/bin/python3}"
+pkgs=(python3-torch libopenblas0-pthread)
+installed() { # all of pkgs installed, by dpkg's word (importing torch takes seconds)
+	local p
+	for p in "${pkgs[@]}"; do
+		[[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || return 1
+	done
+}
+torch_version() {
+	if [[ -z "${THEORYLAB_TORCH_PYTHON:-}" ]] && installed; then
+		dpkg-query -W -f='${Version} (Debian python3-torch)' python3-torch
+	else
+		"$PY" -c 'import torch; print(torch.__version__)' 2>/dev/null
+	fi
+}
+blas_is_optimized() { # Debian's libblas.so.3 alternative points at OpenBLAS (or BLIS), not the reference BLAS
+	[[ -n "${THEORYLAB_TORCH_PYTHON:-}" ]] && return 0
+	local target
+	target="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+	[[ "$target" == *openblas* || "$target" == *blis* ]]
+}
+
+if version="$(torch_version)" && blas_is_optimized; then
+	say "ready: PyTorch $version with $PY"
+	exit 0
+fi
+[[ -n "${THEORYLAB_TORCH_PYTHON:-}" ]] && die "THEORYLAB_TORCH_PYTHON=$PY does not import torch"
+command -v apt-get >/dev/null || unavailable "no apt-get: install PyTorch for the CPU yourself and set THEORYLAB_TORCH_PYTHON"
+[[ "$(id -u)" == 0 ]] || unavailable "apt-get needs root: run \`sudo apt-get install ${pkgs[*]}\`"
+say "installing Debian's ${pkgs[*]} (about 190 MB the first time)"
+if ! quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"; then
+	quiet apt-get update || unavailable "apt-get update failed"
+	quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" ||
+		unavailable "apt-get could not install ${pkgs[*]}"
+fi
+"$PY" -c 'import torch' 2>/dev/null || die "$PY does not import torch after installing python3-torch"
+version="$(torch_version)"
+blas_is_optimized || die "libblas.so.3 does not point at OpenBLAS: update-alternatives --config libblas.so.3-x86_64-linux-gnu"
+say "ready: PyTorch $version with $PY"
