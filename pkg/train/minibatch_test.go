@@ -207,3 +207,18 @@ func TestSoftmaxCrossEntropyAndAccuracy(t *testing.T) {
 		t.Errorf("Accuracy = %v, %v; want [1 0]", acc, err)
 	}
 }
+
+func TestMaskedSoftmaxCrossEntropy(t *testing.T) {
+	// One run, one sequence of 3 positions over 2 classes; only positions 0 and 2 count.
+	logits := [][][][]float64{{{{0, 1}, {5, -5}, {2, 0}}}}
+	onehot := [][][][]float64{{{{0, 1}, {1, 0}, {0, 1}}}}
+	mask := [][][]float64{{{1, 0, 1}}}
+	out := MustExecOnce(backend.MustGet(), func(g *Graph) *Node {
+		return train.MaskedSoftmaxCrossEntropy(Const(g, logits), Const(g, onehot), Const(g, mask))
+	})
+	l0 := math.Log(1 + math.Exp(-1)) // −log softmax([0, 1])₁
+	l2 := math.Log(1 + math.Exp(2))  // −log softmax([2, 0])₁
+	if got := tensors.MustCopyFlatData[float64](out)[0]; math.Abs(got-(l0+l2)/2) > 1e-12 {
+		t.Errorf("masked cross-entropy %v, by hand %v", got, (l0+l2)/2)
+	}
+}

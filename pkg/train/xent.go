@@ -50,3 +50,17 @@ func Accuracy[T float32 | float64](logits []T, runs, k int, labels []int) ([]flo
 	}
 	return acc, nil
 }
+
+// MaskedSoftmaxCrossEntropy is the cross-entropy averaged over the positions
+// where mask is 1, per run (a sequence model scored on its answer tokens):
+//
+//	L_r = −Σ_{n,t} m_{n,t} Σₖ y_{n,t,k} log softmax(z_{r,n,t})ₖ / Σ_{n,t} m_{n,t}
+//
+// logits and onehot are [R, N, T, K], mask is [R, N, T]; the result is [R].
+func MaskedSoftmaxCrossEntropy(logits, onehot, mask *Node) *Node {
+	logp := LogSoftmax(logits, -1)
+	perPos := Neg(ReduceSum(Mul(onehot, logp), -1)) // [R, N, T]
+	num := ReduceSum(Mul(perPos, mask), 1, 2)       // [R]
+	den := ReduceSum(mask, 1, 2)
+	return Div(num, Max(den, OnesLike(den)))
+}

@@ -61,6 +61,9 @@ type Config struct {
 	PitfallSteps int `json:"pitfall_steps"`
 	// OnParGap is LORA-8's allowance: LoRA at rank 4 must be ≥ full FT − OnParGap points.
 	OnParGap float64 `json:"on_par_gap"`
+
+	// Transformer is Track B (full preset only; nil skips it).
+	Transformer *TrackB `json:"transformer,omitempty"`
 }
 
 // Quick is the spec's quick preset: 14×14 MNIST, backbone 196→128→128,
@@ -80,9 +83,10 @@ func Quick() Config {
 	}
 }
 
-// Full is Track A at full size: 28×28 MNIST (784 inputs), every pretraining
+// Full is Track A at full size — 28×28 MNIST (784 inputs), every pretraining
 // image of digits 0–4 (≈30.6k), 10,000 adaptation images, ranks 1–64,
-// Section-7 claims on both adapted layers, and the tighter on-par allowance.
+// Section-7 claims on both adapted layers, the tighter on-par allowance —
+// and Track B, the tiny Transformer (FullTrackB).
 func Full() Config {
 	c := Quick()
 	c.Preset = "full"
@@ -90,6 +94,7 @@ func Full() Config {
 	c.Ranks = []int{1, 2, 4, 8, 16, 32, 64}
 	c.ClaimLayers = []int{0, 1}
 	c.OnParGap = 1.5
+	c.Transformer = FullTrackB()
 	return c
 }
 
@@ -204,6 +209,11 @@ func (c Config) Validate() error {
 	}
 	if !(c.OnParGap >= 0) || math.IsInf(c.OnParGap, 0) {
 		bad("on_par_gap must be ≥ 0 and finite, got %v", c.OnParGap)
+	}
+	if c.Transformer != nil {
+		if err := c.Transformer.validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -10,7 +10,7 @@ import (
 
 // Figures draws the spec's figures from the results.
 func Figures(res *Results) []plot.Named {
-	return []plot.Named{
+	figs := []plot.Named{
 		{Name: "schematic", Caption: "The LoRA layer after the paper's Fig. 1, drawn from real matrices: the frozen W₀ of W₁ (d×k), the trained B (d×r, zero at the start) and A (r×k), and their product ΔW = (α/r)BA of rank r (first seed, r = 4).", Fig: SchematicFigure(res)},
 		{Name: "accuracy-vs-params", Caption: "5–9 test accuracy against trainable values per run (log scale): a new head, LoRA at each rank, full fine-tuning. Large markers: median over seeds; small: each seed.", Fig: ParamsFigure(res)},
 		{Name: "accuracy-vs-rank", Caption: "LoRA accuracy against the rank r (after Table 6), with full fine-tuning and head-only as horizontal lines.", Fig: RankFigure(res)},
@@ -19,6 +19,41 @@ func Figures(res *Results) []plot.Named {
 		{Name: "amplification", Caption: "‖UᵀW₀V‖_F for U, V the top-r singular vectors of ΔW (dots: seeds), of W₀, and random (after Table 7); the panel titles give the amplification factor ‖ΔW‖_F/‖UᵀW₀V‖_F.", Fig: AmplificationFigure(res)},
 		{Name: "training", Caption: "Training loss: pretraining on digits 0–4 (per step), and adaptation to 5–9 (epoch means, median over seeds).", Fig: TrainingFigure(res)},
 	}
+	if res.TrackB != nil {
+		figs = append(figs, plot.Named{Name: "transformer", Caption: "Track B: the tiny Transformer adapted from copy / sort-ascending to sort-descending — answer-token and whole-answer accuracy against trainable values (log scale), with the frozen model as a line.", Fig: TrackBFigure(res.TrackB)})
+	}
+	return figs
+}
+
+// TrackBFigure: accuracy of the Transformer's adaptations against trainable values.
+func TrackBFigure(tb *TrackBResults) *plot.Figure {
+	fig := plot.New(plot.Size(1000, 420), plot.Grid(1, 2),
+		plot.Title(fmt.Sprintf("Tiny Transformer (%d values): sort ascending → sort descending", tb.Params)))
+	for k, name := range []string{"answer tokens right (%)", "whole answers right (%)"} {
+		p := fig.Panel(name).XLog().XLabel("trainable values per run (log scale)").YLabel(name)
+		for _, v := range tb.Variants {
+			vals := v.TokenAcc
+			if k == 1 {
+				vals = v.SeqAcc
+			}
+			if v.Trainable == 0 {
+				p.HLine(100*claims.Median(vals), plot.Dotted, plot.Label(v.Name))
+				continue
+			}
+			xs, ys := make([]float64, len(vals)), make([]float64, len(vals))
+			for i, a := range vals {
+				xs[i], ys[i] = float64(v.Trainable), 100*a
+			}
+			p.Dots(v.Name, xs, ys, plot.Radius(2.5), plot.Opacity(0.6))
+			p.Dots(v.Name, xs[:1], []float64{100 * claims.Median(vals)}, plot.Radius(5))
+		}
+		if k == 1 {
+			p.Legend(plot.LegendOutside)
+		} else {
+			p.Legend(plot.LegendNone)
+		}
+	}
+	return fig
 }
 
 // SchematicFigure draws W₀, B, A and ΔW of one adapter on a common scale of

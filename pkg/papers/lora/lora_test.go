@@ -2,6 +2,7 @@ package lora
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,8 +20,8 @@ func tiny() Config {
 	c.Hidden = 32
 	c.PretrainEpochs, c.AdaptEpochs = 1, 1
 	c.Batch = 100
-	c.Ranks = []int{1, 4, 8}
-	c.SmallRank, c.LargeRank, c.AmpRank = 4, 8, 4
+	c.Ranks = []int{1, 4}
+	c.SmallRank, c.LargeRank, c.AmpRank = 1, 4, 1
 	c.Seeds = 2
 	c.BaselineDraws = 2
 	c.MergeCheckN = 100
@@ -201,32 +202,38 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv("THEORYLAB_CACHE", cache)
 	cases := map[string]func(*Config){
-		"pool":                func(c *Config) { c.Pool = 3 },
-		"pretrain_n":          func(c *Config) { c.PretrainN = -1 },
-		"adapt_n":             func(c *Config) { c.AdaptN = -5 },
-		"standardize":         func(c *Config) { c.Standardize = "minmax" },
-		"hidden":              func(c *Config) { c.Hidden = 0 },
-		"batch":               func(c *Config) { c.Batch = 0 },
-		"must not exceed":     func(c *Config) { c.AdaptN = 100 },
-		"pretrain_epochs":     func(c *Config) { c.PretrainEpochs = 0 },
-		"adapt_epochs":        func(c *Config) { c.AdaptEpochs = -1 },
-		"lora_lr":             func(c *Config) { c.LoRALR = 0 },
-		"head_lr":             func(c *Config) { c.HeadLR = -1e-3 },
-		"alpha":               func(c *Config) { c.Alpha = 0 },
-		"ranks is empty":      func(c *Config) { c.Ranks = nil },
-		"strictly increasing": func(c *Config) { c.Ranks = []int{1, 8, 4, 64} },
-		"ranks must lie in":   func(c *Config) { c.Ranks = []int{1, 4, 8, 64, 512} },
-		"small_rank":          func(c *Config) { c.SmallRank = 16 },
-		"large_rank":          func(c *Config) { c.LargeRank = 32 },
-		"amp_rank":            func(c *Config) { c.AmpRank = 2 },
-		"include 1 and 4":     func(c *Config) { c.Ranks = []int{2, 8, 64}; c.AmpRank = 8; c.SmallRank = 2 },
-		"seeds must be ≥ 2":   func(c *Config) { c.Seeds = 1 },
-		"seed must be ≥ 0":    func(c *Config) { c.Seed = -1 },
-		"claim_layers":        func(c *Config) { c.ClaimLayers = []int{2} },
-		"baseline_draws":      func(c *Config) { c.BaselineDraws = 0 },
-		"merge_check_n":       func(c *Config) { c.MergeCheckN = 0 },
-		"pitfall_steps":       func(c *Config) { c.PitfallSteps = 0 },
-		"on_par_gap":          func(c *Config) { c.OnParGap = -1 },
+		"pool":                   func(c *Config) { c.Pool = 3 },
+		"pretrain_n":             func(c *Config) { c.PretrainN = -1 },
+		"adapt_n":                func(c *Config) { c.AdaptN = -5 },
+		"standardize":            func(c *Config) { c.Standardize = "minmax" },
+		"hidden":                 func(c *Config) { c.Hidden = 0 },
+		"batch":                  func(c *Config) { c.Batch = 0 },
+		"must not exceed":        func(c *Config) { c.AdaptN = 100 },
+		"pretrain_epochs":        func(c *Config) { c.PretrainEpochs = 0 },
+		"adapt_epochs":           func(c *Config) { c.AdaptEpochs = -1 },
+		"lora_lr":                func(c *Config) { c.LoRALR = 0 },
+		"head_lr":                func(c *Config) { c.HeadLR = -1e-3 },
+		"alpha":                  func(c *Config) { c.Alpha = 0 },
+		"ranks is empty":         func(c *Config) { c.Ranks = nil },
+		"strictly increasing":    func(c *Config) { c.Ranks = []int{1, 8, 4, 64} },
+		"ranks must lie in":      func(c *Config) { c.Ranks = []int{1, 4, 8, 64, 512} },
+		"small_rank":             func(c *Config) { c.SmallRank = 16 },
+		"large_rank":             func(c *Config) { c.LargeRank = 32 },
+		"amp_rank":               func(c *Config) { c.AmpRank = 2 },
+		"include 1 and 4":        func(c *Config) { c.Ranks = []int{2, 8, 64}; c.AmpRank = 8; c.SmallRank = 2 },
+		"seeds must be ≥ 2":      func(c *Config) { c.Seeds = 1 },
+		"seed must be ≥ 0":       func(c *Config) { c.Seed = -1 },
+		"claim_layers":           func(c *Config) { c.ClaimLayers = []int{2} },
+		"baseline_draws":         func(c *Config) { c.BaselineDraws = 0 },
+		"merge_check_n":          func(c *Config) { c.MergeCheckN = 0 },
+		"pitfall_steps":          func(c *Config) { c.PitfallSteps = 0 },
+		"on_par_gap":             func(c *Config) { c.OnParGap = -1 },
+		"transformer.model":      func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.Heads = 5 },
+		"transformer.values":     func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.Values = 1 },
+		"transformer.adapt_seqs": func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.AdaptSeqs = 10 },
+		"transformer.qv_ranks":   func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.QVRanks = nil },
+		"transformer.lora_lr":    func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.LoRALR = math.NaN() },
+		"transformer.ranks must": func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.AllRank = 65 },
 	}
 	for want, mutate := range cases {
 		c := Quick()
@@ -259,5 +266,47 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		if err := c.Validate(); err != nil {
 			t.Errorf("preset %s invalid: %v", c.Preset, err)
 		}
+	}
+}
+
+// Track B on a small Transformer: it runs, counts its trainable values, and
+// draws its figure; the frozen model trains nothing.
+func TestTrackBSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles several Transformer graphs; skipped with -short")
+	}
+	c := tiny()
+	c.Transformer = &TrackB{Values: 6, Length: 3, DModel: 16, Heads: 2, MLP: 32, Layers: 1,
+		PretrainSeqs: 256, AdaptSeqs: 128, TestSeqs: 100, Batch: 32,
+		PretrainLR: 1e-3, FullLR: 1e-3, LoRALR: 2e-3, Alpha: 8, QVRanks: []int{1, 2}, AllRank: 1}
+	res, err := Run(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := res.TrackB
+	if tb == nil || len(tb.Variants) != 5 {
+		t.Fatalf("want frozen, full FT, two {q,v} ranks and {q,k,v,o}, got %+v", tb)
+	}
+	m := c.Transformer.Model()
+	for _, v := range tb.Variants {
+		want := 0
+		switch {
+		case v.Name == "full FT":
+			want = m.NumParams()
+		case v.Rank > 0:
+			want = m.Layers * len(v.Matrices) * v.Rank * 2 * m.DModel
+		}
+		if v.Trainable != want {
+			t.Errorf("%s trains %d values, want %d", v.Name, v.Trainable, want)
+		}
+		for _, a := range v.TokenAcc {
+			if !(a >= 0 && a <= 1) {
+				t.Errorf("%s: token accuracy %v", v.Name, a)
+			}
+		}
+	}
+	figs := Figures(res)
+	if last := figs[len(figs)-1]; last.Name != "transformer" || last.Fig.Err() != nil {
+		t.Errorf("the Transformer figure is missing or broken: %s %v", last.Name, last.Fig.Err())
 	}
 }

@@ -101,6 +101,7 @@ type Results struct {
 	Pitfall  Pitfall         `json:"pitfall"`
 	Layers   []LayerAnalysis `json:"layers"` // Section 7, per adapted layer
 	Picture  Picture         `json:"picture"`
+	TrackB   *TrackBResults  `json:"track_b,omitempty"` // the Transformer track (full preset)
 	Seconds  float64         `json:"seconds"`
 }
 
@@ -156,7 +157,7 @@ func Run(cfg Config) (*Results, error) {
 		return nil, err
 	}
 	e := &experiment{cfg: cfg, be: be, ds: ds, net: Network(cfg), adapted: map[int]*adaptedRuns{}}
-	if e.base, err = newForwarder(be, e.net.Forward); err != nil {
+	if e.base, err = newForwarder(be, cfg.MergeCheckN, []int{ds.d}, e.net.Forward); err != nil {
 		return nil, err
 	}
 	defer e.base.finalize()
@@ -164,6 +165,9 @@ func Run(cfg Config) (*Results, error) {
 	total := cfg.PretrainEpochs * (ds.pre.n / cfg.Batch)
 	for range specs {
 		total += cfg.AdaptEpochs * (ds.adapt.n / cfg.Batch)
+	}
+	if b := cfg.Transformer; b != nil {
+		total += b.PretrainSeqs/b.Batch + (len(b.QVRanks)+2)*(b.AdaptSeqs/b.Batch)
 	}
 	e.bar = progress.New(fmt.Sprintf("lora %s: pretrain + %d variants × %d seeds", cfg.Preset, len(specs), cfg.Seeds), total)
 	res := &Results{Config: cfg, Backend: backend.Name(), Data: ds.info}
@@ -188,6 +192,11 @@ func Run(cfg Config) (*Results, error) {
 		res.Layers = append(res.Layers, la)
 	}
 	res.Picture = e.picture()
+	if cfg.Transformer != nil {
+		if res.TrackB, err = e.runTrackB(); err != nil {
+			return nil, err
+		}
+	}
 	res.Seconds = time.Since(start).Seconds()
 	e.bar.Done(fmt.Sprintf("%d variants × %d seeds in %.1fs", len(specs), cfg.Seeds, res.Seconds))
 	return res, nil
@@ -302,7 +311,7 @@ func (e *experiment) pretrain() (Pretrain, error) {
 		}
 		out.Move = append(out.Move, math.Sqrt(d2/n2))
 	}
-	acc, err := e.base.accuracy(e.pretrained, e.ds.test04, e.ds.d)
+	acc, err := e.base.accuracy(e.pretrained, e.ds.test04)
 	if err != nil {
 		return out, err
 	}
@@ -317,38 +326,67 @@ func (e *experiment) tick(msg string) {
 
 // forwarder runs a network's forward pass on the host's data: parameters
 // and inputs are graph arguments (no data baked into the graph as
-// constants), and the compiled graph is reused for every call with the same
-// shapes.
+// constants), and inputs go through in chunks of a fixed number of rows
+// (the last one padded with zeros), so that one compiled graph serves every
+// call.
 type forwarder struct {
-	exec *Exec
+	exec    *Exec
+	chunk   int
+	rowDims []int // the shape of one input row
 }
 
-func newForwarder(be backends.Backend, forward func(params []*Node, x *Node) *Node) (*forwarder, error) {
+func newForwarder(be backends.Backend, chunk int, rowDims []int, forward func(params []*Node, x *Node) *Node) (*forwarder, error) {
 	exec, err := NewExec(be, func(in []*Node) *Node { return forward(in[:len(in)-1], in[len(in)-1]) })
 	if err != nil {
 		return nil, err
 	}
-	return &forwarder{exec: exec}, nil
+	return &forwarder{exec: exec, chunk: chunk, rowDims: rowDims}, nil
 }
 
 // outputs runs the network on the first n rows of x (shared by the runs)
-// and returns the outputs [R, n, 5].
-func (f *forwarder) outputs(params []*tensors.Tensor, x []float32, n, d int) ([]float32, error) {
-	args := make([]any, 0, len(params)+1)
-	for _, p := range params {
-		args = append(args, p)
+// and returns the outputs [R, n, …].
+func (f *forwarder) outputs(params []*tensors.Tensor, x []float32, n int) ([]float32, error) {
+	R := params[0].Shape().Dimensions[0]
+	d := 1
+	for _, v := range f.rowDims {
+		d *= v
 	}
-	args = append(args, tensors.FromFlatDataAndDimensions(x[:n*d], n, d))
-	out, err := f.exec.Exec1(args...)
-	if err != nil {
-		return nil, err
+	var out [][]float32 // per run
+	for start := 0; start < n; start += f.chunk {
+		rows := min(f.chunk, n-start)
+		block := make([]float32, f.chunk*d)
+		copy(block, x[start*d:(start+rows)*d])
+		args := make([]any, 0, len(params)+1)
+		for _, p := range params {
+			args = append(args, p)
+		}
+		args = append(args, tensors.FromFlatDataAndDimensions(block, append([]int{f.chunk}, f.rowDims...)...))
+		res, err := f.exec.Exec1(args...)
+		if err != nil {
+			return nil, err
+		}
+		vals, err := tensors.CopyFlatData[float32](res)
+		if err != nil {
+			return nil, err
+		}
+		k := len(vals) / (R * f.chunk)
+		if out == nil {
+			out = make([][]float32, R)
+		}
+		for r := range R {
+			out[r] = append(out[r], vals[r*f.chunk*k:(r*f.chunk+rows)*k]...)
+		}
 	}
-	return tensors.CopyFlatData[float32](out)
+	var all []float32
+	for _, o := range out {
+		all = append(all, o...)
+	}
+	return all, nil
 }
 
 // accuracy evaluates the network on a whole split and returns each run's accuracy.
-func (f *forwarder) accuracy(params []*tensors.Tensor, s split, d int) ([]float64, error) {
-	logits, err := f.outputs(params, s.x, s.n, d)
+func (f *forwarder) accuracy(params []*tensors.Tensor, s split) ([]float64, error) {
+	logits, err := f.outputs(params, s.x, s.n)
 	if err != nil {
 		return nil, err
 	}
@@ -404,18 +442,18 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 			params = append(params, train.Param{Name: names[6+i], Value: a, Trainable: true})
 		}
 		forward = func(ps []*Node, x *Node) *Node { return lm.Forward(ps[:6], ps[6:], x) }
-		if eval, err = newForwarder(e.be, forward); err != nil {
+		if eval, err = newForwarder(e.be, cfg.MergeCheckN, []int{e.ds.d}, forward); err != nil {
 			return v, err
 		}
 		defer eval.finalize()
 		v.Expected = lm.NumParams() + headSize
 		// LORA-1: before any step the adapted network is the base network.
 		withHead := append(slices.Clone(base), head...)
-		fl, err := eval.outputs(append(slices.Clone(withHead), adapters...), e.ds.test59.x, cfg.MergeCheckN, e.ds.d)
+		fl, err := eval.outputs(append(slices.Clone(withHead), adapters...), e.ds.test59.x, cfg.MergeCheckN)
 		if err != nil {
 			return v, err
 		}
-		fb, err := e.base.outputs(withHead, e.ds.test59.x, cfg.MergeCheckN, e.ds.d)
+		fb, err := e.base.outputs(withHead, e.ds.test59.x, cfg.MergeCheckN)
 		if err != nil {
 			return v, err
 		}
@@ -464,7 +502,7 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 	if err != nil {
 		return v, err
 	}
-	acc, err := eval.accuracy(final, e.ds.test59, e.ds.d)
+	acc, err := eval.accuracy(final, e.ds.test59)
 	if err != nil {
 		return v, err
 	}
@@ -494,11 +532,11 @@ func (e *experiment) loraChecks(v *Variant, lm lora.MLP, eval *forwarder, final,
 	if err != nil {
 		return err
 	}
-	fm, err := e.base.outputs(merged, e.ds.test59.x, cfg.MergeCheckN, e.ds.d)
+	fm, err := e.base.outputs(merged, e.ds.test59.x, cfg.MergeCheckN)
 	if err != nil {
 		return err
 	}
-	fu, err := eval.outputs(final, e.ds.test59.x, cfg.MergeCheckN, e.ds.d)
+	fu, err := eval.outputs(final, e.ds.test59.x, cfg.MergeCheckN)
 	if err != nil {
 		return err
 	}
