@@ -146,7 +146,7 @@ func RankFigure(res *Results) *plot.Figure {
 		m := 100 * claims.Median(h.Acc)
 		p.HLine(m, plot.DashDot, plot.Label(fmt.Sprintf("head-only %.1f%%", m)))
 	}
-	p.Legend(plot.LegendLowerRight)
+	p.Legend(plot.LegendUpperLeft)
 	return fig
 }
 
