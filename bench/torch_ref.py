@@ -113,6 +113,16 @@ def matmul(inp, spec):
     return run, lambda: float(out["c"].double().sum())
 
 
+def add1(inp, spec):
+    x = load(inp, spec["x"])
+    out = {}
+
+    def run():
+        out["y"] = x + 1
+
+    return run, lambda: float(out["y"][0])
+
+
 def problem(inp, spec):
     params = [load(inp, p) for p in spec["params"]]
     x, y = load(inp, spec["x"]), load(inp, spec["y"])
@@ -265,7 +275,7 @@ def eos_quick(inp, spec):
     return run, lambda: statistics.fmean(out["losses"][0])
 
 
-KINDS = {"matmul": matmul, "gd": gd_workload, "hvp": hvp_workload, "eos-quick": eos_quick}
+KINDS = {"add1": add1, "matmul": matmul, "gd": gd_workload, "hvp": hvp_workload, "eos-quick": eos_quick}
 
 
 def main():

@@ -115,8 +115,8 @@ func benchChild(ws []bench.Workload, f benchFlags, stderr io.Writer) int {
 			continue
 		}
 		results = append(results, r)
-		fmt.Fprintf(stderr, "bench: %-18s %-26s %12.3f ms per %s  (%d calls, %.1f s)\n",
-			r.Backend, r.Name, r.MsPerOp, r.Unit, r.Runs, time.Since(t0).Seconds())
+		fmt.Fprintf(stderr, "bench: %-18s %-26s %12.3f ms per %s  (%d calls, setup %.0f ms, %.1f s)\n",
+			r.Backend, r.Name, r.MsPerOp, r.Unit, r.Runs, r.SetupMs, time.Since(t0).Seconds())
 	}
 	if err := runs.WriteJSON(f.childOut, results); err != nil {
 		fmt.Fprintf(stderr, "theorylab bench: %v\n", err)

@@ -76,6 +76,10 @@ type Result struct {
 	MsPerOp float64 // median milliseconds per operation (per step, product or HVP)
 	GFLOPS  float64 // Work / (MsPerOp/1000) / 1e9; 0 when the workload has no flop count
 	Runs    int     // timed calls of run (each performing Steps operations)
+	// SetupMs is the time to set the workload up: building and compiling its
+	// graphs and, for most workloads, the first call (0 for whole presets,
+	// whose single timed call includes all of it).
+	SetupMs float64
 	// Check is a number computed from the outputs of the last call (a loss,
 	// a norm, a sum), compared with the reference's; nil when not computed.
 	Check *float64 `json:",omitempty"`
@@ -94,10 +98,12 @@ func Measure(w Workload, minTime time.Duration) (Result, error) {
 	if w.setup == nil && w.Setup == nil {
 		return res, fmt.Errorf("bench %s: no Setup", w.Name)
 	}
+	t0 := time.Now()
 	run, value, cleanup, err := w.build()
 	if err != nil {
 		return res, err
 	}
+	res.SetupMs = time.Since(t0).Seconds() * 1e3
 	if cleanup != nil {
 		defer cleanup()
 	}
@@ -165,7 +171,7 @@ var MatmulSizes = []int{128, 256, 512, 1024}
 
 // Workloads lists every workload, in the order reports show them.
 func Workloads() []Workload {
-	var ws []Workload
+	ws := []Workload{execOverhead()}
 	for _, n := range MatmulSizes {
 		ws = append(ws, matmulWorkload(n))
 	}

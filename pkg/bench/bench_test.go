@@ -45,7 +45,7 @@ func TestWorkloadNamesUnique(t *testing.T) {
 		}
 		seen[w.Name] = true
 	}
-	for _, name := range []string{"matmul-128", "matmul-256", "matmul-512", "matmul-1024", NameEOSToyStep, NameMNISTStep,
+	for _, name := range []string{NameExecOverhead, "matmul-128", "matmul-256", "matmul-512", "matmul-1024", NameEOSToyStep, NameMNISTStep,
 		NameMNISTStepStock, NameMNISTHVP, NameEOSQuick} {
 		if !seen[name] {
 			t.Errorf("workload %q missing", name)

@@ -13,6 +13,7 @@ func ExampleWorkloads() {
 		fmt.Printf("%-26s ms per %s\n", w.Name, w.Unit)
 	}
 	// Output:
+	// exec-overhead              ms per call
 	// matmul-128                 ms per product
 	// matmul-256                 ms per product
 	// matmul-512                 ms per product

@@ -78,7 +78,7 @@ func TestReferenceComputesTheSame(t *testing.T) {
 	if err != nil {
 		t.Skipf("no PyTorch reference here: %v", err)
 	}
-	const only = "^(matmul-128|eos-toy-step|eos-mnist-step|eos-mnist-hvp)$"
+	const only = "^(exec-overhead|matmul-128|eos-toy-step|eos-mnist-step|eos-mnist-hvp)$"
 	ws, err := Select(only)
 	if err != nil {
 		t.Fatal(err)

@@ -90,6 +90,7 @@ type ReportEntry struct {
 	StepsPerSecond float64  `json:"steps_per_second"` // 1000 / ms_per_step
 	GFLOPS         *float64 `json:"gflops"`           // null when the workload has no flop count
 	Runs           int      `json:"runs"`
+	SetupMs        float64  `json:"setup_ms"` // building and compiling the graphs, with the first call
 	// The reference (PyTorch on the CPU) on the same workload; null when it was not run
 	// or has no such workload.
 	Reference          *string  `json:"reference"`
@@ -150,7 +151,7 @@ func NewReport(results []Result, minTime time.Duration, ref *Reference) Report {
 }
 
 func newEntry(r Result, ref *Reference) ReportEntry {
-	e := ReportEntry{Name: r.Name, Backend: r.Backend, Unit: r.Unit, MsPerStep: r.MsPerOp, Runs: r.Runs}
+	e := ReportEntry{Name: r.Name, Backend: r.Backend, Unit: r.Unit, MsPerStep: r.MsPerOp, Runs: r.Runs, SetupMs: r.SetupMs}
 	if r.MsPerOp > 0 {
 		e.StepsPerSecond = 1e3 / r.MsPerOp
 	}

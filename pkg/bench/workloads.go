@@ -27,6 +27,7 @@ const (
 	NameMNISTStepStock = "eos-mnist-step-stock-grad"
 	NameMNISTHVP       = "eos-mnist-hvp"
 	NameEOSQuick       = "eos-quick-preset"
+	NameExecOverhead   = "exec-overhead"
 )
 
 // toyUnroll is the number of GD steps per call of the toy workload.
@@ -105,6 +106,62 @@ func matmulWorkload(n int) Workload {
 			},
 			cleanup: func() {
 				finalize(last, a, b)
+				exec.Finalize()
+			},
+		}, nil
+	})
+}
+
+// execOverhead is one executed graph that adds 1 to a float32[1]: what a
+// call costs when the computation costs nothing (dispatch, argument and
+// result handling). PyTorch's counterpart is one eager op.
+func execOverhead() Workload {
+	w := Workload{
+		Name:        NameExecOverhead,
+		Unit:        "call",
+		Description: "one executed graph computing x+1 on a float32[1] (PyTorch: one eager op): the fixed cost of a call",
+	}
+	w.reference = func(dir string) (map[string]any, error) {
+		x, err := writeArray(dir, "exec-overhead-x", []float32{1}, 1)
+		return map[string]any{"kind": "add1", "x": x}, err
+	}
+	return newWorkload(w, func() (*instance, error) {
+		be, err := backend.Get()
+		if err != nil {
+			return nil, err
+		}
+		x := tensors.FromFlatDataAndDimensions([]float32{1}, 1)
+		exec, err := NewExec(be, func(x *Node) *Node { return AddScalar(x, 1) })
+		if err != nil {
+			return nil, err
+		}
+		var last *tensors.Tensor
+		return &instance{
+			run: func() error {
+				out, err := exec.Exec1(x)
+				if err != nil {
+					return err
+				}
+				finalize(last)
+				last = out
+				return nil
+			},
+			check: func() error {
+				c, err := tensors.CopyFlatData[float32](last)
+				if err == nil && c[0] != 2 {
+					err = fmt.Errorf("1+1 = %v", c[0])
+				}
+				return err
+			},
+			value: func() (float64, error) {
+				c, err := tensors.CopyFlatData[float32](last)
+				if err != nil {
+					return 0, err
+				}
+				return float64(c[0]), nil
+			},
+			cleanup: func() {
+				finalize(last, x)
 				exec.Finalize()
 			},
 		}, nil
