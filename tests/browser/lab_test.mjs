@@ -109,14 +109,14 @@ try {
         const bar = output.locator('.jp-OutputArea-output').filter({ hasText: /\d+% · \d+\/\d+/ });
         if (await bar.count()) {
           sawProgress = true;
-          log(`progress bar shown: ${((await bar.first().innerText()) || '').trim().slice(0, 120)}`);
+          log(`progress bar shown: ${((await bar.first().innerText()) || '').replace(/\s+/g, ' ').trim().slice(0, 120)}`);
         }
       }
       if (Date.now() - started > cellTimeout) throw new Error(`the ${step.name} did not finish in ${cellTimeout / 1000} s`);
       await page.waitForTimeout(step.progress ? 100 : 250);
     }
     const text = (await output.innerText()).trim();
-    log(`the ${step.name} finished in ${((Date.now() - started) / 1000).toFixed(1)} s; output: ${JSON.stringify(text.slice(0, 200))}`);
+    log(`the ${step.name} finished in ${((Date.now() - started) / 1000).toFixed(1)} s; output: ${JSON.stringify(text.slice(0, 160))}`);
     // No error output: GoNB shows a failing cell as stderr text or an error report.
     const stderr = (await output.locator('[data-mime-type="application/vnd.jupyter.stderr"]').allInnerTexts()).join('\n');
     if (/panic:|exit status [1-9]|\berror\b/i.test(stderr)) throw new Error(`the ${step.name} wrote an error: ${stderr.slice(0, 500)}`);
