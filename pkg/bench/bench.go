@@ -76,9 +76,9 @@ type Result struct {
 	MsPerOp float64 // median milliseconds per operation (per step, product or HVP)
 	GFLOPS  float64 // Work / (MsPerOp/1000) / 1e9; 0 when the workload has no flop count
 	Runs    int     // timed calls of run (each performing Steps operations)
-	// SetupMs is the time to set the workload up: building and compiling its
-	// graphs and, for most workloads, the first call (0 for whole presets,
-	// whose single timed call includes all of it).
+	// SetupMs is the time to set the workload up and make its untimed first
+	// call(s): building and compiling its graphs (0 for whole presets, whose
+	// single timed call includes all of it).
 	SetupMs float64
 	// Check is a number computed from the outputs of the last call (a loss,
 	// a norm, a sum), compared with the reference's; nil when not computed.
@@ -103,12 +103,12 @@ func Measure(w Workload, minTime time.Duration) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	res.SetupMs = time.Since(t0).Seconds() * 1e3
 	if cleanup != nil {
 		defer cleanup()
 	}
 	var times []time.Duration
 	if w.Single {
+		res.SetupMs = time.Since(t0).Seconds() * 1e3
 		t0 := time.Now()
 		if err := run(); err != nil {
 			return res, fmt.Errorf("bench %s: %w", w.Name, err)
@@ -118,6 +118,7 @@ func Measure(w Workload, minTime time.Duration) (Result, error) {
 		if err := run(); err != nil {
 			return res, fmt.Errorf("bench %s: warm-up call: %w", w.Name, err)
 		}
+		res.SetupMs = time.Since(t0).Seconds() * 1e3
 		start := time.Now()
 		for len(times) < MinRuns || time.Since(start) < minTime {
 			t0 := time.Now()
