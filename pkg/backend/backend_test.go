@@ -1,8 +1,10 @@
 package backend_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +106,74 @@ func ones(n int) []float64 {
 func TestDescribeNamesTheBackend(t *testing.T) {
 	if d := backend.Describe(); !strings.Contains(d, backend.Name()) {
 		t.Errorf("Describe() = %q does not name %q", d, backend.Name())
+	}
+}
+
+// childBackend runs this test binary's TestChildReport in a child process
+// with the given extra environment and returns its stdout and stderr.
+func childBackend(t *testing.T, env ...string) (stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestChildReport$")
+	cmd.Env = append(os.Environ(), append([]string{"THEORYLAB_CHILD=report"}, env...)...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("child: %v\n%s\n%s", err, out.String(), errb.String())
+	}
+	return out.String(), errb.String()
+}
+
+// TestChildReport is the child of the tests below: it prints what the
+// process-wide backend is.
+func TestChildReport(t *testing.T) {
+	if os.Getenv("THEORYLAB_CHILD") != "report" {
+		t.Skip("child process only")
+	}
+	_, err := backend.Get()
+	fmt.Printf("name=%s\nsource=%s\nerr=%v\n", backend.Name(), backend.Source(), err)
+}
+
+// TestFallbackSaysWhy: with no usable plugin and no $GOMLX_BACKEND, the
+// pure-Go backend is used and exactly one line on stderr says why.
+func TestFallbackSaysWhy(t *testing.T) {
+	stdout, stderr := childBackend(t, backend.EnvVar+"=", backend.PluginEnvVar+"="+filepath.Join(t.TempDir(), "missing.so"))
+	if !strings.Contains(stdout, "name="+backend.PureGoConfig) || !strings.Contains(stdout, "source="+backend.SourceFallback) {
+		t.Errorf("child chose:\n%s", stdout)
+	}
+	var lines []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "theorylab: ") {
+			lines = append(lines, l)
+		}
+	}
+	why := "missing.so" // the plugin named by $THEORYLAB_PJRT_CPU_PLUGIN is not there
+	if !backend.XLACompiledIn {
+		why = "cgo" // this test binary has no XLA at all
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], "XLA on the CPU is unavailable") || !strings.Contains(lines[0], why) {
+		t.Errorf("want one line saying why XLA is not used (mentioning %q), got %q", why, lines)
+	}
+}
+
+// TestXLAWithoutPluginNeverDownloads: $GOMLX_BACKEND=xla:cpu where no plugin
+// can be found is an error at once; GoMLX's auto-install (which downloads a
+// plugin into ~/.local/lib/go-xla) stays off.
+func TestXLAWithoutPluginNeverDownloads(t *testing.T) {
+	if !backend.XLACompiledIn {
+		t.Skip("XLA is not compiled into this test binary (it needs cgo on Linux)")
+	}
+	home := t.TempDir()
+	start := time.Now()
+	stdout, _ := childBackend(t, backend.EnvVar+"=xla:cpu", backend.PluginEnvVar+"="+filepath.Join(home, "missing.so"),
+		"HOME="+home, "PJRT_PLUGIN_LIBRARY_PATH="+home, "LD_LIBRARY_PATH=")
+	if !strings.Contains(stdout, "err=") || strings.Contains(stdout, "err=<nil>") {
+		t.Errorf("xla:cpu without a plugin must be an error, child said:\n%s", stdout)
+	}
+	entries, _ := os.ReadDir(home)
+	if len(entries) != 0 {
+		t.Errorf("the child wrote into its $HOME (an auto-install?): %v", entries)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("took %v: something was attempted (a download?)", d)
 	}
 }
