@@ -160,6 +160,14 @@ func benchAll(ws []bench.Workload, f benchFlags, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "backends: %s; reference: %s; %s; median of ≥ 3 calls over ≥ %v per workload (whole presets: one call)\n",
 		strings.Join(backends, ", "), f.reference, pinNote(f.threads), f.minTime)
 	notes = append(notes, pinNote(f.threads))
+	if m.LoadAverage != nil && *m.LoadAverage > 0.5 {
+		busy := fmt.Sprintf("the machine is busy (load average %.2f on %d CPUs): timings are noisy", *m.LoadAverage, m.CPUs)
+		if f.threads > 1 {
+			busy += "; with several threads PyTorch's OpenMP (and XLA's pool) wait for descheduled threads, " +
+				"so ratios can be far off: --threads 1 pins every process to one core"
+		}
+		notes = append(notes, busy)
+	}
 	for _, n := range notes {
 		fmt.Fprintln(stdout, "note: "+n)
 	}
