@@ -546,6 +546,7 @@ func (e *experiment) loraChecks(v *Variant, lm lora.MLP, eval *forwarder, final,
 		v.MergeScale = math.Max(v.MergeScale, math.Abs(float64(x)))
 	}
 	ar := &adaptedRuns{}
+	secondMergeAccepted := false
 	v.AMove = make([][]float64, 2)
 	v.DeltaNorm = make([][]float64, 2)
 	for j, c := range lm.Adapters() {
@@ -566,9 +567,11 @@ func (e *experiment) loraChecks(v *Variant, lm lora.MLP, eval *forwarder, final,
 			return err
 		}
 		if err := probe.Merge(); err != nil {
-			v.MergeTwiceError = err.Error()
+			if j == 0 {
+				v.MergeTwiceError = err.Error()
+			}
 		} else {
-			v.MergeTwiceError = ""
+			secondMergeAccepted = true
 		}
 		if err := probe.Unmerge(); err != nil {
 			return err
@@ -596,6 +599,9 @@ func (e *experiment) loraChecks(v *Variant, lm lora.MLP, eval *forwarder, final,
 			a0, a1 := aMatrix(start, run), aMatrix(layer, run)
 			v.AMove[j] = append(v.AMove[j], linalg.Sub(a1, a0).Frobenius()/a0.Frobenius())
 		}
+	}
+	if secondMergeAccepted {
+		v.MergeTwiceError = "" // a layer accepted a second merge: LORA-3 fails
 	}
 	e.adapted[v.Rank] = ar
 	return nil
