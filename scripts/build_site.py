@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import run_notebooks as runner  # noqa: E402  (the notebook test's runner and markers)
 
 CLAIM_ROW = re.compile(r'data-claim="(CLAIM-[A-Z-]+)"[^>]*?data-claim-id="([^"]*)"')
-STATUS_WORD = {"CLAIM-PASS": "PASS", "CLAIM-FAIL": "FAIL", "CLAIM-TARGET-MET": "TARGET MET",
+STATUS_WORD = {"CLAIM-PASS": "PASS", "CLAIM-FAIL": "FAIL", "CLAIM-FINDING": "FAIL (documented finding)", "CLAIM-TARGET-MET": "TARGET MET",
                "CLAIM-TARGET-MISSED": "TARGET MISSED"}
 
 
@@ -112,6 +112,7 @@ th {{ background: #f6f8fa; }}
 .chip {{ display: inline-block; margin: 1px 2px; padding: 0 6px; border-radius: 8px; font-size: 0.85em; white-space: nowrap; }}
 .chip.CLAIM-PASS {{ background: rgba(46,160,67,0.15); color: #1a7f37; }}
 .chip.CLAIM-FAIL {{ background: rgba(248,81,73,0.18); color: #cf222e; }}
+.chip.CLAIM-FINDING {{ background: rgba(248,81,73,0.10); color: #cf222e; }}
 .chip.CLAIM-TARGET-MET {{ background: rgba(110,119,129,0.12); color: #57606a; }}
 .chip.CLAIM-TARGET-MISSED {{ background: rgba(212,167,44,0.18); color: #9a6700; }}
 code {{ background: #f6f8fa; padding: 0 3px; border-radius: 3px; }}
@@ -199,7 +200,7 @@ def main() -> int:
             claims = e["claims"]
             if claims:
                 passed = sum(m == "CLAIM-PASS" for _, m in claims)
-                checked = sum(m in ("CLAIM-PASS", "CLAIM-FAIL") for _, m in claims)
+                checked = sum(m in ("CLAIM-PASS", "CLAIM-FAIL", "CLAIM-FINDING") for _, m in claims)
                 cls = "pass" if passed == checked else "fail"
                 chips = " ".join(f'<span class="chip {m}">{html.escape(cid)} {STATUS_WORD.get(m, m)}</span>'
                                  for cid, m in claims)

@@ -110,7 +110,7 @@ func TestValidate(t *testing.T) {
 
 func TestJSONRoundTripAllFields(t *testing.T) {
 	c := Claim{ID: "X-1", Statement: "s", PaperRef: "r", Measured: 1.25, Detail: "d",
-		Threshold: "t", Pass: true, Target: true, Reason: "why"}
+		Threshold: "t", Pass: true, Target: true, Reason: "why", Finding: "docs/x.md"}
 	// Every field must be set, so that a field added to Claim but not to claimJSON is caught.
 	v := reflect.ValueOf(c)
 	for i := range v.NumField() {
@@ -125,7 +125,7 @@ func TestJSONRoundTripAllFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"id":"X-1","statement":"s","paper_ref":"r","measured":1.25,"detail":"d","threshold":"t","pass":true,"target":true,"reason":"why"}`
+	want := `{"id":"X-1","statement":"s","paper_ref":"r","measured":1.25,"detail":"d","threshold":"t","pass":true,"target":true,"reason":"why","finding":"docs/x.md"}`
 	if string(data) != want {
 		t.Errorf("Marshal = %s\nwant      %s", data, want)
 	}
@@ -215,4 +215,26 @@ func TestRequire(t *testing.T) {
 		t.Errorf("Require(nil) reported %q, want one error", tb.errs)
 	}
 	Require(t, List{sample()[0]}) // *testing.T satisfies TB
+}
+
+func TestDocumentedFinding(t *testing.T) {
+	c := Claim{ID: "F-1", Statement: "s", Threshold: "≥ 3", Measured: 1, Reason: "ΔW looks random", Finding: "docs/04-lora.md, LORA-13"}
+	if !c.Documented() || c.Status() != StatusFail || c.Marker() != MarkerFinding {
+		t.Errorf("documented failure: documented=%v status=%s marker=%s", c.Documented(), c.Status(), c.Marker())
+	}
+	if r := c.FailureReason(); !strings.Contains(r, "ΔW looks random") || !strings.Contains(r, "documented finding") {
+		t.Errorf("reason %q", r)
+	}
+	l := List{c, {ID: "P-1", Statement: "s", Threshold: "t", Measured: 1, Pass: true}}
+	if l.AllPass() || !strings.Contains(l.Summary(), "F-1 (documented finding)") {
+		t.Errorf("a documented finding still fails the list: %s", l.Summary())
+	}
+	if html := l.HTML(); !strings.Contains(html, MarkerFinding) || strings.Contains(html, MarkerFail) {
+		t.Errorf("HTML must carry CLAIM-FINDING and no CLAIM-FAIL")
+	}
+	// A passing claim is never a finding, whatever Finding says.
+	c.Pass, c.Measured = true, 5
+	if c.Documented() || c.Marker() != MarkerPass {
+		t.Errorf("passing claim marked as a finding")
+	}
 }

@@ -193,7 +193,20 @@ func Claims(res *Results) claims.List {
 		Reason: failIf(!ok, "accuracy still changes with the rank")})
 
 	list = append(list, res.subspaceClaims()...)
+	for i := range list {
+		if where, ok := documentedFindings[list[i].ID]; ok && !list[i].Passed() {
+			list[i].Finding = where
+		}
+	}
 	return list
+}
+
+// documentedFindings are the claims whose failure in our reproduction is a
+// finding, documented where each entry says. They still read FAIL; the
+// quick-preset test asserts the documented behaviour, so a change is noticed.
+var documentedFindings = map[string]string{
+	"LORA-8":  "docs/04-lora.md, Findings: after the spec's 5 epochs LoRA is still under-trained",
+	"LORA-13": "docs/04-lora.md, Findings: pretraining moved W₀ little from its random start, so ΔW's directions look random against W₀",
 }
 
 // subspaceClaims are LORA-11, 12, 13 (Section 7), over the claim layers.
