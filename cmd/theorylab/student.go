@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"theorylab/pkg/exercise"
+	"theorylab/pkg/repo"
 	"theorylab/pkg/runs"
 )
 
@@ -36,7 +37,7 @@ func runStudent(args []string, stdout, stderr io.Writer) int {
 	paths := fs.Args()
 	dir := *out
 	if len(paths) == 0 || dir == "" {
-		root, err := runs.RepoRoot()
+		root, err := repo.Root()
 		if err != nil {
 			fmt.Fprintf(stderr, "theorylab student: %v\n", err)
 			return exitFailure

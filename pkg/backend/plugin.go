@@ -1,17 +1,15 @@
 package backend
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
+
+	"theorylab/pkg/repo"
 )
 
 // PluginEnvVar names a PJRT CPU plugin file (.so) to use instead of the one
@@ -54,58 +52,13 @@ func PluginPath() (string, error) {
 	return matches[len(matches)-1], nil // the newest Python's, should there be several
 }
 
-// repoRoot is the nearest folder above this package's source, the working
-// directory, $GONB_DIR or $THEORYLAB_ROOT whose go.mod declares module
-// theorylab. It is pkg/runs.RepoRoot's rule, repeated here because pkg/runs
-// imports this package.
+// repoRoot is repo.Root, with the reason the plugin search needs it.
 func repoRoot() (string, error) {
-	var starts []string
-	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		starts = append(starts, filepath.Dir(file))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	for _, env := range []string{"GONB_DIR", "THEORYLAB_ROOT"} {
-		if dir := os.Getenv(env); dir != "" {
-			starts = append(starts, dir)
-		}
-	}
-	for _, start := range starts {
-		dir, err := filepath.Abs(start)
-		if err != nil {
-			continue
-		}
-		for {
-			if declaresTheoryLab(filepath.Join(dir, "go.mod")) {
-				return dir, nil
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
-	}
-	return "", errors.New("the repository root (go.mod of module theorylab) was not found above " +
-		strings.Join(starts, ", ") + ", so its .venv cannot be searched for the PJRT CPU plugin (set THEORYLAB_ROOT)")
-}
-
-func declaresTheoryLab(goMod string) bool {
-	data, err := os.ReadFile(goMod)
+	root, err := repo.Root()
 	if err != nil {
-		return false
+		return "", fmt.Errorf("%w, so its .venv cannot be searched for the PJRT CPU plugin", err)
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "//") {
-			continue
-		}
-		f := strings.Fields(line)
-		return len(f) == 2 && f[0] == "module" && strings.Trim(f[1], `"`+"`") == "theorylab"
-	}
-	return false
+	return root, nil
 }
 
 // relToRoot shortens path to be relative to root when it lies inside it.

@@ -18,7 +18,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"theorylab/models/mlp"
-	"theorylab/pkg/runs"
+	"theorylab/pkg/repo"
 )
 
 // The PyTorch reference: bench/torch_ref.py runs the same workloads (same
@@ -197,7 +197,7 @@ func FindTorchPython() (python, version string, err error) {
 		candidates = []string{p}
 	} else {
 		candidates = []string{"/usr/bin/python3"}
-		if root, err := runs.RepoRoot(); err == nil {
+		if root, err := repo.Root(); err == nil {
 			candidates = append(candidates, filepath.Join(root, ".venv", "bin", "python"))
 		}
 		candidates = append(candidates, "python3")
@@ -227,7 +227,7 @@ func FindTorchPython() (python, version string, err error) {
 // measured. Its progress lines go to progress. wrap, when not nil, may change
 // the command before it starts (to pin it to some CPUs).
 func RunReference(python, dir, only string, minTime time.Duration, threads int, progress *os.File, wrap func(*exec.Cmd)) (*Reference, error) {
-	root, err := runs.RepoRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 
-	"theorylab/pkg/runs"
+	"theorylab/pkg/repo"
 )
 
 // PresetEnv selects the preset of every notebook: "quick" (default) or "full".
@@ -40,7 +40,7 @@ func Markdown(md string) {
 // dir (relative to the repository root), with its doc comment: a function
 // "Run", a method "Config.Forward", or a type or constant "Config".
 func Source(dir, name string) (string, error) {
-	root, err := runs.RepoRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return "", err
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"theorylab/pkg/repo"
 	"time"
 )
 
@@ -35,7 +36,7 @@ func DefaultCache() Cache {
 	if dir := os.Getenv("THEORYLAB_CACHE"); dir != "" {
 		return Cache{Dir: dir}
 	}
-	root, err := RepoRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return Cache{}
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"theorylab/pkg/repo"
 	"time"
 )
 
@@ -99,11 +100,11 @@ func TestHashConfig(t *testing.T) {
 }
 
 func TestRepoRootAndCodeVersion(t *testing.T) {
-	root, err := RepoRoot()
+	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !isRepoRoot(root) {
+	if !repo.IsRoot(root) {
 		t.Errorf("RepoRoot %s has no theorylab go.mod", root)
 	}
 	if _, err := os.Stat(filepath.Join(root, "pkg", "runs", "cache.go")); err != nil {
@@ -115,33 +116,6 @@ func TestRepoRootAndCodeVersion(t *testing.T) {
 	}
 	if CodeVersion() != v {
 		t.Error("CodeVersion changes between calls")
-	}
-}
-
-func TestIsRepoRoot(t *testing.T) {
-	for content, want := range map[string]bool{
-		"module theorylab\n\ngo 1.26\n":           true,
-		"// comment\n\nmodule \"theorylab\"\n":    true,
-		"module theorylab/sub\n":                  false,
-		"module example.com/theorylab\n":          false,
-		"go 1.26\nmodule theorylab\n":             false,
-		"module theorylab // trailing comment\n":  false,
-		"":                                        false,
-		"module\n":                                false,
-		"   module   theorylab   \r\ngo 1.26\r\n": true,
-	} {
-		dir := t.TempDir()
-		os.WriteFile(filepath.Join(dir, "go.mod"), []byte(content), 0o644)
-		if got := isRepoRoot(dir); got != want {
-			t.Errorf("isRepoRoot(%q) = %v, want %v", content, got, want)
-		}
-	}
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module theorylab\n"), 0o644)
-	sub := filepath.Join(dir, "a", "b")
-	os.MkdirAll(sub, 0o755)
-	if got, ok := findRepoRoot(sub); !ok || got != dir {
-		t.Errorf("findRepoRoot(%s) = %s, %v; want %s", sub, got, ok, dir)
 	}
 }
 
@@ -474,7 +448,7 @@ func TestDefaultCache(t *testing.T) {
 		t.Errorf("DefaultCache with THEORYLAB_CACHE = %s", got)
 	}
 	t.Setenv("THEORYLAB_CACHE", "")
-	root, err := RepoRoot()
+	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

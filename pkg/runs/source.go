@@ -1,8 +1,6 @@
 package runs
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,94 +8,24 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
+
+	"theorylab/pkg/repo"
 )
 
 // ModulePath is the module path that identifies the repository's go.mod.
-const ModulePath = "theorylab"
+const ModulePath = repo.ModulePath
 
 // Unknown is the value of CodeVersion (and GoMLXVersion) when it cannot be
 // determined. A cache never reuses results whose code version is Unknown.
 const Unknown = "unknown"
 
-// RepoRoot returns the repository root: the nearest directory holding a
-// go.mod whose module line is "module theorylab". It searches upwards from,
-// in order: this package's source file (runtime.Caller), the working
-// directory, $GONB_DIR (the notebook's folder under GoNB) and
-// $THEORYLAB_ROOT.
-func RepoRoot() (string, error) {
-	var starts []string
-	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		starts = append(starts, filepath.Dir(file))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	for _, env := range []string{"GONB_DIR", "THEORYLAB_ROOT"} {
-		if dir := os.Getenv(env); dir != "" {
-			starts = append(starts, dir)
-		}
-	}
-	for _, start := range starts {
-		if root, ok := findRepoRoot(start); ok {
-			return root, nil
-		}
-	}
-	return "", fmt.Errorf("runs: no go.mod with \"module %s\" above %s (set THEORYLAB_ROOT)",
-		ModulePath, strings.Join(starts, ", "))
-}
-
-func findRepoRoot(start string) (string, bool) {
-	dir, err := filepath.Abs(start)
-	if err != nil {
-		return "", false
-	}
-	for {
-		if isRepoRoot(dir) {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-}
-
-// isRepoRoot reports whether dir/go.mod declares module theorylab on its
-// first line that is neither blank nor a comment.
-func isRepoRoot(dir string) bool {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		return false
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "//") {
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) != 2 || f[0] != "module" {
-			return false
-		}
-		mod := f[1]
-		if unq, err := strconv.Unquote(mod); err == nil {
-			mod = unq
-		}
-		return mod == ModulePath
-	}
-	return false
-}
-
 // codeVersionOverride replaces CodeVersion in tests.
 var codeVersionOverride func() string
 
 var codeVersionOnce = sync.OnceValue(func() string {
-	root, err := RepoRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return Unknown
 	}
