@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -45,4 +46,14 @@ func Nums(xs []float64) string {
 // 0.975 → "97.5%".
 func Pct(frac float64) string {
 	return Num(100*frac) + "%"
+}
+
+// Each formats every value with format and joins them with ", ":
+// Each([]float64{0.1, 0.25}, "%.2f") is "0.10, 0.25".
+func Each(vals []float64, format string) string {
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		parts[i] = fmt.Sprintf(format, v)
+	}
+	return strings.Join(parts, ", ")
 }

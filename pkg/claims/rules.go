@@ -109,3 +109,39 @@ func FractionIn(xs []float64, lo, hi float64) float64 {
 	}
 	return float64(n) / float64(len(xs))
 }
+
+// MajorityValue is the value that at least need of vals reach: the need-th
+// best, where best means largest when higherIsBetter and smallest otherwise.
+// NaN counts as the worst. A majority rule "≥ 2 of 3 seeds reach x" holds iff
+// MajorityValue(vals, 2, …) reaches x, so it is the number to report beside
+// such a rule.
+func MajorityValue(vals []float64, need int, higherIsBetter bool) float64 {
+	if len(vals) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(vals)
+	slices.SortFunc(s, func(a, b float64) int {
+		switch {
+		case math.IsNaN(a) && math.IsNaN(b):
+			return 0
+		case math.IsNaN(a):
+			return 1
+		case math.IsNaN(b):
+			return -1
+		case a == b:
+			return 0
+		case (a > b) == higherIsBetter:
+			return -1
+		}
+		return 1
+	})
+	return s[min(max(need, 1), len(s))-1]
+}
+
+// ReasonIf returns reason when failed, else "": for Claim.Reason.
+func ReasonIf(failed bool, reason string) string {
+	if failed {
+		return reason
+	}
+	return ""
+}

@@ -76,3 +76,22 @@ func TestNum(t *testing.T) {
 		t.Errorf("Pct = %q", got)
 	}
 }
+
+func TestMajorityValue(t *testing.T) {
+	vals := []float64{0.3, math.NaN(), 0.9, 0.5}
+	if got := MajorityValue(vals, 2, true); got != 0.5 {
+		t.Errorf("2nd largest: %v", got)
+	}
+	if got := MajorityValue(vals, 2, false); got != 0.5 {
+		t.Errorf("2nd smallest: %v", got)
+	}
+	if got := MajorityValue(vals, 4, true); !math.IsNaN(got) {
+		t.Errorf("NaN is the worst: %v", got)
+	}
+	if got := MajorityValue(nil, 1, true); !math.IsNaN(got) {
+		t.Errorf("empty: %v", got)
+	}
+	if Each([]float64{0.1, 0.25}, "%.2f") != "0.10, 0.25" || ReasonIf(false, "x") != "" || ReasonIf(true, "x") != "x" {
+		t.Error("Each / ReasonIf")
+	}
+}

@@ -3,7 +3,6 @@ package eos
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"theorylab/pkg/claims"
@@ -38,13 +37,13 @@ func Claims(res *Results) claims.List {
 			for i, r := range g {
 				vals[i], oks[i] = metric(r)
 			}
-			v := majorityValue(vals, need, higherIsBetter)
+			v := claims.MajorityValue(vals, need, higherIsBetter)
 			if math.IsNaN(headline) || higherIsBetter && v < headline || !higherIsBetter && v > headline {
 				headline = v
 			}
 			ok := claims.Majority(oks, need)
 			pass = pass && ok
-			parts = append(parts, fmt.Sprintf("η=%g: %s (%s)", g[0].Eta, fmtEach(vals, format), claims.Tally(oks)))
+			parts = append(parts, fmt.Sprintf("η=%g: %s (%s)", g[0].Eta, claims.Each(vals, format), claims.Tally(oks)))
 		}
 		return headline, pass, strings.Join(parts, "; ")
 	}
@@ -64,7 +63,7 @@ func Claims(res *Results) claims.List {
 		Statement: "Sharpness rises until it reaches 2/η, early in training (progressive sharpening up to the edge).",
 		PaperRef:  "abstract; Fig. 1", Measured: m, Detail: "t*/T — " + detail,
 		Threshold: "first step with S ≥ 2/η at most 25% of the run, " + rule, Pass: ok,
-		Reason: failIf(!ok, "some step size reached 2/η late or never")})
+		Reason: claims.ReasonIf(!ok, "some step size reached 2/η late or never")})
 
 	// EOS-2: S hovers at 2/η in the second half.
 	m, ok, detail = perGroup(func(r RunResult) (float64, bool) {
@@ -76,7 +75,7 @@ func Claims(res *Results) claims.List {
 		Statement: "After reaching it, the sharpness hovers at 2/η instead of rising further.",
 		PaperRef:  "abstract; Fig. 1", Measured: m, Detail: "fraction of 2nd-half S·η/2 in [0.85, 1.15] — " + detail + medians(edge, cfg.Steps),
 		Threshold: "≥ 95% of 2nd-half measurements of S·η/2 in [0.85, 1.15] and median in [0.95, 1.10], " + rule, Pass: ok,
-		Reason: failIf(!ok, "sharpness left the band around 2/η too often")})
+		Reason: claims.ReasonIf(!ok, "sharpness left the band around 2/η too often")})
 
 	// EOS-3: the loss is non-monotone on short time scales.
 	m, ok, detail = perGroup(func(r RunResult) (float64, bool) {
@@ -87,7 +86,7 @@ func Claims(res *Results) claims.List {
 		Statement: "At the edge of stability the training loss goes up on many individual steps.",
 		PaperRef:  "abstract", Measured: m, Detail: "fraction of steps with Lₜ₊₁ > Lₜ — " + detail,
 		Threshold: "≥ 5% of steps increase the loss, " + rule, Pass: ok,
-		Reason: failIf(!ok, "the loss was too close to monotone")})
+		Reason: claims.ReasonIf(!ok, "the loss was too close to monotone")})
 
 	// EOS-4: ...but decreases over long time spans.
 	m, ok, detail = perGroup(func(r RunResult) (float64, bool) {
@@ -99,7 +98,7 @@ func Claims(res *Results) claims.List {
 		Statement: "Despite the short-term increases, the loss keeps decreasing over long time spans.",
 		PaperRef:  "abstract", Measured: m, Detail: "final/initial loss — " + detail,
 		Threshold: "final loss ≤ 0.3 × initial and mean loss of the last 10% of steps below that of the 10% after t*, " + rule, Pass: ok,
-		Reason: failIf(!ok, "the loss did not fall enough over the run")})
+		Reason: claims.ReasonIf(!ok, "the loss did not fall enough over the run")})
 
 	// EOS-5 and EOS-6 concern the control runs, in all seeds.
 	var maxRatio, minGrowth = math.Inf(-1), math.Inf(1)
@@ -127,13 +126,13 @@ func Claims(res *Results) claims.List {
 		PaperRef:  "§3 (section number unverified: check the paper)", Measured: maxRatio,
 		Detail:    fmt.Sprintf("max S·η/2 = %.3f; loss increases per seed = %v", maxRatio, incs),
 		Threshold: "zero loss increases and max S·η/2 ≤ 0.7, in all seeds", Pass: ok5,
-		Reason: failIf(!ok5, "the control run came near 2/η or its loss went up")})
+		Reason: claims.ReasonIf(!ok5, "the control run came near 2/η or its loss went up")})
 	list = append(list, claims.Claim{ID: "EOS-6",
 		Statement: "Progressive sharpening: even far from the edge, the sharpness keeps rising during training.",
 		PaperRef:  "progressive-sharpening section", Measured: minGrowth,
-		Detail:    "S_final/S₀ per seed = " + fmtEach(growths, "%.2f"),
+		Detail:    "S_final/S₀ per seed = " + claims.Each(growths, "%.2f"),
 		Threshold: "S at the end ≥ 1.5 × S₀ in the control run, in all seeds", Pass: ok6,
-		Reason: failIf(!ok6, "the control's sharpness did not grow by 1.5×")})
+		Reason: claims.ReasonIf(!ok6, "the control's sharpness did not grow by 1.5×")})
 	if res.Flow != nil {
 		list = append(list, flowClaim(res, need))
 	}
@@ -195,32 +194,6 @@ func longTermMeans(r RunResult) (last, post float64) {
 	return last, post
 }
 
-// majorityValue is the value that at least need of the seeds achieve:
-// the need-th best of vals (NaN counts as the worst).
-func majorityValue(vals []float64, need int, higherIsBetter bool) float64 {
-	s := slices.Clone(vals)
-	slices.SortFunc(s, func(a, b float64) int {
-		switch {
-		case math.IsNaN(a) && math.IsNaN(b):
-			return 0
-		case math.IsNaN(a):
-			return 1
-		case math.IsNaN(b):
-			return -1
-		case higherIsBetter && a > b || !higherIsBetter && a < b:
-			return -1
-		case a == b:
-			return 0
-		}
-		return 1
-	})
-	need = min(max(need, 1), len(s))
-	if need == 0 {
-		return math.NaN()
-	}
-	return s[need-1]
-}
-
 func medians(edge [][]RunResult, steps int) string {
 	var parts []string
 	for _, g := range edge {
@@ -228,22 +201,7 @@ func medians(edge [][]RunResult, steps int) string {
 		for _, r := range g {
 			meds = append(meds, claims.Median(secondHalfRatios(r, steps)))
 		}
-		parts = append(parts, fmt.Sprintf("η=%g: %s", g[0].Eta, fmtEach(meds, "%.3f")))
+		parts = append(parts, fmt.Sprintf("η=%g: %s", g[0].Eta, claims.Each(meds, "%.3f")))
 	}
 	return "; medians of S·η/2 — " + strings.Join(parts, "; ")
-}
-
-func fmtEach(vals []float64, format string) string {
-	parts := make([]string, len(vals))
-	for i, v := range vals {
-		parts[i] = fmt.Sprintf(format, v)
-	}
-	return strings.Join(parts, ", ")
-}
-
-func failIf(failed bool, reason string) string {
-	if failed {
-		return reason
-	}
-	return ""
 }

@@ -33,14 +33,14 @@ func flowClaim(res *Results, need int) claims.Claim {
 		}
 		ok := claims.Majority(oks, need)
 		pass = pass && ok
-		parts = append(parts, fmt.Sprintf("η=%g: max before t* %s, at 2t* %s (%s)", eta, fmtEach(before, "%.3f"), fmtEach(after, "%.3f"), claims.Tally(oks)))
+		parts = append(parts, fmt.Sprintf("η=%g: max before t* %s, at 2t* %s (%s)", eta, claims.Each(before, "%.3f"), claims.Each(after, "%.3f"), claims.Tally(oks)))
 	}
 	return claims.Claim{ID: "EOS-7", Target: true,
 		Statement: "GD tracks gradient flow until the sharpness reaches 2/η, then departs from it.",
 		PaperRef:  "official repository's README demo (not a number from the paper)", Measured: worst,
 		Detail:    "‖θ_GD − θ_flow‖ / ‖θ_GD − θ₀‖ — " + strings.Join(parts, "; "),
 		Threshold: fmt.Sprintf("relative distance < 5%% up to t* and > 20%% at 2t*, in ≥ %d of %d seeds, every edge η (uncalibrated target)", need, res.Config.Seeds),
-		Pass:      pass, Reason: failIf(!pass, "GD left the flow before t* or stayed close to it after")}
+		Pass:      pass, Reason: claims.ReasonIf(!pass, "GD left the flow before t* or stayed close to it after")}
 }
 
 // flowDeparture: the largest relative GD–flow distance up to t*, and the one
@@ -76,14 +76,14 @@ func mnistClaim(m *MNISTResult) claims.Claim {
 		}
 		ok := claims.Majority(oks, need)
 		pass = pass && ok
-		worst = math.Min(worst, majorityValue(bands, need, true))
-		parts = append(parts, fmt.Sprintf("2/η=%g·S₀: in-band fraction after t* %s (%s)", mult, fmtEach(bands, "%.2f"), claims.Tally(oks)))
+		worst = math.Min(worst, claims.MajorityValue(bands, need, true))
+		parts = append(parts, fmt.Sprintf("2/η=%g·S₀: in-band fraction after t* %s (%s)", mult, claims.Each(bands, "%.2f"), claims.Tally(oks)))
 	}
 	return claims.Claim{ID: "EOS-8", Target: true,
 		Statement: "On MNIST-1k with an fc-tanh network, the sharpness rises to 2/η and hovers there while the loss falls.",
 		PaperRef:  "Fig. 1 (our MNIST construction)", Measured: worst, Detail: strings.Join(parts, "; "),
 		Threshold: fmt.Sprintf("S rises ≥ 1.5× before t*; ≥ 90%% of measurements after t* have S·η/2 in [0.8, 1.3]; loss at the stop < 0.5 × loss at t*; ≥ %d of %d seeds (uncalibrated target)", need, m.Config.Seeds),
-		Pass:      pass, Reason: failIf(!pass, "some MNIST run did not reach or hold the edge before its stop")}
+		Pass:      pass, Reason: claims.ReasonIf(!pass, "some MNIST run did not reach or hold the edge before its stop")}
 }
 
 // mnistEdge measures one MNIST run up to its stopping step: the sharpness rise

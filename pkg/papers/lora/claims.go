@@ -44,7 +44,7 @@ func Claims(res *Results) claims.List {
 		PaperRef:  "§4.1 (section number unverified: check the paper)", Measured: worst,
 		Detail:    fmt.Sprintf("max |f_LoRA − f_base| on %d test inputs before any step — %s", cfg.MergeCheckN, strings.Join(parts, ", ")),
 		Threshold: "max |Δ| = 0 exactly, every rank and seed", Pass: ok,
-		Reason: failIf(!ok, "the zero-initialised adapter changed the output")})
+		Reason: claims.ReasonIf(!ok, "the zero-initialised adapter changed the output")})
 
 	// LORA-2: frozen weights are untouched.
 	changed, parts := 0, []string{}
@@ -61,7 +61,7 @@ func Claims(res *Results) claims.List {
 		PaperRef:  "§4.1", Measured: float64(changed),
 		Detail:    "frozen values that changed — " + strings.Join(parts, ", "),
 		Threshold: "0 changed values (bit for bit), every LoRA and head-only run", Pass: ok,
-		Reason: failIf(!ok, "a frozen value changed during adaptation")})
+		Reason: claims.ReasonIf(!ok, "a frozen value changed during adaptation")})
 
 	// LORA-3: merged equals unmerged; unmerge restores W₀; merging twice is refused.
 	var mergeWorst, unmergeWorst float64
@@ -81,7 +81,7 @@ func Claims(res *Results) claims.List {
 		Detail: fmt.Sprintf("‖f_merged − f_unmerged‖∞ / max(1, ‖f‖∞) on %d test inputs — %s; unmerge error %.2g relative; second merge refused: %v",
 			cfg.MergeCheckN, strings.Join(parts, ", "), unmergeWorst, refused),
 		Threshold: "≤ 1e-5 (float32), unmerge ≤ 1e-6 relative, a second merge refused", Pass: ok,
-		Reason: failIf(!ok, "merged and unmerged outputs differ, unmerge did not restore W₀, or a double merge was accepted")})
+		Reason: claims.ReasonIf(!ok, "merged and unmerged outputs differ, unmerge did not restore W₀, or a double merge was accepted")})
 
 	// LORA-4: ΔW has rank r.
 	var rankWorst float64
@@ -96,7 +96,7 @@ func Claims(res *Results) claims.List {
 		PaperRef:  "§4.1", Measured: rankWorst,
 		Detail:    "max σ_{r+1}/σ₁ of ΔW over seeds and layers — " + strings.Join(parts, ", "),
 		Threshold: "σ_{r+1…} ≤ 1e-5·σ₁", Pass: ok,
-		Reason: failIf(!ok, "ΔW has more than r significant singular values")})
+		Reason: claims.ReasonIf(!ok, "ΔW has more than r significant singular values")})
 
 	// LORA-5: trainable parameter count.
 	mismatch := 0
@@ -113,7 +113,7 @@ func Claims(res *Results) claims.List {
 		PaperRef:  "§4.1", Measured: float64(mismatch),
 		Detail:    "trainable values per run — " + strings.Join(parts, ", ") + fmt.Sprintf(" (backbone weights: %d)", cfg.Inputs()*cfg.Hidden+cfg.Hidden*cfg.Hidden),
 		Threshold: "counted = Σ r(d + k) + head, for every variant (0 mismatches)", Pass: ok,
-		Reason: failIf(!ok, "the training loop trains a different number of values than the formula")})
+		Reason: claims.ReasonIf(!ok, "the training loop trains a different number of values than the formula")})
 
 	// LORA-6: both factors zero → nothing moves.
 	p := res.Pitfall
@@ -125,7 +125,7 @@ func Claims(res *Results) claims.List {
 		Detail: fmt.Sprintf("rank %d, A = B = 0: max gradient %g, max |A|, |B| after %d Adam steps %g; with A random, B = 0: max |∂L/∂B| = %.3g",
 			p.Rank, p.GradMax, p.Steps, p.AdapterMax, p.NormalGradB),
 		Threshold: fmt.Sprintf("gradients exactly 0 and adapters exactly 0 after %d steps (and B's gradient non-zero with the normal init)", p.Steps), Pass: ok,
-		Reason: failIf(!ok, "an all-zero adapter received a gradient, or the normal init did not")})
+		Reason: claims.ReasonIf(!ok, "an all-zero adapter received a gradient, or the normal init did not")})
 
 	// Accuracy claims: medians over seeds, in points.
 	head, full := res.variant(KindHead, 0), res.variant(KindFull, 0)
@@ -145,7 +145,7 @@ func Claims(res *Results) claims.List {
 		Statement: "The new task needs adaptation: fine-tuning the backbone beats training only a new head.",
 		PaperRef:  "our construction (precondition of LORA-8 and LORA-9)", Measured: gap,
 		Detail: accDetail, Threshold: "median full FT − median head-only ≥ 2 points", Pass: ok,
-		Reason: failIf(!ok, "a new head alone does about as well as full fine-tuning: the task is too easy to show adaptation")})
+		Reason: claims.ReasonIf(!ok, "a new head alone does about as well as full fine-tuning: the task is too easy to show adaptation")})
 
 	d8 := m4 - mf
 	ok = d8 >= -cfg.OnParGap
@@ -154,7 +154,7 @@ func Claims(res *Results) claims.List {
 		PaperRef:  "Tables 2–4 (their numbers unverified: check the paper)", Measured: d8,
 		Detail:    accDetail + fmt.Sprintf("; LoRA r=4 trains %d values, full FT %d", trainable(r4), trainable(full)),
 		Threshold: fmt.Sprintf("median LoRA r=4 ≥ median full FT − %.1f points", cfg.OnParGap), Pass: ok,
-		Reason: failIf(!ok, fmt.Sprintf("LoRA r=4 trails full fine-tuning by %.2f points after %d epochs (see the docs: finding)", -d8, cfg.AdaptEpochs))})
+		Reason: claims.ReasonIf(!ok, fmt.Sprintf("LoRA r=4 trails full fine-tuning by %.2f points after %d epochs (see the docs: finding)", -d8, cfg.AdaptEpochs))})
 
 	share := math.NaN()
 	if gap > 0 {
@@ -166,7 +166,7 @@ func Claims(res *Results) claims.List {
 		PaperRef:  "Table 6", Measured: share,
 		Detail:    accDetail + "; share = (r=1 − head-only)/(full FT − head-only)",
 		Threshold: "share ≥ 70% (medians over seeds)", Pass: ok,
-		Reason: failIf(!ok, "rank 1 recovers less than 70% of the gap")})
+		Reason: claims.ReasonIf(!ok, "rank 1 recovers less than 70% of the gap")})
 
 	// LORA-10: flat in r over r ≥ 4.
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -190,7 +190,7 @@ func Claims(res *Results) claims.List {
 		Detail:    "median accuracy per rank — " + strings.Join(parts, ", "),
 		Threshold: "max − min of the medians over r ≥ 4 ≤ 1.5 points" + map[bool]string{true: "", false: " (a full-preset claim; a target here)"}[cfg.Preset == "full"],
 		Pass:      ok, Target: cfg.Preset != "full",
-		Reason: failIf(!ok, "accuracy still changes with the rank")})
+		Reason: claims.ReasonIf(!ok, "accuracy still changes with the rank")})
 
 	list = append(list, res.subspaceClaims()...)
 	for i := range list {
@@ -233,20 +233,20 @@ func (res *Results) subspaceClaims() claims.List {
 		for i, v := range l.Phi11Delta {
 			passes[i] = v >= Phi11Factor*base
 		}
-		v := majorityValue(l.Phi11Delta, need)
+		v := claims.MajorityValue(l.Phi11Delta, need, true)
 		if l.claimed(cfg) {
 			h11 = math.Min(h11, v)
 			ok11 = ok11 && claims.Majority(passes, need)
 		}
 		parts = append(parts, fmt.Sprintf("%s: ΔW-based %s (%s ≥ %.3f), A-based %s, random 1/k = %.4f",
-			LayerName(l.Layer), fmtEach(l.Phi11Delta, "%.3f"), claims.Tally(passes), Phi11Factor*base, fmtEach(l.Phi11A, "%.3f"), base))
+			LayerName(l.Layer), claims.Each(l.Phi11Delta, "%.3f"), claims.Tally(passes), Phi11Factor*base, claims.Each(l.Phi11A, "%.3f"), base))
 	}
 	list = append(list, claims.Claim{ID: "LORA-11",
 		Statement: fmt.Sprintf("The top direction learned at rank %d is also the top direction learned at rank %d: φ(1, 1) is far above chance.", cfg.SmallRank, cfg.LargeRank),
 		PaperRef:  "§7.2, Fig. 3", Measured: h11,
 		Detail:    "φ(1, 1) per seed — " + strings.Join(parts, "; "),
 		Threshold: fmt.Sprintf("ΔW-based φ(1, 1) ≥ 10 × 1/k %s, on %s", rule, nameList()), Pass: ok11,
-		Reason: failIf(!ok11, "the top directions at the two ranks are not shared beyond chance")})
+		Reason: claims.ReasonIf(!ok11, "the top directions at the two ranks are not shared beyond chance")})
 
 	// LORA-12: seeds share their top directions.
 	h12, ok12 := math.Inf(1), len(layers) > 0
@@ -257,20 +257,20 @@ func (res *Results) subspaceClaims() claims.List {
 			passes[i] = v >= SeedFactor*l.GaussianMean
 		}
 		npairs := needed(len(passes))
-		v := majorityValue(l.SeedMeanDelta, npairs) / l.GaussianMean
+		v := claims.MajorityValue(l.SeedMeanDelta, npairs, true) / l.GaussianMean
 		if l.claimed(cfg) {
 			h12 = math.Min(h12, v)
 			ok12 = ok12 && claims.Majority(passes, npairs)
 		}
 		parts = append(parts, fmt.Sprintf("%s: ΔW-based %s (%s pairs), A-based %s, Gaussian %.4f",
-			LayerName(l.Layer), fmtEach(l.SeedMeanDelta, "%.3f"), claims.Tally(passes), fmtEach(l.SeedMeanA, "%.3f"), l.GaussianMean))
+			LayerName(l.Layer), claims.Each(l.SeedMeanDelta, "%.3f"), claims.Tally(passes), claims.Each(l.SeedMeanA, "%.3f"), l.GaussianMean))
 	}
 	list = append(list, claims.Claim{ID: "LORA-12",
 		Statement: fmt.Sprintf("Updates learned from different seeds at rank %d share their top directions far more than random matrices do.", cfg.LargeRank),
 		PaperRef:  "§7.2, Fig. 4", Measured: h12,
 		Detail:    fmt.Sprintf("mean φ(i, j) over i, j ≤ %d per seed pair — ", cfg.SmallRank) + strings.Join(parts, "; "),
 		Threshold: fmt.Sprintf("seed-versus-seed ≥ 3 × Gaussian-versus-Gaussian in a majority of seed pairs, on %s (measured: the ratio)", nameList()), Pass: ok12,
-		Reason: failIf(!ok12, "different seeds do not share directions beyond chance")})
+		Reason: claims.ReasonIf(!ok12, "different seeds do not share directions beyond chance")})
 
 	// LORA-13: amplification.
 	h13, ok13 := math.Inf(1), len(layers) > 0
@@ -307,7 +307,7 @@ func (res *Results) subspaceClaims() claims.List {
 				why = append(why, "factor does not fall from r=4 to r=64")
 			}
 		}
-		v := majorityValue(ratios, needed(n))
+		v := claims.MajorityValue(ratios, needed(n), true)
 		if l.claimed(cfg) {
 			h13 = math.Min(h13, v)
 			ok13 = ok13 && claims.Majority(passes, needed(n))
@@ -317,9 +317,9 @@ func (res *Results) subspaceClaims() claims.List {
 		}
 		parts = append(parts, fmt.Sprintf("%s r=%d: ‖UᵀW₀V‖ ΔW-based %s, W-based %.3f, random %.3f, factor %s; r=%d: ΔW-based %s, W-based %.3f, random %.3f, factor %s (%s seeds); "+
 			"learned part P = W₀ − W_init (‖P‖ = %.2f of ‖W₀‖ = %.2f) at r=%d: ΔW-based %s, P-based %.3f, random %.3f",
-			LayerName(l.Layer), small.Rank, fmtEach(small.DeltaBased, "%.3f"), small.WBased, small.Random, fmtEach(small.Factor, "%.2f"),
-			large.Rank, fmtEach(large.DeltaBased, "%.3f"), large.WBased, large.Random, fmtEach(large.Factor, "%.2f"), claims.Tally(passes),
-			small.LearnedNorm, small.WNorm, small.Rank, fmtEach(small.LearnedDeltaBased, "%.3f"), small.LearnedPBased, small.LearnedRandom))
+			LayerName(l.Layer), small.Rank, claims.Each(small.DeltaBased, "%.3f"), small.WBased, small.Random, claims.Each(small.Factor, "%.2f"),
+			large.Rank, claims.Each(large.DeltaBased, "%.3f"), large.WBased, large.Random, claims.Each(large.Factor, "%.2f"), claims.Tally(passes),
+			small.LearnedNorm, small.WNorm, small.Rank, claims.Each(small.LearnedDeltaBased, "%.3f"), small.LearnedPBased, small.LearnedRandom))
 	}
 	reason := ""
 	if !ok13 {
@@ -381,39 +381,6 @@ func trainable(v *Variant) int {
 	return v.Trainable
 }
 
-// majorityValue is the value that at least need of vals reach: the need-th
-// largest (NaN counts as the smallest).
-func majorityValue(vals []float64, need int) float64 {
-	if len(vals) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(vals)
-	slices.SortFunc(s, func(a, b float64) int {
-		switch {
-		case math.IsNaN(a) && math.IsNaN(b):
-			return 0
-		case math.IsNaN(a):
-			return 1
-		case math.IsNaN(b):
-			return -1
-		case a > b:
-			return -1
-		case a < b:
-			return 1
-		}
-		return 0
-	})
-	return s[min(max(need, 1), len(s))-1]
-}
-
-func fmtEach(vals []float64, format string) string {
-	parts := make([]string, len(vals))
-	for i, v := range vals {
-		parts[i] = fmt.Sprintf(format, v)
-	}
-	return strings.Join(parts, ", ")
-}
-
 func dedupe(xs []string) []string {
 	var out []string
 	for _, x := range xs {
@@ -422,11 +389,4 @@ func dedupe(xs []string) []string {
 		}
 	}
 	return out
-}
-
-func failIf(failed bool, reason string) string {
-	if failed {
-		return reason
-	}
-	return ""
 }
