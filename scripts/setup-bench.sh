@@ -16,24 +16,9 @@
 # SETUP_VERBOSE=1.
 set -euo pipefail
 
-say() { printf 'setup-bench: %s\n' "$*"; }
-unavailable() { printf 'setup-bench: UNAVAILABLE: %s\n' "$*"; exit 3; }
-die() { printf 'setup-bench: ERROR: %s\n' "$*" >&2; exit 1; }
-quiet() {
-	if [[ -n "${SETUP_VERBOSE:-}" ]]; then
-		"$@"
-		return
-	fi
-	local log rc=0
-	log="$(mktemp)"
-	"$@" >"$log" 2>&1 || rc=$?
-	if ((rc != 0)); then
-		tail -n 30 "$log" >&2
-		printf 'setup-bench: command failed (exit %d): %s\n' "$rc" "$*" >&2
-	fi
-	rm -f "$log"
-	return "$rc"
-}
+SETUP_NAME=setup-bench
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PY="${THEORYLAB_TORCH_PYTHON:-/usr/bin/python3}"
 pkgs=(python3-torch libopenblas0-pthread)

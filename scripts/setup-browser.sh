@@ -22,25 +22,9 @@ BROWSER_DIR="tests/browser"
 # Bump to force the npm step to run again.
 NPM_REV=1
 
-say() { printf 'setup-browser: %s\n' "$*"; }
-unavailable() { printf 'setup-browser: UNAVAILABLE: %s\n' "$*"; exit 3; }
-die() { printf 'setup-browser: ERROR: %s\n' "$*" >&2; exit 1; }
-key_of() { sha256sum | cut -c1-16; }
-quiet() {
-	if [[ -n "${SETUP_VERBOSE:-}" ]]; then
-		"$@"
-		return
-	fi
-	local log rc=0
-	log="$(mktemp)"
-	"$@" >"$log" 2>&1 || rc=$?
-	if ((rc != 0)); then
-		tail -n 30 "$log" >&2
-		printf 'setup-browser: command failed (exit %d): %s\n' "$rc" "$*" >&2
-	fi
-	rm -f "$log"
-	return "$rc"
-}
+SETUP_NAME=setup-browser
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 find_chromium() {
 	if [[ -n "${CHROMIUM:-}" ]]; then

@@ -35,25 +35,9 @@ KERNEL_REV=2
 XLA_REV=1
 XLA_REQ="scripts/requirements-xla.txt"
 
-say() { printf 'setup: %s\n' "$*"; }
-die() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
-key_of() { sha256sum | cut -c1-16; }
-# Runs a command, showing its output only when it fails (or always with SETUP_VERBOSE=1).
-quiet() {
-	if [[ -n "${SETUP_VERBOSE:-}" ]]; then
-		"$@"
-		return
-	fi
-	local log rc=0
-	log="$(mktemp)"
-	"$@" >"$log" 2>&1 || rc=$?
-	if ((rc != 0)); then
-		cat "$log" >&2
-		printf 'setup: ERROR: command failed (exit %d): %s\n' "$rc" "$*" >&2
-	fi
-	rm -f "$log"
-	return "$rc"
-}
+SETUP_NAME=setup
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 # Writes a fresh stamp in DIR, removing older stamps of the same KIND.
 stamp() { # DIR KIND KEY
