@@ -51,8 +51,8 @@
 //
 // # Dense eigendecomposition
 //
-// SymEig diagonalizes a dense symmetric matrix by the cyclic Jacobi method
-// (eigenvalues descending, orthonormal eigenvectors). It serves the Lanczos
-// tridiagonal matrices, explicit Hessians of small models (300×300 takes about
-// half a second), and tests.
+// SymEig diagonalizes a dense symmetric matrix by Householder reduction to
+// tridiagonal form and the implicit QL method (eigenvalues descending,
+// orthonormal eigenvectors). It serves the Lanczos tridiagonal matrices,
+// explicit Hessians of small models (300×300 takes about 0.15 s), and tests.
 package hessian
