@@ -249,18 +249,8 @@ func TestParityToyGDHVPLanczos(t *testing.T) {
 // fc-tanh 196-64-64-10 network on 1000 MNIST images pooled to 14×14, float32.
 func TestParityMNISTFloat32(t *testing.T) {
 	goB, xlaB := bothBackends(t)
-	im, err := data.LoadMNIST("train", 1000)
+	ds, err := data.PooledMNIST(1000)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if im, err = im.AvgPool2x2(); err != nil {
-		t.Fatal(err)
-	}
-	ds, err := im.ToDataset()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := data.StandardizePerFeature(ds.X, ds.D); err != nil {
 		t.Fatal(err)
 	}
 	fx, fy := ds.Float32()

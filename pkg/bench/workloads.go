@@ -320,23 +320,8 @@ const mnistExamples = 1000
 // mnistEta is the step size of the MNIST GD step.
 const mnistEta = 0.05
 
-var mnistOnce = sync.OnceValues(func() (*data.Dataset, error) {
-	im, err := data.LoadMNIST("train", mnistExamples)
-	if err != nil {
-		return nil, err
-	}
-	if im, err = im.AvgPool2x2(); err != nil {
-		return nil, err
-	}
-	ds, err := im.ToDataset()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := data.StandardizePerFeature(ds.X, ds.D); err != nil {
-		return nil, err
-	}
-	return ds, nil
-})
+// mnistOnce loads the MNIST-1k set once per process (data.PooledMNIST).
+var mnistOnce = sync.OnceValues(func() (*data.Dataset, error) { return data.PooledMNIST(mnistExamples) })
 
 // mnistProblem is the float32 loss and initial parameters shared by the MNIST workloads.
 type mnistProblem struct {
