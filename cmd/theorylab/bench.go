@@ -319,9 +319,6 @@ func printBenchTable(w io.Writer, rep bench.Report) {
 	}
 	fmt.Fprintln(w, "ratio = PyTorch time / our time (above 1: faster than PyTorch); check Δ = relative difference of a number "+
 		"computed from both outputs (! above the tolerance: not the same computation)")
-	if rep.FastGradSpeedup != nil {
-		fmt.Fprintf(w, "%s: stock gradients / fast gradients = %.2f× (pkg/fastgrad's speed-up)\n", bench.NameMNISTStep, *rep.FastGradSpeedup)
-	}
 }
 
 func orUnknown(s string) string {

@@ -3,7 +3,7 @@ package transformer_test
 import (
 	"fmt"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/compute/dtypes"
 
 	"theorylab/models/transformer"
 )

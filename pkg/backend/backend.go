@@ -6,14 +6,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gomlx/gomlx/backends"
-	_ "github.com/gomlx/gomlx/backends/simplego" // registers "go"
-
-	_ "theorylab/pkg/fastgrad" // matrix-product gradients as products (see its doc)
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute/gobackend" // registers "go"
 )
 
 // EnvVar is GoMLX's own variable; when set it overrides TheoryLab's choice.
-const EnvVar = backends.ConfigEnvVar
+const EnvVar = compute.ConfigEnvVar
 
 // The two configurations TheoryLab chooses between by itself.
 const (
@@ -39,7 +37,7 @@ type choice struct {
 	source  string // SourceEnv, SourceDefault or SourceFallback
 	why     string // for SourceFallback: why XLA is not used
 	plugin  string // the PJRT plugin file, when the backend is xla:cpu through PluginPath
-	backend backends.Backend
+	backend compute.Backend
 	err     error
 }
 
@@ -85,7 +83,7 @@ func Config() string {
 // ("xla:cpu" there means the plugin PluginPath finds, when it finds one).
 // Otherwise Get uses XLA on the CPU when it works, and else the pure-Go
 // backend, printing once to stderr one line that says why.
-func Get() (backends.Backend, error) {
+func Get() (compute.Backend, error) {
 	once.Do(func() { chosen = choose() })
 	return chosen.backend, chosen.err
 }
@@ -96,7 +94,7 @@ func choose() *choice {
 		c.backend, c.plugin, c.err = newBackend(cfg)
 		if c.err != nil {
 			c.err = fmt.Errorf("backend %q (%s) could not be created: %w; backends compiled in: %v",
-				cfg, SourceEnv, c.err, backends.List())
+				cfg, SourceEnv, c.err, compute.List())
 		}
 		return c
 	}
@@ -117,7 +115,7 @@ func choose() *choice {
 // process-wide one: "xla:cpu" is XLA with the plugin that PluginPath finds,
 // anything else goes to GoMLX as it is. Tests use it to run the same graphs on
 // two backends in one process. The caller finalizes it.
-func New(cfg string) (backends.Backend, error) {
+func New(cfg string) (compute.Backend, error) {
 	b, _, err := newBackend(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("backend %q could not be created: %w", cfg, err)
@@ -129,7 +127,7 @@ func New(cfg string) (backends.Backend, error) {
 // (with or without options after a comma) and a bare "xla" mean the plugin
 // that PluginPath finds, when it finds one; otherwise GoMLX searches its own
 // places (PJRT_PLUGIN_LIBRARY_PATH, …) and never downloads anything.
-func newBackend(cfg string) (b backends.Backend, plugin string, err error) {
+func newBackend(cfg string) (b compute.Backend, plugin string, err error) {
 	name, opts, _ := strings.Cut(cfg, ",")
 	if name == "xla" || name == XLACPUConfig {
 		if path, perr := PluginPath(); perr == nil {
@@ -142,7 +140,7 @@ func newBackend(cfg string) (b backends.Backend, plugin string, err error) {
 }
 
 // MustGet is Get for programs and notebooks that cannot go on without a backend.
-func MustGet() backends.Backend {
+func MustGet() compute.Backend {
 	b, err := Get()
 	if err != nil {
 		panic(err)
@@ -196,11 +194,11 @@ func Describe() string {
 }
 
 // create calls GoMLX, turning its panic on an unknown backend name into an error.
-func create(config string) (b backends.Backend, err error) {
+func create(config string) (b compute.Backend, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	return backends.NewWithConfig(config)
+	return compute.NewWithConfig(config)
 }

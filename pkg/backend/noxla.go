@@ -6,7 +6,7 @@ import (
 	"errors"
 	"sync"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 )
 
 // XLACompiledIn reports whether GoMLX's XLA backend is part of this binary:
@@ -17,10 +17,10 @@ const XLACompiledIn = false
 var errNoXLA = errors.New("this binary was built without GoMLX's XLA backend " +
 	"(it needs cgo on Linux: CGO_ENABLED=1 and a C compiler, and no `noxla` build tag)")
 
-func newXLAFromPlugin(path, opts string) (backends.Backend, error) { return nil, errNoXLA }
+func newXLAFromPlugin(path, opts string) (compute.Backend, error) { return nil, errNoXLA }
 
 type probed struct {
-	backend backends.Backend
+	backend compute.Backend
 	plugin  string
 	err     error
 }

@@ -32,10 +32,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/models/mlp"
 	"theorylab/pkg/backend"
@@ -46,7 +46,7 @@ import (
 )
 
 // bothBackends returns the pure-Go backend and XLA on the CPU, or skips.
-func bothBackends(t *testing.T) (goB, xlaB backends.Backend) {
+func bothBackends(t *testing.T) (goB, xlaB compute.Backend) {
 	t.Helper()
 	if !backend.XLACompiledIn {
 		t.Skip("parity: XLA is not compiled into this test binary (it needs cgo on Linux)")
@@ -143,8 +143,8 @@ func TestParityMatmulFloat32(t *testing.T) {
 	for i := range b {
 		b[i] = float32(math.Cos(float64(3 * i)))
 	}
-	prod := func(be backends.Backend) []float64 {
-		out := MustExecOnce(be, func(a, b *Node) *Node { return Dot(a, b) },
+	prod := func(be compute.Backend) []float64 {
+		out := MustExecOnce(be, func(a, b *Node) *Node { return MatMul(a, b) },
 			tensors.FromFlatDataAndDimensions(a, 64, 64), tensors.FromFlatDataAndDimensions(b, 64, 48))
 		return flat(t, out)
 	}
@@ -189,7 +189,7 @@ func TestParityToyGDHVPLanczos(t *testing.T) {
 		losses, params, hv []float64
 		top                []float64
 	}
-	runOn := func(be backends.Backend) outcome {
+	runOn := func(be compute.Backend) outcome {
 		var o outcome
 		gd, err := train.NewGD(be, loss, 10)
 		if err != nil {
@@ -276,7 +276,7 @@ func TestParityMNISTFloat32(t *testing.T) {
 		g := p[0].Graph()
 		return train.HalfMSE(model.Forward(p, Const(g, x)), Const(g, y))
 	}
-	runOn := func(be backends.Backend) (step, hv []float64) {
+	runOn := func(be compute.Backend) (step, hv []float64) {
 		gd, err := train.NewGD(be, func(p []*Node) *Node { return ConvertDType(loss(p), dtypes.Float64) }, 1)
 		if err != nil {
 			t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"theorylab/pkg/repo"
 )
@@ -73,7 +73,7 @@ var reAPIVersion = regexp.MustCompile(`\bv(\d+\.\d+)\b`)
 
 // pluginDescription is a short description of an XLA backend loaded from
 // plugin: its file (relative to the repository) and PJRT C API version.
-func pluginDescription(b backends.Backend, plugin string) string {
+func pluginDescription(b compute.Backend, plugin string) string {
 	if root, err := repoRoot(); err == nil {
 		plugin = relToRoot(root, plugin)
 	}

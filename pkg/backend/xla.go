@@ -8,10 +8,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/backends/xla" // registers "xla"; needs cgo
-	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/go-xla/compute/xla" // registers "xla"; needs cgo
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // XLACompiledIn reports whether GoMLX's XLA backend is part of this binary:
@@ -29,7 +29,7 @@ func init() {
 // newXLAFromPlugin creates an XLA backend on the plugin file at path
 // (absolute), with GoMLX's shared host/device buffers on the CPU unless opts
 // (GoMLX's comma-separated plugin options) say noshared_buffers.
-func newXLAFromPlugin(path, opts string) (backends.Backend, error) {
+func newXLAFromPlugin(path, opts string) (compute.Backend, error) {
 	options := strings.FieldsFunc(opts, func(r rune) bool { return r == ',' })
 	if !slices.Contains(options, "noshared_buffers") && !slices.Contains(options, "shared_buffers") {
 		options = append(options, "shared_buffers")
@@ -38,7 +38,7 @@ func newXLAFromPlugin(path, opts string) (backends.Backend, error) {
 }
 
 type probed struct {
-	backend backends.Backend
+	backend compute.Backend
 	plugin  string
 	err     error
 }
@@ -66,7 +66,7 @@ var probeXLA = sync.OnceValue(func() probed {
 })
 
 // smokeTest computes [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]] in float32.
-func smokeTest(b backends.Backend) (err error) {
+func smokeTest(b compute.Backend) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
@@ -74,7 +74,7 @@ func smokeTest(b backends.Backend) (err error) {
 	}()
 	a := tensors.FromFlatDataAndDimensions([]float32{1, 2, 3, 4}, 2, 2)
 	c := tensors.FromFlatDataAndDimensions([]float32{5, 6, 7, 8}, 2, 2)
-	out, err := graph.ExecOnce(b, func(a, c *graph.Node) *graph.Node { return graph.Dot(a, c) }, a, c)
+	out, err := graph.CallOnce(b, func(a, c *graph.Node) *graph.Node { return graph.MatMul(a, c) }, a, c)
 	if err != nil {
 		return err
 	}

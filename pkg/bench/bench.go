@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -178,8 +177,7 @@ func Workloads() []Workload {
 	}
 	return append(ws,
 		eosToyStep(),
-		mnistStep(false),
-		mnistStep(true),
+		mnistStep(),
 		mnistHVP(),
 		eosQuickPreset(),
 	)
@@ -208,25 +206,4 @@ func Select(pattern string) ([]Workload, error) {
 		return nil, fmt.Errorf("bench: no workload matches %q (workloads: %v)", pattern, names)
 	}
 	return ws, nil
-}
-
-// ErrNoPair is returned by FastGradSpeedup when the results lack one of the two MNIST steps.
-var ErrNoPair = errors.New("bench: results hold not both eos-mnist-step and eos-mnist-step-stock-grad")
-
-// FastGradSpeedup is the time of the MNIST GD step with GoMLX's stock
-// matrix-product gradients divided by its time with pkg/fastgrad's.
-func FastGradSpeedup(results []Result) (float64, error) {
-	var fast, stock float64
-	for _, r := range results {
-		switch r.Name {
-		case NameMNISTStep:
-			fast = r.MsPerOp
-		case NameMNISTStepStock:
-			stock = r.MsPerOp
-		}
-	}
-	if fast <= 0 || stock <= 0 {
-		return 0, ErrNoPair
-	}
-	return stock / fast, nil
 }

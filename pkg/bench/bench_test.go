@@ -13,9 +13,6 @@ import (
 func TestWorkloadsRun(t *testing.T) {
 	for _, w := range Workloads() {
 		t.Run(w.Name, func(t *testing.T) {
-			if testing.Short() && w.Name == NameMNISTStepStock {
-				t.Skip("stock-gradient step is slow; skipped in -short mode")
-			}
 			if w.Name == NameEOSQuick {
 				t.Skip("the whole quick preset: pkg/papers/eos's tests run it, with its claims")
 			}
@@ -46,7 +43,7 @@ func TestWorkloadNamesUnique(t *testing.T) {
 		seen[w.Name] = true
 	}
 	for _, name := range []string{NameExecOverhead, "matmul-128", "matmul-256", "matmul-512", "matmul-1024", NameEOSToyStep, NameMNISTStep,
-		NameMNISTStepStock, NameMNISTHVP, NameEOSQuick} {
+		NameMNISTHVP, NameEOSQuick} {
 		if !seen[name] {
 			t.Errorf("workload %q missing", name)
 		}
@@ -109,16 +106,6 @@ func TestMeasureReportsErrors(t *testing.T) {
 		if _, err := Measure(fake(&calls, failAt), 0); err == nil || !strings.Contains(err.Error(), "boom") {
 			t.Errorf("failing call %d: error %v, want boom", failAt, err)
 		}
-	}
-}
-
-func TestFastGradSpeedup(t *testing.T) {
-	rs := []Result{{Name: NameMNISTStep, MsPerOp: 40}, {Name: NameMNISTStepStock, MsPerOp: 300}}
-	if s, err := FastGradSpeedup(rs); err != nil || s != 7.5 {
-		t.Errorf("speed-up %v, %v; want 7.5", s, err)
-	}
-	if _, err := FastGradSpeedup(rs[:1]); !errors.Is(err, ErrNoPair) {
-		t.Errorf("one result: error %v, want ErrNoPair", err)
 	}
 }
 

@@ -15,8 +15,6 @@
 //	                                     20 Chebyshev points, float64)
 //	eos-mnist-step                       one full-batch GD step of the fc-tanh 196-64-64-10 MLP on
 //	                                     1000 MNIST images (14×14, standardized), half-MSE, float32
-//	eos-mnist-step-stock-grad            the same step built with GoMLX's stock matrix-product
-//	                                     gradients (fastgrad.Stock), to show what pkg/fastgrad buys
 //	eos-mnist-hvp                        one Hessian-vector product of that loss, float32
 //	eos-quick-preset                     the whole Edge of Stability quick preset (eos.Run, no
 //	                                     cache): its wall time, compilation included

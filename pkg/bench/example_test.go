@@ -20,7 +20,6 @@ func ExampleWorkloads() {
 	// matmul-1024                ms per product
 	// eos-toy-step               ms per step
 	// eos-mnist-step             ms per step
-	// eos-mnist-step-stock-grad  ms per step
 	// eos-mnist-hvp              ms per HVP
 	// eos-quick-preset           ms per run
 }

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/models/mlp"
 	"theorylab/pkg/repo"

@@ -111,10 +111,7 @@ type Report struct {
 	Backends  []string      `json:"backends"`            // the backends measured, in order
 	Reference string        `json:"reference,omitempty"` // the reference implementation, when it ran
 	Workloads []ReportEntry `json:"workloads"`
-	// FastGradSpeedup is eos-mnist-step-stock-grad's time over eos-mnist-step's, when both were measured
-	// (on the first backend that measured both).
-	FastGradSpeedup *float64 `json:"fastgrad_speedup,omitempty"`
-	Notes           []string `json:"notes,omitempty"`
+	Notes     []string      `json:"notes,omitempty"`
 }
 
 // NewReport assembles a report from results measured with minTime, on one or
@@ -134,18 +131,6 @@ func NewReport(results []Result, minTime time.Duration, ref *Reference) Report {
 			rep.Backends = append(rep.Backends, r.Backend)
 		}
 		rep.Workloads = append(rep.Workloads, newEntry(r, ref))
-	}
-	for _, b := range rep.Backends {
-		var mine []Result
-		for _, r := range results {
-			if r.Backend == b {
-				mine = append(mine, r)
-			}
-		}
-		if s, err := FastGradSpeedup(mine); err == nil {
-			rep.FastGradSpeedup = &s
-			break
-		}
 	}
 	return rep
 }

@@ -7,14 +7,13 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/models/mlp"
 	"theorylab/pkg/backend"
 	"theorylab/pkg/data"
-	"theorylab/pkg/fastgrad"
 	"theorylab/pkg/hessian"
 	"theorylab/pkg/papers/eos"
 	"theorylab/pkg/train"
@@ -22,12 +21,11 @@ import (
 
 // Workload names that other code refers to.
 const (
-	NameEOSToyStep     = "eos-toy-step"
-	NameMNISTStep      = "eos-mnist-step"
-	NameMNISTStepStock = "eos-mnist-step-stock-grad"
-	NameMNISTHVP       = "eos-mnist-hvp"
-	NameEOSQuick       = "eos-quick-preset"
-	NameExecOverhead   = "exec-overhead"
+	NameEOSToyStep   = "eos-toy-step"
+	NameMNISTStep    = "eos-mnist-step"
+	NameMNISTHVP     = "eos-mnist-hvp"
+	NameEOSQuick     = "eos-quick-preset"
+	NameExecOverhead = "exec-overhead"
 )
 
 // toyUnroll is the number of GD steps per call of the toy workload.
@@ -59,14 +57,14 @@ func matmulWorkload(n int) Workload {
 		fa, fb := matmulInputs(n)
 		a := tensors.FromFlatDataAndDimensions(fa, n, n)
 		b := tensors.FromFlatDataAndDimensions(fb, n, n)
-		exec, err := NewExec(be, func(a, b *Node) *Node { return Dot(a, b) })
+		exec, err := NewExec(be, func(a, b *Node) *Node { return MatMul(a, b) })
 		if err != nil {
 			return nil, err
 		}
 		var last *tensors.Tensor
 		return &instance{
 			run: func() error {
-				out, err := exec.Exec1(a, b)
+				out, err := exec.Call1(a, b)
 				if err != nil {
 					return err
 				}
@@ -138,7 +136,7 @@ func execOverhead() Workload {
 		var last *tensors.Tensor
 		return &instance{
 			run: func() error {
-				out, err := exec.Exec1(x)
+				out, err := exec.Call1(x)
 				if err != nil {
 					return err
 				}
@@ -211,7 +209,7 @@ func eosToyStep() Workload {
 			return nil, err
 		}
 		eta := tensors.FromFlatDataAndDimensions(tp.etas, len(tp.etas))
-		return buildNow(gdInstance(gd, tp.params, eta, tp.owned()), false)
+		return buildNow(gdInstance(gd, tp.params, eta, tp.owned()))
 	})
 }
 
@@ -364,23 +362,17 @@ func (pr *mnistProblem) owned() []*tensors.Tensor {
 	return append([]*tensors.Tensor{pr.x, pr.y}, pr.params...)
 }
 
-func mnistStep(stock bool) Workload {
+func mnistStep() Workload {
 	w := Workload{
 		Name: NameMNISTStep,
 		Unit: "step",
 		Description: fmt.Sprintf("one full-batch GD step of the fc-tanh %v MLP (torch-default init, biases) on the first %d MNIST "+
-			"training images pooled to 14×14 and standardized, half-MSE on one-hot targets, float32, 1 run; "+
-			"matrix-product gradients from pkg/fastgrad", mnistModel.Sizes, mnistExamples),
-	}
-	if stock {
-		w.Name = NameMNISTStepStock
-		w.Description = "eos-mnist-step with GoMLX's stock matrix-product gradients (fastgrad.Stock while the graph is built)"
-	} else {
-		w.reference = func(dir string) (map[string]any, error) {
+			"training images pooled to 14×14 and standardized, half-MSE on one-hot targets, float32, 1 run", mnistModel.Sizes, mnistExamples),
+		reference: func(dir string) (map[string]any, error) {
 			spec, err := mnistReference(dir, false)
 			spec["kind"] = "gd"
 			return spec, err
-		}
+		},
 	}
 	return newWorkload(w, func() (*instance, error) {
 		be, err := backend.Get()
@@ -399,7 +391,7 @@ func mnistStep(stock bool) Workload {
 			return nil, err
 		}
 		eta := tensors.FromFlatDataAndDimensions([]float32{mnistEta}, 1)
-		return buildNow(gdInstance(gd, pr.params, eta, pr.owned()), stock)
+		return buildNow(gdInstance(gd, pr.params, eta, pr.owned()))
 	})
 }
 
@@ -484,7 +476,7 @@ func mnistHVP() Workload {
 				hvp.Finalize()
 			},
 		}
-		return buildNow(inst, false)
+		return buildNow(inst)
 	})
 }
 
@@ -610,18 +602,9 @@ func eosQuickPreset() Workload {
 
 // ---------------------------------------------------------------- helpers
 
-// buildNow makes the first call of inst, which builds and compiles its graph.
-// Gradients are taken while the graph is built, with the rules in force at
-// that moment, so this call happens under the rules the workload names:
-// GoMLX's stock ones when stock is true (restored to pkg/fastgrad's
-// afterwards), pkg/fastgrad's otherwise.
-func buildNow(inst *instance, stock bool) (*instance, error) {
-	if stock {
-		fastgrad.Stock()
-		defer fastgrad.Install()
-	} else {
-		fastgrad.Install()
-	}
+// buildNow makes the first call of inst, which builds and compiles its graph,
+// so that compilation is not counted in the timed calls.
+func buildNow(inst *instance) (*instance, error) {
 	if err := inst.run(); err != nil {
 		inst.cleanup()
 		return nil, err

@@ -3,10 +3,10 @@ package hessian
 import (
 	"fmt"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // HVP computes Hessian-vector products of a per-run loss by double backprop:
@@ -21,7 +21,7 @@ type HVP struct {
 }
 
 // NewHVP prepares the double-backprop graph for loss (compiled on first use).
-func NewHVP(backend backends.Backend, loss func(params []*Node) *Node) (*HVP, error) {
+func NewHVP(backend compute.Backend, loss func(params []*Node) *Node) (*HVP, error) {
 	exec, err := NewExec(backend, func(in []*Node) []*Node {
 		n := len(in) / 2
 		params, dirs := in[:n], in[n:]
@@ -55,7 +55,7 @@ func (h *HVP) Apply(params, dirs []*tensors.Tensor) ([]*tensors.Tensor, error) {
 	for _, d := range dirs {
 		args = append(args, d)
 	}
-	return h.exec.Exec(args...)
+	return h.exec.Call(args...)
 }
 
 // Finalize releases the compiled graph.

@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/models/mlp"
 	"theorylab/pkg/backend"
@@ -61,7 +61,7 @@ func gradients(t *testing.T, loss func([]*Node) *Node, params []*tensors.Tensor)
 	for i, p := range params {
 		args[i] = p
 	}
-	outs, err := exec.Exec(args...)
+	outs, err := exec.Call(args...)
 	if err != nil {
 		t.Fatal(err)
 	}

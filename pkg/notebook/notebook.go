@@ -46,58 +46,67 @@ func Source(dir, name string) (string, error) {
 	}
 	full := filepath.Join(root, dir)
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, full, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
-	if err != nil {
-		return "", fmt.Errorf("notebook.Source: %w", err)
+	paths, err := filepath.Glob(filepath.Join(full, "*.go"))
+	if err != nil || len(paths) == 0 {
+		return "", fmt.Errorf("notebook.Source: no Go files in %s", dir)
+	}
+	var files []*ast.File
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.ParseComments)
+		if err != nil {
+			return "", fmt.Errorf("notebook.Source: %w", err)
+		}
+		files = append(files, f)
 	}
 	recv, fn, isMethod := strings.Cut(name, ".")
 	if !isMethod {
 		fn = recv
 	}
-	for _, pkg := range pkgs {
-		for _, file := range pkg.Files {
-			for _, decl := range file.Decls {
-				var node ast.Node
-				var doc *ast.CommentGroup
-				switch d := decl.(type) {
-				case *ast.FuncDecl:
-					if d.Name.Name != fn || isMethod != (d.Recv != nil) || isMethod && receiverName(d) != recv {
-						continue
-					}
-					node, doc = d, d.Doc
-				case *ast.GenDecl:
-					for _, spec := range d.Specs {
-						switch s := spec.(type) {
-						case *ast.TypeSpec:
-							if !isMethod && s.Name.Name == fn {
+	for _, file := range files {
+		for _, decl := range file.Decls {
+			var node ast.Node
+			var doc *ast.CommentGroup
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if d.Name.Name != fn || isMethod != (d.Recv != nil) || isMethod && receiverName(d) != recv {
+					continue
+				}
+				node, doc = d, d.Doc
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						if !isMethod && s.Name.Name == fn {
+							node, doc = d, d.Doc
+						}
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							if !isMethod && n.Name == fn {
 								node, doc = d, d.Doc
-							}
-						case *ast.ValueSpec:
-							for _, n := range s.Names {
-								if !isMethod && n.Name == fn {
-									node, doc = d, d.Doc
-								}
 							}
 						}
 					}
 				}
-				if node == nil {
-					continue
-				}
-				var buf bytes.Buffer
-				if doc != nil {
-					for _, c := range doc.List {
-						buf.WriteString(c.Text + "\n")
-					}
-				}
-				if fd, ok := node.(*ast.FuncDecl); ok {
-					fd.Doc = nil
-				}
-				if err := printer.Fprint(&buf, fset, node); err != nil {
-					return "", err
-				}
-				return buf.String(), nil
 			}
+			if node == nil {
+				continue
+			}
+			var buf bytes.Buffer
+			if doc != nil {
+				for _, c := range doc.List {
+					buf.WriteString(c.Text + "\n")
+				}
+			}
+			if fd, ok := node.(*ast.FuncDecl); ok {
+				fd.Doc = nil
+			}
+			if err := printer.Fprint(&buf, fset, node); err != nil {
+				return "", err
+			}
+			return buf.String(), nil
 		}
 	}
 	return "", fmt.Errorf("notebook.Source: no declaration %q in %s", name, dir)

@@ -3,9 +3,9 @@ package train_test
 import (
 	"fmt"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"theorylab/pkg/backend"
 	"theorylab/pkg/train"
@@ -25,7 +25,7 @@ func ExampleMinibatch() {
 		pred := Mul(InsertAxes(p[0], 1), batch[0]) // [R, B, 1]
 		return MulScalar(ReduceSum(Square(Sub(pred, batch[1])), 1, 2), 0.5/4)
 	}
-	mb, _ := train.NewMinibatch(backend.MustGet(), params, optimizers.Adam().LearningRate(0.05).Done(), loss)
+	mb, _ := train.NewMinibatch(backend.MustGet(), params, optimizer.Adam().LearningRate(0.05).Done(), loss)
 	defer mb.Finalize()
 	batches, _ := train.NewBatcher(len(xs), 4, []uint64{0, 1})
 	for range 300 {

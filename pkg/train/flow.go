@@ -3,9 +3,9 @@ package train
 import (
 	"fmt"
 
-	"github.com/gomlx/gomlx/backends"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // Flow integrates gradient flow dθ/dt = −∇L(θ) with the classical fourth-order
@@ -22,7 +22,7 @@ type Flow struct {
 }
 
 // NewFlow prepares the RK4 step graph (compiled on first use).
-func NewFlow(backend backends.Backend, loss LossFn) (*Flow, error) {
+func NewFlow(backend compute.Backend, loss LossFn) (*Flow, error) {
 	exec, err := NewExec(backend, func(in []*Node) []*Node {
 		params, h := in[:len(in)-1], in[len(in)-1]
 		velocity := func(ps []*Node) []*Node { // −∇L
@@ -63,7 +63,7 @@ func (f *Flow) Step(params []*tensors.Tensor, h *tensors.Tensor) ([]*tensors.Ten
 		args = append(args, p)
 	}
 	args = append(args, h)
-	outs, err := f.exec.Exec(args...)
+	outs, err := f.exec.Call(args...)
 	if err != nil {
 		return nil, fmt.Errorf("train.Flow: %w", err)
 	}

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/gomlx/gomlx/backends"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // LossFn builds the per-run training loss from parameters that all carry a
@@ -24,7 +24,7 @@ type GD struct {
 // NewGD compiles (lazily, on the first call) a graph that takes params and
 // step sizes η [R] and returns the params after Unroll GD steps together with
 // the loss before each step, [Unroll, R].
-func NewGD(backend backends.Backend, loss LossFn, unroll int) (*GD, error) {
+func NewGD(backend compute.Backend, loss LossFn, unroll int) (*GD, error) {
 	if unroll < 1 {
 		return nil, fmt.Errorf("train.NewGD: unroll must be ≥ 1, got %d", unroll)
 	}
@@ -70,7 +70,7 @@ func (gd *GD) Steps(params []*tensors.Tensor, eta *tensors.Tensor) ([]*tensors.T
 		args = append(args, p)
 	}
 	args = append(args, eta)
-	outs, err := gd.exec.Exec(args...)
+	outs, err := gd.exec.Call(args...)
 	if err != nil {
 		return nil, nil, err
 	}

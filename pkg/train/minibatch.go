@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/gomlx/gomlx/backends"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"theorylab/pkg/data"
 )
@@ -28,17 +28,17 @@ type Param struct {
 type BatchLossFn func(params []*Node, batch []*Node) *Node
 
 // Minibatch trains parameters with one of GoMLX's optimizers (for example
-// optimizers.Adam()), one minibatch per Step, for R independent runs at
-// once. The parameters live in a GoMLX context (trainable ones marked so),
+// optimizer.Adam()), one minibatch per Step, for R independent runs at
+// once. The parameters live in a GoMLX model.Store (trainable ones marked so),
 // and the optimizer's UpdateGraph minimises the sum of the per-run losses:
 // the runs share no parameters, so each run's parameters see exactly their
 // own run's gradient, and element-wise optimizers such as Adam then update
 // each run as if it were trained alone. (A per-run learning rate is not
 // supported: runs in one Minibatch share the optimizer's hyperparameters.)
 type Minibatch struct {
-	ctx       *context.Context
-	vars      []*context.Variable
-	exec      *context.Exec
+	store     *model.Store
+	vars      []*model.Variable
+	exec      *model.Exec
 	names     []string
 	trainable int // trainable values per run
 	steps     int
@@ -47,14 +47,14 @@ type Minibatch struct {
 // NewMinibatch sets up the parameters and compiles (lazily, on the first
 // Step) one training step: loss, gradient of the trainable parameters,
 // optimizer update.
-func NewMinibatch(backend backends.Backend, params []Param, opt optimizers.Interface, loss BatchLossFn) (*Minibatch, error) {
+func NewMinibatch(backend compute.Backend, params []Param, opt optimizer.Interface, loss BatchLossFn) (*Minibatch, error) {
 	if len(params) == 0 {
 		return nil, fmt.Errorf("train.NewMinibatch: no parameters")
 	}
 	if opt == nil {
 		return nil, fmt.Errorf("train.NewMinibatch: no optimizer")
 	}
-	m := &Minibatch{ctx: context.New()}
+	m := &Minibatch{store: model.NewStore()}
 	seen := map[string]bool{}
 	anyTrainable := false
 	for _, p := range params {
@@ -74,28 +74,28 @@ func NewMinibatch(backend backends.Backend, params []Param, opt optimizers.Inter
 			}
 			m.trainable += size
 		}
-		// The context owns (and may donate) its values: give it a copy, so the
+		// The store owns (and may donate) its values: give it a copy, so the
 		// caller's tensor stays valid and unchanged.
 		value, err := p.Value.LocalClone()
 		if err != nil {
 			return nil, fmt.Errorf("train.NewMinibatch: parameter %q: %w", p.Name, err)
 		}
-		v := m.ctx.In("params").VariableWithValue(p.Name, value).SetTrainable(p.Trainable)
+		v := m.store.RootScope().In("params").VariableWithValue(p.Name, value).SetTrainable(p.Trainable)
 		m.vars = append(m.vars, v)
 		m.names = append(m.names, p.Name)
 	}
 	if !anyTrainable {
 		return nil, fmt.Errorf("train.NewMinibatch: every parameter is frozen")
 	}
-	exec, err := context.NewExec(backend, m.ctx, func(ctx *context.Context, batch []*Node) *Node {
+	exec, err := model.NewExec(backend, m.store, func(scope *model.Scope, batch []*Node) *Node {
 		g := batch[0].Graph()
 		nodes := make([]*Node, len(m.vars))
 		for i, v := range m.vars {
-			nodes[i] = v.ValueGraph(g)
+			nodes[i] = v.NodeValue(g)
 		}
 		l := loss(nodes, batch) // [R]
 		// Σ_runs L_r: each run's parameters get their own run's gradient.
-		opt.UpdateGraph(ctx, g, ReduceAllSum(l))
+		opt.UpdateGraph(scope, g, ReduceAllSum(l))
 		return l
 	})
 	if err != nil {
@@ -116,7 +116,7 @@ func (m *Minibatch) Step(batch ...*tensors.Tensor) ([]float64, error) {
 	for i, b := range batch {
 		args[i] = b
 	}
-	outs, err := m.exec.Exec(args...)
+	outs, err := m.exec.Call(args...)
 	if err != nil {
 		return nil, err
 	}

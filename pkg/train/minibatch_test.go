@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"theorylab/pkg/backend"
 	"theorylab/pkg/train"
@@ -21,7 +21,7 @@ func quadLoss(params []*Node, batch []*Node) *Node {
 	return MulScalar(ReduceSum(Square(Sub(pred, batch[1])), 1, 2), 0.5) // [R]
 }
 
-// Two Adam steps (GoMLX's optimizers.Adam) against the update computed by hand:
+// Two Adam steps (GoMLX's optimizer.Adam) against the update computed by hand:
 //
 //	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
 //
@@ -34,7 +34,7 @@ func TestAdamStepsByHand(t *testing.T) {
 		{Name: "theta", Value: tensors.FromFlatDataAndDimensions(slices.Clone(theta0), 2, 2), Trainable: true},
 		{Name: "offset", Value: tensors.FromFlatDataAndDimensions(slices.Clone(offset), 2, 2)},
 	}
-	opt := optimizers.Adam().LearningRate(lr).Betas(b1, b2).Epsilon(eps).Done()
+	opt := optimizer.Adam().LearningRate(lr).Betas(b1, b2).Epsilon(eps).Done()
 	mb, err := train.NewMinibatch(backend.MustGet(), params, opt, quadLoss)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +97,7 @@ func TestMinibatchRunsAreIndependent(t *testing.T) {
 			{Name: "theta", Value: tensors.FromFlatDataAndDimensions(slices.Clone(theta), runs, 2), Trainable: true},
 			{Name: "offset", Value: tensors.FromFlatDataAndDimensions(make([]float64, 2*runs), runs, 2)},
 		}
-		mb, err := train.NewMinibatch(backend.MustGet(), params, optimizers.Adam().LearningRate(0.05).Done(), quadLoss)
+		mb, err := train.NewMinibatch(backend.MustGet(), params, optimizer.Adam().LearningRate(0.05).Done(), quadLoss)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +118,7 @@ func TestMinibatchRunsAreIndependent(t *testing.T) {
 }
 
 func TestMinibatchErrors(t *testing.T) {
-	opt := optimizers.Adam().Done()
+	opt := optimizer.Adam().Done()
 	v := tensors.FromFlatDataAndDimensions([]float64{1}, 1, 1)
 	if _, err := train.NewMinibatch(backend.MustGet(), []train.Param{{Name: "w", Value: v}}, opt, quadLoss); err == nil || !strings.Contains(err.Error(), "frozen") {
 		t.Errorf("all-frozen parameters: %v", err)

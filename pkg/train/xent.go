@@ -3,7 +3,7 @@ package train
 import (
 	"fmt"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph"
+	. "github.com/gomlx/gomlx/core/graph"
 )
 
 // SoftmaxCrossEntropy is the mean cross-entropy of softmax outputs against

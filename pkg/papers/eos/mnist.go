@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/models/mlp"
 	"theorylab/pkg/backend"
@@ -219,7 +219,7 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 			for r := range top {
 				warm[r] = top[r].Vector
 			}
-			acc, err := accuracy.Exec1(anyArgs(params)...)
+			acc, err := accuracy.Call1(anyArgs(params)...)
 			if err != nil {
 				return nil, err
 			}

@@ -5,9 +5,9 @@ import (
 	"math"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/models/mlp"
 	"theorylab/pkg/backend"
@@ -112,7 +112,7 @@ func Run(cfg Config) (*Results, error) {
 // experiment holds the compiled graphs and the state of all runs.
 type experiment struct {
 	cfg     Config
-	be      backends.Backend
+	be      compute.Backend
 	lossFn  train.LossFn
 	seeds   []uint64
 	model   mlp.Config
@@ -137,7 +137,7 @@ func Model(width int) mlp.Config {
 		Init: mlp.XavierNormal, Gains: []float64{1.9, 1}}
 }
 
-func newExperiment(be backends.Backend, cfg Config) (*experiment, error) {
+func newExperiment(be compute.Backend, cfg Config) (*experiment, error) {
 	ds, err := data.Chebyshev(cfg.Degree, cfg.Points)
 	if err != nil {
 		return nil, err
@@ -254,7 +254,7 @@ func (e *experiment) train() error {
 		e.bar.Update(t, e.status())
 	}
 	// L(θ_T) after the last step.
-	final, err := e.loss.Exec1(anyArgs(e.params)...)
+	final, err := e.loss.Call1(anyArgs(e.params)...)
 	if err != nil {
 		return err
 	}

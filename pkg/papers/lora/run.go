@@ -7,11 +7,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"theorylab/models/lora"
 	"theorylab/models/mlp"
@@ -226,7 +226,7 @@ type adaptedRuns struct {
 
 type experiment struct {
 	cfg        Config
-	be         backends.Backend
+	be         compute.Backend
 	ds         *dataset
 	net        mlp.Config
 	pretrained []*tensors.Tensor // W₁, b₁, W₂, b₂, W_h, b_h, [1, …] float32
@@ -261,8 +261,8 @@ func xentLoss(forward func(params []*Node, x *Node) *Node) train.BatchLossFn {
 	}
 }
 
-func (e *experiment) adam(lr float64) optimizers.Interface {
-	return optimizers.Adam().LearningRate(lr).Epsilon(adamEpsilon).Done()
+func (e *experiment) adam(lr float64) optimizer.Interface {
+	return optimizer.Adam().LearningRate(lr).Epsilon(adamEpsilon).Done()
 }
 
 func (e *experiment) pretrain() (Pretrain, error) {
@@ -335,7 +335,7 @@ type forwarder struct {
 	rowDims []int // the shape of one input row
 }
 
-func newForwarder(be backends.Backend, chunk int, rowDims []int, forward func(params []*Node, x *Node) *Node) (*forwarder, error) {
+func newForwarder(be compute.Backend, chunk int, rowDims []int, forward func(params []*Node, x *Node) *Node) (*forwarder, error) {
 	exec, err := NewExec(be, func(in []*Node) *Node { return forward(in[:len(in)-1], in[len(in)-1]) })
 	if err != nil {
 		return nil, err
@@ -361,7 +361,7 @@ func (f *forwarder) outputs(params []*tensors.Tensor, x []float32, n int) ([]flo
 			args = append(args, p)
 		}
 		args = append(args, tensors.FromFlatDataAndDimensions(block, append([]int{f.chunk}, f.rowDims...)...))
-		res, err := f.exec.Exec1(args...)
+		res, err := f.exec.Call1(args...)
 		if err != nil {
 			return nil, err
 		}
@@ -657,7 +657,7 @@ func (e *experiment) pitfall() (Pitfall, error) {
 		for _, t := range append(append(slices.Clone(base), adapters...), x, y) {
 			args = append(args, t)
 		}
-		grads, err := exec.Exec(args...)
+		grads, err := exec.Call(args...)
 		if err != nil {
 			return 0, err
 		}
