@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/pkg/linalg"
+	"theorylab/pkg/tensorconv"
 )
 
 // ErrMerged is returned by Merge on a layer whose update is already in W.
@@ -57,13 +58,13 @@ func NewLayer(c Config, w0, a, b *tensors.Tensor) (*Layer, error) {
 	}
 	l := &Layer{Config: c, Runs: runs, DType: dt}
 	var err error
-	if l.W, err = toFloat64(w0); err != nil {
+	if l.W, err = tensorconv.Floats(w0); err != nil {
 		return nil, err
 	}
-	if l.A, err = toFloat64(a); err != nil {
+	if l.A, err = tensorconv.Floats(a); err != nil {
 		return nil, err
 	}
-	if l.B, err = toFloat64(b); err != nil {
+	if l.B, err = tensorconv.Floats(b); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -149,13 +150,13 @@ func (l *Layer) round(x float64) float64 {
 // Tensors returns W [R, k, d], A [R, r, k] and B [R, d, r] as tensors of the layer's dtype.
 func (l *Layer) Tensors() (w, a, b *tensors.Tensor, err error) {
 	c := l.Config
-	if w, err = fromFloat64(l.W, l.DType, l.Runs, c.In, c.Out); err != nil {
+	if w, err = tensorconv.FromFloats(l.DType, l.W, l.Runs, c.In, c.Out); err != nil {
 		return
 	}
-	if a, err = fromFloat64(l.A, l.DType, l.Runs, c.Rank, c.In); err != nil {
+	if a, err = tensorconv.FromFloats(l.DType, l.A, l.Runs, c.Rank, c.In); err != nil {
 		return
 	}
-	b, err = fromFloat64(l.B, l.DType, l.Runs, c.Out, c.Rank)
+	b, err = tensorconv.FromFloats(l.DType, l.B, l.Runs, c.Out, c.Rank)
 	return
 }
 

@@ -8,6 +8,8 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"theorylab/pkg/tensorconv"
 )
 
 // InitA names how A is initialised (B always starts at 0).
@@ -82,10 +84,10 @@ func (c Config) Init(seeds []uint64, dtype dtypes.DType) (a, b *tensors.Tensor, 
 		}
 	}
 	bv := make([]float64, len(seeds)*c.Out*r)
-	if a, err = fromFloat64(av, dtype, len(seeds), r, k); err != nil {
+	if a, err = tensorconv.FromFloats(dtype, av, len(seeds), r, k); err != nil {
 		return nil, nil, err
 	}
-	b, err = fromFloat64(bv, dtype, len(seeds), c.Out, r)
+	b, err = tensorconv.FromFloats(dtype, bv, len(seeds), c.Out, r)
 	return a, b, err
 }
 
@@ -124,38 +126,4 @@ func baseProduct(x, w *Node) *Node {
 func (c Config) Delta(a, b *Node) *Node {
 	// ΔWᵀ[r,k,d] = (α/r) Σ_j A[r,j,k] B[r,d,j]
 	return MulScalar(Einsum("rjk,rdj->rkd", a, b), c.Scale())
-}
-
-// fromFloat64 builds a tensor of dtype (Float32 or Float64) from float64 values.
-func fromFloat64(v []float64, dtype dtypes.DType, dims ...int) (*tensors.Tensor, error) {
-	switch dtype {
-	case dtypes.Float64:
-		return tensors.FromFlatDataAndDimensions(v, dims...), nil
-	case dtypes.Float32:
-		f := make([]float32, len(v))
-		for i, x := range v {
-			f[i] = float32(x)
-		}
-		return tensors.FromFlatDataAndDimensions(f, dims...), nil
-	}
-	return nil, fmt.Errorf("lora: dtype %s not supported (want Float32 or Float64)", dtype)
-}
-
-// toFloat64 copies a Float32 or Float64 tensor's values as float64.
-func toFloat64(t *tensors.Tensor) ([]float64, error) {
-	switch t.DType() {
-	case dtypes.Float64:
-		return tensors.CopyFlatData[float64](t)
-	case dtypes.Float32:
-		f, err := tensors.CopyFlatData[float32](t)
-		if err != nil {
-			return nil, err
-		}
-		v := make([]float64, len(f))
-		for i, x := range f {
-			v[i] = float64(x)
-		}
-		return v, nil
-	}
-	return nil, fmt.Errorf("lora: dtype %s not supported (want Float32 or Float64)", t.DType())
 }

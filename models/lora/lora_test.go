@@ -87,7 +87,7 @@ func forward(t *testing.T, m lora.MLP, base, adapters []*tensors.Tensor, x *tens
 func setup(t *testing.T, dtype dtypes.DType, rank int) (lora.MLP, []*tensors.Tensor, []*tensors.Tensor) {
 	t.Helper()
 	m := lora.MLP{Base: net, Layers: []int{0, 1}, Rank: rank, Alpha: 4}
-	base, err := net.InitParams([]uint64{1, 2})
+	base, err := net.InitParams([]uint64{1, 2}, dtypes.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}

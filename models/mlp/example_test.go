@@ -3,6 +3,7 @@ package mlp_test
 import (
 	"fmt"
 
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -14,7 +15,7 @@ import (
 // on the same four inputs in one graph: the output has a leading run axis.
 func ExampleConfig_Forward() {
 	net := mlp.Config{Sizes: []int{2, 8, 1}, Activation: "tanh", Bias: true, OutputBias: true, Init: mlp.TorchDefault}
-	params, err := net.InitParams([]uint64{0, 1, 2}) // W₀ [3,2,8], b₀ [3,8], W₁ [3,8,1], b₁ [3,1]
+	params, err := net.InitParams([]uint64{0, 1, 2}, dtypes.Float64) // W₀ [3,2,8], b₀ [3,8], W₁ [3,8,1], b₁ [3,1]
 	if err != nil {
 		panic(err)
 	}

@@ -5,8 +5,11 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"theorylab/pkg/tensorconv"
 )
 
 // Init names an initialisation scheme.
@@ -77,9 +80,10 @@ func (c Config) NumParams() int {
 }
 
 // InitParams draws one run per seed and stacks them: W₀ [R, in, h₁], b₀ [R, h₁], W₁, … (biases only where
-// the config has them), float64. Each run's stream is PCG(seed, 0): a run's initial values do not depend on
-// which other runs share the batch.
-func (c Config) InitParams(seeds []uint64) ([]*tensors.Tensor, error) {
+// the config has them), as tensors of dtype (Float32 or Float64). The values are drawn in float64, so a
+// Float32 network starts from the Float64 one rounded. Each run's stream is PCG(seed, 0): a run's initial
+// values do not depend on which other runs share the batch.
+func (c Config) InitParams(seeds []uint64, dtype dtypes.DType) ([]*tensors.Tensor, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -132,7 +136,10 @@ func (c Config) InitParams(seeds []uint64) ([]*tensors.Tensor, error) {
 	}
 	params := make([]*tensors.Tensor, len(shapes))
 	for i, s := range shapes {
-		params[i] = tensors.FromFlatDataAndDimensions(flat[i], append([]int{len(seeds)}, s...)...)
+		var err error
+		if params[i], err = tensorconv.FromFloats(dtype, flat[i], append([]int{len(seeds)}, s...)...); err != nil {
+			return nil, fmt.Errorf("mlp: %w", err)
+		}
 	}
 	return params, nil
 }

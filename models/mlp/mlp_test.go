@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -21,7 +22,7 @@ func TestInitStatisticsAndShapes(t *testing.T) {
 	for i := range seeds {
 		seeds[i] = uint64(i)
 	}
-	ps, err := c.InitParams(seeds)
+	ps, err := c.InitParams(seeds, dtypes.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,13 +45,13 @@ func TestInitStatisticsAndShapes(t *testing.T) {
 		}
 	}
 	// A run's values do not depend on its batch companions.
-	one, _ := c.InitParams([]uint64{17})
+	one, _ := c.InitParams([]uint64{17}, dtypes.Float64)
 	if a, b := tensors.MustCopyFlatData[float64](one[0])[:100], w[17*100:18*100]; a[0] != b[0] || a[99] != b[99] {
 		t.Error("run 17 differs when initialised alone")
 	}
 
 	torch := mlp.Config{Sizes: []int{196, 64, 10}, Activation: "relu", Bias: true, OutputBias: true, Init: mlp.TorchDefault}
-	tp, _ := torch.InitParams([]uint64{1})
+	tp, _ := torch.InitParams([]uint64{1}, dtypes.Float64)
 	bound := 1 / math.Sqrt(196)
 	for _, x := range tensors.MustCopyFlatData[float64](tp[0]) {
 		if math.Abs(x) > bound {
@@ -78,7 +79,7 @@ func TestConfigErrors(t *testing.T) {
 		"unknown init":       {Sizes: []int{3, 1}, Activation: "tanh", Init: "he"},
 		"gains for 1 layers": {Sizes: []int{3, 1}, Activation: "tanh", Init: mlp.XavierNormal, Gains: []float64{1, 2}},
 	} {
-		if _, err := c.InitParams([]uint64{0}); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := c.InitParams([]uint64{0}, dtypes.Float64); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("want error containing %q, got %v", want, err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/models/lora"
+	"theorylab/pkg/tensorconv"
 )
 
 // Config describes the network.
@@ -133,16 +134,9 @@ func (c Config) InitParams(seeds []uint64, dtype dtypes.DType) ([]*tensors.Tenso
 	out := make([]*tensors.Tensor, len(ps))
 	for i, p := range ps {
 		dims := append([]int{len(seeds)}, p.dims...)
-		if dtype == dtypes.Float32 {
-			f := make([]float32, len(flat[i]))
-			for j, v := range flat[i] {
-				f[j] = float32(v)
-			}
-			out[i] = tensors.FromFlatDataAndDimensions(f, dims...)
-		} else if dtype == dtypes.Float64 {
-			out[i] = tensors.FromFlatDataAndDimensions(flat[i], dims...)
-		} else {
-			return nil, fmt.Errorf("transformer: dtype %s not supported", dtype)
+		var err error
+		if out[i], err = tensorconv.FromFloats(dtype, flat[i], dims...); err != nil {
+			return nil, fmt.Errorf("transformer: %w", err)
 		}
 	}
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -60,7 +61,7 @@ func TestDoubleBackpropDoesNotHang(t *testing.T) {
 	for i := range seeds {
 		seeds[i] = uint64(i)
 	}
-	params, err := model.InitParams(seeds)
+	params, err := model.InitParams(seeds, dtypes.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,7 +167,7 @@ func toy(t *testing.T) (loss train.LossFn, params []*tensors.Tensor, etas []floa
 			etas = append(etas, eta)
 		}
 	}
-	if params, err = model.InitParams(seeds); err != nil {
+	if params, err = model.InitParams(seeds, dtypes.Float64); err != nil {
 		t.Fatal(err)
 	}
 	x := tensors.FromFlatDataAndDimensions(ds.X, ds.N, ds.D)
@@ -257,7 +257,7 @@ func TestParityMNISTFloat32(t *testing.T) {
 	x := tensors.FromFlatDataAndDimensions(fx, ds.N, ds.D)
 	y := tensors.FromFlatDataAndDimensions(fy, ds.N, ds.K)
 	model := mlp.Config{Sizes: []int{196, 64, 64, 10}, Activation: "tanh", Bias: true, OutputBias: true, Init: mlp.TorchDefault}
-	p64, err := model.InitParams([]uint64{0})
+	p64, err := model.InitParams([]uint64{0}, dtypes.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}

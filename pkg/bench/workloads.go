@@ -235,7 +235,7 @@ func newToyProblem(cfg eos.Config) (*toyProblem, error) {
 			tp.etas = append(tp.etas, eta)
 		}
 	}
-	if tp.params, err = tp.model.InitParams(seeds); err != nil {
+	if tp.params, err = tp.model.InitParams(seeds, dtypes.Float64); err != nil {
 		return nil, err
 	}
 	tp.x = tensors.FromFlatDataAndDimensions(ds.X, ds.N, ds.D)
@@ -338,7 +338,7 @@ func newMNISTProblem() (*mnistProblem, error) {
 		x: tensors.FromFlatDataAndDimensions(fx, ds.N, ds.D),
 		y: tensors.FromFlatDataAndDimensions(fy, ds.N, ds.K),
 	}
-	p64, err := mnistModel.InitParams([]uint64{0})
+	p64, err := mnistModel.InitParams([]uint64{0}, dtypes.Float64)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"theorylab/pkg/tensorconv"
 )
 
 // HVP computes Hessian-vector products of a per-run loss by double backprop:
@@ -132,7 +134,7 @@ func (lay *Layout) Flatten(ts []*tensors.Tensor) ([][]float64, error) {
 		vs[r] = make([]float64, 0, lay.Dim)
 	}
 	for i, t := range ts {
-		flat, err := toFloat64(t)
+		flat, err := tensorconv.Floats(t)
 		if err != nil {
 			return nil, fmt.Errorf("hessian.Layout: parameter %d: %w", i, err)
 		}
@@ -162,31 +164,11 @@ func (lay *Layout) Unflatten(vs [][]float64) ([]*tensors.Tensor, error) {
 			}
 			flat = append(flat, v[offset:offset+size]...)
 		}
-		if lay.DType == dtypes.Float32 {
-			f32 := make([]float32, len(flat))
-			for k, x := range flat {
-				f32[k] = float32(x)
-			}
-			ts[i] = tensors.FromFlatDataAndDimensions(f32, lay.Dims[i]...)
-		} else {
-			ts[i] = tensors.FromFlatDataAndDimensions(flat, lay.Dims[i]...)
+		var err error
+		if ts[i], err = tensorconv.FromFloats(lay.DType, flat, lay.Dims[i]...); err != nil {
+			return nil, fmt.Errorf("hessian.Layout: %w", err)
 		}
 		offset += size
 	}
 	return ts, nil
-}
-
-func toFloat64(t *tensors.Tensor) ([]float64, error) {
-	if t.DType() == dtypes.Float32 {
-		f32, err := tensors.CopyFlatData[float32](t)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(f32))
-		for i, x := range f32 {
-			out[i] = float64(x)
-		}
-		return out, nil
-	}
-	return tensors.CopyFlatData[float64](t)
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -45,7 +46,7 @@ func (p problem) setup(t *testing.T) (loss func([]*Node) *Node, params []*tensor
 		g := ps[0].Graph()
 		return train.HalfMSE(p.model.Forward(ps, Const(g, xt)), Const(g, yt))
 	}
-	params, err := p.model.InitParams([]uint64{1, 2})
+	params, err := p.model.InitParams([]uint64{1, 2}, dtypes.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -64,7 +65,7 @@ func TestMeanLossGuard(t *testing.T) {
 	model := mlp.Config{Sizes: []int{2, 6, 1}, Activation: "tanh", Bias: true, Init: mlp.TorchDefault}
 	xs := []float64{0.1, 0.5, -0.3, 0.8, 1.0, -1.0, 0.2, 0.2}
 	ys := []float64{1, -1, 0.5, 0}
-	params, _ := model.InitParams([]uint64{4})
+	params, _ := model.InitParams([]uint64{4}, dtypes.Float64)
 	measure := func(copies int) (l float64, s float64) {
 		var x, y []float64
 		for range copies {

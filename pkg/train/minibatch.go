@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"theorylab/pkg/data"
+	"theorylab/pkg/tensorconv"
 )
 
 // Param is one named parameter tensor of a model trained by Minibatch. Its
@@ -120,7 +121,7 @@ func (m *Minibatch) Step(batch ...*tensors.Tensor) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	losses, err := flatFloat64(outs[0])
+	losses, err := tensorconv.Floats(outs[0])
 	if err != nil {
 		return nil, err
 	}
@@ -157,20 +158,6 @@ func (m *Minibatch) NumTrainable() int { return m.trainable }
 
 // Finalize releases the compiled graph.
 func (m *Minibatch) Finalize() { m.exec.Finalize() }
-
-func flatFloat64(t *tensors.Tensor) ([]float64, error) {
-	switch v := t.Value().(type) {
-	case []float64:
-		return v, nil
-	case []float32:
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("train: want a float32 or float64 vector, got %s", t.Shape())
-}
 
 // Batcher draws minibatch indices for R runs. Each run walks through its own
 // random order of the N examples, a new order every epoch

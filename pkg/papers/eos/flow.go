@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/pkg/hessian"
@@ -56,7 +57,7 @@ func (e *experiment) flow() ([]FlowRun, error) {
 		return nil, err
 	}
 	defer flow.Finalize()
-	params, err := e.model.InitParams(e.seeds)
+	params, err := e.model.InitParams(e.seeds, dtypes.Float64)
 	if err != nil {
 		return nil, err
 	}

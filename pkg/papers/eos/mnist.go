@@ -15,6 +15,7 @@ import (
 	"theorylab/pkg/hessian"
 	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
+	"theorylab/pkg/tensorconv"
 	"theorylab/pkg/train"
 )
 
@@ -140,16 +141,13 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 			seeds = append(seeds, uint64(firstSeed+s))
 		}
 	}
-	params64, err := model.InitParams(seeds)
+	params, err := model.InitParams(seeds, dtypes.Float32)
 	if err != nil {
 		return nil, err
 	}
-	params := make([]*tensors.Tensor, len(params64))
-	for i, p := range params64 {
-		params[i] = toFloat32Tensor(p)
-	}
-	x := tensors.FromFlatDataAndDimensions(f32(ds.X), ds.N, ds.D)
-	y := tensors.FromFlatDataAndDimensions(f32(ds.Y), ds.N, ds.K)
+	fx, fy := ds.Float32()
+	x := tensors.FromFlatDataAndDimensions(fx, ds.N, ds.D)
+	y := tensors.FromFlatDataAndDimensions(fy, ds.N, ds.K)
 	labels := make([]int32, len(ds.Labels))
 	for i, l := range ds.Labels {
 		labels[i] = int32(l)
@@ -204,7 +202,7 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 		etas[r] = 2 / (res.Runs[r].Multiple * res.Runs[r].S0)
 		res.Runs[r].Eta = etas[r]
 	}
-	eta := toFloat32Tensor(tensors.FromFlatDataAndDimensions(etas, len(etas)))
+	eta := tensors.FromFlatDataAndDimensions(tensorconv.Slice[float32](etas), len(etas))
 
 	bar := progress.New(fmt.Sprintf("eos mnist-%d: %d runs × %d steps", cfg.Examples, len(res.Runs), cfg.Steps), cfg.Steps)
 	var warm [][]float64
@@ -270,18 +268,6 @@ func mnistStatus(res *MNISTResult) string {
 		}
 	}
 	return s
-}
-
-func toFloat32Tensor(t *tensors.Tensor) *tensors.Tensor {
-	return tensors.FromFlatDataAndDimensions(f32(tensors.MustCopyFlatData[float64](t)), t.Shape().Dimensions...)
-}
-
-func f32(x []float64) []float32 {
-	out := make([]float32, len(x))
-	for i, v := range x {
-		out[i] = float32(v)
-	}
-	return out
 }
 
 func anyArgs(ts []*tensors.Tensor) []any {

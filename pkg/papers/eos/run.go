@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -155,7 +156,7 @@ func newExperiment(be compute.Backend, cfg Config) (*experiment, error) {
 	// The zoom follows the middle edge step size, first seed.
 	e.zoomRun = (len(cfg.EdgeEtas) / 2) * cfg.Seeds
 	e.seeds = seeds
-	if e.params, err = e.model.InitParams(seeds); err != nil {
+	if e.params, err = e.model.InitParams(seeds, dtypes.Float64); err != nil {
 		return nil, err
 	}
 	x := tensors.FromFlatDataAndDimensions(ds.X, ds.N, ds.D) // [n, 1]

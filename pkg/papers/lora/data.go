@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"theorylab/pkg/data"
+	"theorylab/pkg/tensorconv"
 )
 
 // Classes of the two tasks of Track A (our construction): pretrain on
@@ -131,11 +132,7 @@ func loadData(cfg Config) (*dataset, error) {
 		if err != nil {
 			return nil, err
 		}
-		oh := make([]float32, len(oh64))
-		for i, v := range oh64 {
-			oh[i] = float32(v)
-		}
-		*s.out = split{x: x, onehot: oh, labels: append([]int(nil), s.im.Labels...), n: s.im.N}
+		*s.out = split{x: x, onehot: tensorconv.Slice[float32](oh64), labels: append([]int(nil), s.im.Labels...), n: s.im.N}
 	}
 	ds.info = DataInfo{Inputs: ds.d, PretrainN: pre.N, AdaptN: ada.N, Test04N: t04.N, Test59N: t59.N,
 		PretrainCounts: pre.ClassCounts(), AdaptCounts: ada.ClassCounts(),

@@ -267,13 +267,12 @@ func (e *experiment) adam(lr float64) optimizer.Interface {
 
 func (e *experiment) pretrain() (Pretrain, error) {
 	cfg := e.cfg
-	p64, err := e.net.InitParams([]uint64{uint64(cfg.Seed)})
+	init32, err := e.net.InitParams([]uint64{uint64(cfg.Seed)}, dtypes.Float32)
 	if err != nil {
 		return Pretrain{}, err
 	}
 	names := []string{"W1", "b1", "W2", "b2", "Wh", "bh"}
 	var params []train.Param
-	init32 := to32(p64)
 	e.initial = init32
 	for i, p := range init32 {
 		params = append(params, train.Param{Name: names[i], Value: p, Trainable: true})
@@ -417,11 +416,10 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 		orderSeeds[i] = stream(sd, streamAdaptOrder)
 	}
 	headCfg := mlp.Config{Sizes: []int{cfg.Hidden, len(AdaptClasses)}, Activation: "relu", OutputBias: true, Init: mlp.XavierNormal}
-	head64, err := headCfg.InitParams(headSeeds)
+	head, err := headCfg.InitParams(headSeeds, dtypes.Float32)
 	if err != nil {
 		return v, err
 	}
-	head := to32(head64)
 	names := []string{"W1", "b1", "W2", "b2", "Wh", "bh", "A1", "B1", "A2", "B2"}
 	var params []train.Param
 	for i, p := range append(slices.Clone(base), head...) {
@@ -631,11 +629,11 @@ func (e *experiment) pitfall() (Pitfall, error) {
 		return p, err
 	}
 	headCfg := mlp.Config{Sizes: []int{cfg.Hidden, len(AdaptClasses)}, Activation: "relu", OutputBias: true, Init: mlp.XavierNormal}
-	head64, err := headCfg.InitParams([]uint64{stream(cfg.Seed, streamHead)})
+	head, err := headCfg.InitParams([]uint64{stream(cfg.Seed, streamHead)}, dtypes.Float32)
 	if err != nil {
 		return p, err
 	}
-	base := append(slices.Clone(e.pretrained[:4]), to32(head64)...)
+	base := append(slices.Clone(e.pretrained[:4]), head...)
 	batches, err := train.NewBatcher(e.ds.adapt.n, cfg.Batch, []uint64{stream(cfg.Seed, streamAdaptOrder)})
 	if err != nil {
 		return p, err
@@ -767,20 +765,6 @@ func replicate(t *tensors.Tensor, R int) *tensors.Tensor {
 	dims := slices.Clone(t.Shape().Dimensions)
 	dims[0] = R
 	return tensors.FromFlatDataAndDimensions(out, dims...)
-}
-
-// to32 converts float64 tensors to float32.
-func to32(ts []*tensors.Tensor) []*tensors.Tensor {
-	out := make([]*tensors.Tensor, len(ts))
-	for i, t := range ts {
-		v := tensors.MustCopyFlatData[float64](t)
-		f := make([]float32, len(v))
-		for j, x := range v {
-			f[j] = float32(x)
-		}
-		out[i] = tensors.FromFlatDataAndDimensions(f, t.Shape().Dimensions...)
-	}
-	return out
 }
 
 // countChanged is the number of values that differ bit for bit.
