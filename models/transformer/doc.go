@@ -1,7 +1,7 @@
 // Package transformer is a tiny decoder-only Transformer (GPT-style, pre-LayerNorm)
 // whose parameters carry a leading run axis, so that R independently
 // initialised copies train in one graph, with optional LoRA adapters
-// (models/lora) on the attention projections W_q, W_k, W_v, W_o.
+// (models/lowrank) on the attention projections W_q, W_k, W_v, W_o.
 //
 // For a sequence of one-hot tokens x [T, V]:
 //

@@ -11,7 +11,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
-	"theorylab/models/lora"
+	"theorylab/models/lowrank"
 	"theorylab/pkg/tensorconv"
 )
 
@@ -165,8 +165,8 @@ func (a Adapters) Validate(c Config) error {
 	return a.lora(c).Validate()
 }
 
-func (a Adapters) lora(c Config) lora.Config {
-	return lora.Config{In: c.DModel, Out: c.DModel, Rank: a.Rank, Alpha: a.Alpha}
+func (a Adapters) lora(c Config) lowrank.Config {
+	return lowrank.Config{In: c.DModel, Out: c.DModel, Rank: a.Rank, Alpha: a.Alpha}
 }
 
 func (a Adapters) has(m string) bool { return slices.Contains(a.Matrices, m) }

@@ -10,7 +10,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
-	"theorylab/models/lora"
+	"theorylab/models/lowrank"
 	"theorylab/models/transformer"
 	"theorylab/pkg/backend"
 )
@@ -170,7 +170,7 @@ func TestAdaptersZeroInitAndMerge(t *testing.T) {
 					continue
 				}
 				idx := indexOf(names, "l"+string(rune('0'+l))+".w"+m)
-				layer, err := lora.NewLayer(lora.Config{In: 8, Out: 8, Rank: 2, Alpha: 4}, params[idx], adapters[2*j], adapters[2*j+1])
+				layer, err := lowrank.NewLayer(lowrank.Config{In: 8, Out: 8, Rank: 2, Alpha: 4}, params[idx], adapters[2*j], adapters[2*j+1])
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gomlx/gomlx/core/tensors"
 
-	"theorylab/models/lora"
+	"theorylab/models/lowrank"
 	"theorylab/pkg/linalg"
 	"theorylab/pkg/runs"
 )
@@ -81,7 +81,7 @@ func (e *experiment) analyse(layer int) (LayerAnalysis, error) {
 	R := ls.Runs
 
 	// Right singular vectors (k×p) of every seed's ΔW and A, at both ranks.
-	deltaV := func(l *lora.Layer, run int) (*linalg.Matrix, error) {
+	deltaV := func(l *lowrank.Layer, run int) (*linalg.Matrix, error) {
 		d, err := l.Delta(run)
 		if err != nil {
 			return nil, err
@@ -92,7 +92,7 @@ func (e *experiment) analyse(layer int) (LayerAnalysis, error) {
 		}
 		return svd.V, nil
 	}
-	aV := func(l *lora.Layer, run int) (*linalg.Matrix, error) {
+	aV := func(l *lowrank.Layer, run int) (*linalg.Matrix, error) {
 		svd, err := linalg.SVD(aMatrix(l, run))
 		if err != nil {
 			return nil, err

@@ -6,7 +6,7 @@
 // update, h = W₀x + (α/r)·B·A·x with B ∈ ℝ^{d×r} (zero at the start) and
 // A ∈ ℝ^{r×k}; after training, W₀ + (α/r)BA is merged into one matrix, so
 // inference costs nothing extra. The adapters themselves live in
-// models/lora.
+// models/lowrank.
 //
 // No pretrained language model is available offline, so Track A (our
 // construction) pretrains a ReLU MLP on MNIST digits 0–4 and adapts it to

@@ -13,7 +13,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
-	"theorylab/models/lora"
+	"theorylab/models/lowrank"
 	"theorylab/models/mlp"
 	"theorylab/pkg/backend"
 	"theorylab/pkg/linalg"
@@ -29,7 +29,7 @@ const (
 	streamPretrainOrder = 1 // pretraining minibatch order
 	streamHead          = 2 // the fresh 5-way head of an adaptation run
 	streamAdaptOrder    = 3 // adaptation minibatch order
-	streamAdapter       = 4 // LoRA's A (models/lora adds the layer index)
+	streamAdapter       = 4 // LoRA's A (models/lowrank adds the layer index)
 	streamBaseline      = 5 // Gaussian and random-subspace baselines
 )
 
@@ -136,8 +136,8 @@ func Network(cfg Config) mlp.Config {
 func kaimingGain(in, out int) float64 { return math.Sqrt(float64(in+out) / float64(in)) }
 
 // Adapted is the LoRA network of rank r: adapters on W₁ and W₂, head and biases without.
-func Adapted(cfg Config, rank int) lora.MLP {
-	return lora.MLP{Base: Network(cfg), Layers: []int{0, 1}, Rank: rank, Alpha: cfg.Alpha}
+func Adapted(cfg Config, rank int) lowrank.MLP {
+	return lowrank.MLP{Base: Network(cfg), Layers: []int{0, 1}, Rank: rank, Alpha: cfg.Alpha}
 }
 
 // Run pretrains the backbone, adapts it with every variant on every seed,
@@ -220,8 +220,8 @@ func (s variantSpec) name() string {
 
 // adaptedRuns keeps, for the analyses, the trained adapters of one rank on the host.
 type adaptedRuns struct {
-	layers [2]*lora.Layer // W₁, W₂ with A, B of every seed (unmerged)
-	aInit  [2]*lora.Layer // the same at initialisation
+	layers [2]*lowrank.Layer // W₁, W₂ with A, B of every seed (unmerged)
+	aInit  [2]*lowrank.Layer // the same at initialisation
 }
 
 type experiment struct {
@@ -427,7 +427,7 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 	}
 	headSize := cfg.Hidden*len(AdaptClasses) + len(AdaptClasses)
 	var forward func(ps []*Node, x *Node) *Node
-	var lm lora.MLP
+	var lm lowrank.MLP
 	var adapters []*tensors.Tensor
 	eval := e.base
 	switch s.kind {
@@ -522,7 +522,7 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 
 // loraChecks measures LORA-3 and LORA-4 on the trained adapters and keeps
 // them on the host for the Section-7 analyses.
-func (e *experiment) loraChecks(v *Variant, lm lora.MLP, eval *forwarder, final, init []*tensors.Tensor) error {
+func (e *experiment) loraChecks(v *Variant, lm lowrank.MLP, eval *forwarder, final, init []*tensors.Tensor) error {
 	cfg := e.cfg
 	base, adapters := final[:6], final[6:]
 	// LORA-3: merged outputs against unmerged ones on MergeCheckN test inputs.
@@ -549,11 +549,11 @@ func (e *experiment) loraChecks(v *Variant, lm lora.MLP, eval *forwarder, final,
 	v.DeltaNorm = make([][]float64, 2)
 	for j, c := range lm.Adapters() {
 		wi := lm.WeightIndex(lm.Layers[j])
-		layer, err := lora.NewLayer(c, base[wi], adapters[2*j], adapters[2*j+1])
+		layer, err := lowrank.NewLayer(c, base[wi], adapters[2*j], adapters[2*j+1])
 		if err != nil {
 			return err
 		}
-		start, err := lora.NewLayer(c, base[wi], init[2*j], init[2*j+1])
+		start, err := lowrank.NewLayer(c, base[wi], init[2*j], init[2*j+1])
 		if err != nil {
 			return err
 		}
@@ -606,7 +606,7 @@ func (e *experiment) loraChecks(v *Variant, lm lora.MLP, eval *forwarder, final,
 }
 
 // aMatrix is run's A (r×k) of a layer.
-func aMatrix(l *lora.Layer, run int) *linalg.Matrix {
+func aMatrix(l *lowrank.Layer, run int) *linalg.Matrix {
 	r, k := l.Config.Rank, l.Config.In
 	m, _ := linalg.FromSlice(r, k, slices.Clone(l.A[run*r*k:(run+1)*r*k]))
 	return m
@@ -623,7 +623,7 @@ func (e *experiment) pitfall() (Pitfall, error) {
 	if err != nil {
 		return p, err
 	}
-	lm.InitA = lora.ZeroA
+	lm.InitA = lowrank.ZeroA
 	zero, err := lm.Init(seed, dtypes.Float32)
 	if err != nil {
 		return p, err

@@ -1,5 +1,6 @@
-// Package lora is Low-Rank Adaptation (Hu et al., ICLR 2022): a frozen
-// pretrained weight W₀ plus a trainable low-rank update,
+// Package lowrank holds the adapters of LoRA, Low-Rank Adaptation (Hu et al.,
+// ICLR 2022; the reproduction is pkg/papers/lora): a frozen pretrained weight
+// W₀ plus a trainable low-rank update,
 //
 //	h = W₀x + (α/r)·B·A·x,    B ∈ ℝ^{d×r}, A ∈ ℝ^{r×k}, r ≪ min(d, k),
 //
@@ -36,4 +37,4 @@
 //
 // LoRA dropout (on the adapter's input only) is not implemented; the
 // TheoryLab presets run without it.
-package lora
+package lowrank

@@ -1,4 +1,4 @@
-package lora_test
+package lowrank_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
-	"theorylab/models/lora"
+	"theorylab/models/lowrank"
 	"theorylab/models/mlp"
 	"theorylab/pkg/backend"
 	"theorylab/pkg/linalg"
@@ -66,7 +66,7 @@ func to32(ts []*tensors.Tensor) []*tensors.Tensor {
 }
 
 // forward runs either the adapted network (adapters != nil) or the plain mlp on x.
-func forward(t *testing.T, m lora.MLP, base, adapters []*tensors.Tensor, x *tensors.Tensor) []float64 {
+func forward(t *testing.T, m lowrank.MLP, base, adapters []*tensors.Tensor, x *tensors.Tensor) []float64 {
 	t.Helper()
 	out := MustExecOnce(backend.MustGet(), func(g *Graph) *Node {
 		consts := func(ts []*tensors.Tensor) []*Node {
@@ -84,9 +84,9 @@ func forward(t *testing.T, m lora.MLP, base, adapters []*tensors.Tensor, x *tens
 	return flat(out)
 }
 
-func setup(t *testing.T, dtype dtypes.DType, rank int) (lora.MLP, []*tensors.Tensor, []*tensors.Tensor) {
+func setup(t *testing.T, dtype dtypes.DType, rank int) (lowrank.MLP, []*tensors.Tensor, []*tensors.Tensor) {
 	t.Helper()
-	m := lora.MLP{Base: net, Layers: []int{0, 1}, Rank: rank, Alpha: 4}
+	m := lowrank.MLP{Base: net, Layers: []int{0, 1}, Rank: rank, Alpha: 4}
 	base, err := net.InitParams([]uint64{1, 2}, dtypes.Float64)
 	if err != nil {
 		t.Fatal(err)
@@ -163,19 +163,19 @@ func TestMergeUnmergeFlags(t *testing.T) {
 	m, base, ad := setup(t, dtypes.Float32, 2)
 	ad = nonzeroB(rng, ad, 0.5)
 	c := m.Adapters()[0]
-	layer, err := lora.NewLayer(c, base[0], ad[0], ad[1])
+	layer, err := lowrank.NewLayer(c, base[0], ad[0], ad[1])
 	if err != nil {
 		t.Fatal(err)
 	}
 	w0 := append([]float64(nil), layer.W...)
-	if err := layer.Unmerge(); !errors.Is(err, lora.ErrNotMerged) {
+	if err := layer.Unmerge(); !errors.Is(err, lowrank.ErrNotMerged) {
 		t.Errorf("Unmerge before Merge: want ErrNotMerged, got %v", err)
 	}
 	if err := layer.Merge(); err != nil {
 		t.Fatal(err)
 	}
 	once := append([]float64(nil), layer.W...)
-	if err := layer.Merge(); !errors.Is(err, lora.ErrMerged) {
+	if err := layer.Merge(); !errors.Is(err, lowrank.ErrMerged) {
 		t.Errorf("second Merge: want ErrMerged, got %v", err)
 	}
 	for i := range once {
@@ -201,7 +201,7 @@ func TestMergeUnmergeFlags(t *testing.T) {
 	if diff > 1e-6*norm {
 		t.Errorf("Unmerge restored W₀ only to %.3g relative (want ≤ 1e-6)", diff/norm)
 	}
-	if err := layer.Unmerge(); !errors.Is(err, lora.ErrNotMerged) {
+	if err := layer.Unmerge(); !errors.Is(err, lowrank.ErrNotMerged) {
 		t.Errorf("second Unmerge: want ErrNotMerged, got %v", err)
 	}
 }
@@ -211,7 +211,7 @@ func TestCheckpointKeepsMergedFlag(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	m, base, ad := setup(t, dtypes.Float32, 2)
 	ad = nonzeroB(rng, ad, 0.5)
-	layer, _ := lora.NewLayer(m.Adapters()[1], base[2], ad[2], ad[3])
+	layer, _ := lowrank.NewLayer(m.Adapters()[1], base[2], ad[2], ad[3])
 	if err := layer.Merge(); err != nil {
 		t.Fatal(err)
 	}
@@ -219,14 +219,14 @@ func TestCheckpointKeepsMergedFlag(t *testing.T) {
 	if err := layer.Save(&buf); err != nil {
 		t.Fatal(err)
 	}
-	back, err := lora.Load(&buf)
+	back, err := lowrank.Load(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !back.Merged {
 		t.Fatal("checkpoint lost the Merged flag")
 	}
-	if err := back.Merge(); !errors.Is(err, lora.ErrMerged) {
+	if err := back.Merge(); !errors.Is(err, lowrank.ErrMerged) {
 		t.Errorf("Merge after loading a merged checkpoint: want ErrMerged, got %v", err)
 	}
 	for i := range layer.W {
@@ -237,7 +237,7 @@ func TestCheckpointKeepsMergedFlag(t *testing.T) {
 	if err := back.Unmerge(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lora.Load(strings.NewReader(`{"format":"other"}`)); err == nil {
+	if _, err := lowrank.Load(strings.NewReader(`{"format":"other"}`)); err == nil {
 		t.Error("a checkpoint of another format was accepted")
 	}
 }
@@ -248,7 +248,7 @@ func TestDeltaRank(t *testing.T) {
 	for _, r := range []int{1, 3, 6} {
 		m, base, ad := setup(t, dtypes.Float64, r)
 		ad = nonzeroB(rng, ad, 1)
-		layer, _ := lora.NewLayer(m.Adapters()[0], base[0], ad[0], ad[1])
+		layer, _ := lowrank.NewLayer(m.Adapters()[0], base[0], ad[0], ad[1])
 		delta, _ := layer.Delta(0)
 		if delta.Rows != 8 || delta.Cols != 12 {
 			t.Fatalf("ΔW is %d×%d, want d×k = 8×12", delta.Rows, delta.Cols)
@@ -270,11 +270,11 @@ func TestDeltaRank(t *testing.T) {
 
 // LORA-5 as a unit test: r(d + k) per adapter; 580·r for the quick preset's backbone.
 func TestParameterCount(t *testing.T) {
-	c := lora.Config{In: 196, Out: 128, Rank: 4, Alpha: 8}
+	c := lowrank.Config{In: 196, Out: 128, Rank: 4, Alpha: 8}
 	if c.NumParams() != 4*(196+128) {
 		t.Errorf("NumParams = %d, want %d", c.NumParams(), 4*(196+128))
 	}
-	quick := lora.MLP{Base: mlp.Config{Sizes: []int{196, 128, 128, 5}, Activation: "relu", Bias: true, OutputBias: true, Init: mlp.TorchDefault},
+	quick := lowrank.MLP{Base: mlp.Config{Sizes: []int{196, 128, 128, 5}, Activation: "relu", Bias: true, OutputBias: true, Init: mlp.TorchDefault},
 		Layers: []int{0, 1}, Rank: 1, Alpha: 8}
 	for _, r := range []int{1, 4, 64} {
 		quick.Rank = r
@@ -303,7 +303,7 @@ func TestScalingIsAlphaOverR(t *testing.T) {
 		rank  int
 		alpha float64
 	}{{1, 8}, {1, 4}} {
-		c := lora.Config{In: 3, Out: 2, Rank: tc.rank, Alpha: tc.alpha}
+		c := lowrank.Config{In: 3, Out: 2, Rank: tc.rank, Alpha: tc.alpha}
 		out := MustExecOnce(backend.MustGet(), func(g *Graph) *Node {
 			x := Const(g, [][]float64{{1, 0, 2}})
 			a := Const(g, [][][]float64{{{1, 2, 3}}})
@@ -316,7 +316,7 @@ func TestScalingIsAlphaOverR(t *testing.T) {
 			t.Errorf("α=%g r=%d: branch %v, want ±%v", tc.alpha, tc.rank, got, want)
 		}
 	}
-	c4 := lora.Config{In: 10, Out: 10, Rank: 4, Alpha: 8}
+	c4 := lowrank.Config{In: 10, Out: 10, Rank: 4, Alpha: 8}
 	c8 := c4
 	c8.Rank = 8
 	if c8.Scale() != c4.Scale()/2 {
@@ -328,7 +328,7 @@ func TestScalingIsAlphaOverR(t *testing.T) {
 // host's ΔW (d×k), and x·ΔWᵀ equals the branch.
 func TestLayoutPinned(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 6))
-	c := lora.Config{In: 5, Out: 3, Rank: 2, Alpha: 3}
+	c := lowrank.Config{In: 5, Out: 3, Rank: 2, Alpha: 3}
 	a := randomTensor(rng, dtypes.Float64, 1, 2, 2, 5)
 	b := randomTensor(rng, dtypes.Float64, 1, 2, 3, 2)
 	w0 := randomTensor(rng, dtypes.Float64, 1, 2, 5, 3)
@@ -338,7 +338,7 @@ func TestLayoutPinned(t *testing.T) {
 		delta := c.Delta(an, bn)
 		return []*Node{delta, c.Branch(xn, an, bn), Einsum("nk,rkd->rnd", xn, delta)}
 	})
-	layer, _ := lora.NewLayer(c, w0, a, b)
+	layer, _ := lowrank.NewLayer(c, w0, a, b)
 	dt := flat(outs[0])
 	for run := range 2 {
 		host, _ := layer.Delta(run)
@@ -356,13 +356,13 @@ func TestLayoutPinned(t *testing.T) {
 			t.Fatalf("branch %v ≠ x·ΔWᵀ %v", br[i], viaDelta[i])
 		}
 	}
-	if _, err := lora.NewLayer(c, randomTensor(rng, dtypes.Float64, 1, 2, 3, 5), a, b); err == nil || !strings.Contains(err.Error(), "input-major") {
+	if _, err := lowrank.NewLayer(c, randomTensor(rng, dtypes.Float64, 1, 2, 3, 5), a, b); err == nil || !strings.Contains(err.Error(), "input-major") {
 		t.Errorf("a transposed W₀ was accepted: %v", err)
 	}
 }
 
 // adapterLoss is L = Σ_runs Σ ½ f(x)² of the adapted network, as a function of A₀, B₀.
-func adapterGrads(t *testing.T, m lora.MLP, base, ad []*tensors.Tensor, x *tensors.Tensor) (loss float64, grads [][]float64) {
+func adapterGrads(t *testing.T, m lowrank.MLP, base, ad []*tensors.Tensor, x *tensors.Tensor) (loss float64, grads [][]float64) {
 	t.Helper()
 	outs := MustExecOnceN(backend.MustGet(), func(g *Graph) []*Node {
 		bn := make([]*Node, len(base))
@@ -415,7 +415,7 @@ func TestAdapterGradients(t *testing.T) {
 func TestBothZeroGetsNoGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	m, base, _ := setup(t, dtypes.Float64, 2)
-	m.InitA = lora.ZeroA
+	m.InitA = lowrank.ZeroA
 	ad, err := m.Init([]uint64{1, 2}, dtypes.Float64)
 	if err != nil {
 		t.Fatal(err)
@@ -442,7 +442,7 @@ func TestBothZeroGetsNoGradient(t *testing.T) {
 }
 
 func TestInitDistributionAndSeeds(t *testing.T) {
-	c := lora.Config{In: 196, Out: 128, Rank: 8, Alpha: 8}
+	c := lowrank.Config{In: 196, Out: 128, Rank: 8, Alpha: 8}
 	a, b, err := c.Init([]uint64{3, 4}, dtypes.Float32)
 	if err != nil {
 		t.Fatal(err)
@@ -472,7 +472,7 @@ func TestInitDistributionAndSeeds(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheField(t *testing.T) {
-	for want, c := range map[string]lora.Config{
+	for want, c := range map[string]lowrank.Config{
 		"rank must be ≥ 1":       {In: 4, Out: 4, Rank: 0, Alpha: 1},
 		"exceeds min(in, out)":   {In: 4, Out: 3, Rank: 4, Alpha: 1},
 		"alpha must be positive": {In: 4, Out: 4, Rank: 1, Alpha: 0},
@@ -483,7 +483,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 			t.Errorf("want an error containing %q, got %v", want, err)
 		}
 	}
-	m := lora.MLP{Base: net, Layers: []int{1, 0}, Rank: 1, Alpha: 1}
+	m := lowrank.MLP{Base: net, Layers: []int{1, 0}, Rank: 1, Alpha: 1}
 	if err := m.Validate(); err == nil || !strings.Contains(err.Error(), "increasing") {
 		t.Errorf("unsorted layers: %v", err)
 	}

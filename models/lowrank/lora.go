@@ -1,4 +1,4 @@
-package lora
+package lowrank
 
 import (
 	"fmt"
@@ -38,18 +38,18 @@ type Config struct {
 func (c Config) Validate() error {
 	switch {
 	case c.In < 1 || c.Out < 1:
-		return fmt.Errorf("lora: in and out must be ≥ 1, got in=%d out=%d", c.In, c.Out)
+		return fmt.Errorf("lowrank: in and out must be ≥ 1, got in=%d out=%d", c.In, c.Out)
 	case c.Rank < 1:
-		return fmt.Errorf("lora: rank must be ≥ 1, got %d", c.Rank)
+		return fmt.Errorf("lowrank: rank must be ≥ 1, got %d", c.Rank)
 	case c.Rank > min(c.In, c.Out):
-		return fmt.Errorf("lora: rank %d exceeds min(in, out) = %d: the update would not be low-rank", c.Rank, min(c.In, c.Out))
+		return fmt.Errorf("lowrank: rank %d exceeds min(in, out) = %d: the update would not be low-rank", c.Rank, min(c.In, c.Out))
 	case !(c.Alpha > 0) || math.IsInf(c.Alpha, 0):
-		return fmt.Errorf("lora: alpha must be positive and finite, got %v", c.Alpha)
+		return fmt.Errorf("lowrank: alpha must be positive and finite, got %v", c.Alpha)
 	}
 	switch c.InitA {
 	case "", KaimingUniform, ZeroA:
 	default:
-		return fmt.Errorf("lora: unknown init_a %q (want %q or %q)", c.InitA, KaimingUniform, ZeroA)
+		return fmt.Errorf("lowrank: unknown init_a %q (want %q or %q)", c.InitA, KaimingUniform, ZeroA)
 	}
 	return nil
 }
@@ -67,7 +67,7 @@ func (c Config) Init(seeds []uint64, dtype dtypes.DType) (a, b *tensors.Tensor, 
 		return nil, nil, err
 	}
 	if len(seeds) == 0 {
-		return nil, nil, fmt.Errorf("lora: no seeds given")
+		return nil, nil, fmt.Errorf("lowrank: no seeds given")
 	}
 	k, r := c.In, c.Rank
 	av := make([]float64, 0, len(seeds)*r*k)

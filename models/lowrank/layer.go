@@ -1,4 +1,4 @@
-package lora
+package lowrank
 
 import (
 	"encoding/json"
@@ -15,10 +15,10 @@ import (
 )
 
 // ErrMerged is returned by Merge on a layer whose update is already in W.
-var ErrMerged = errors.New("lora: adapter is already merged into W; merging twice is refused")
+var ErrMerged = errors.New("lowrank: adapter is already merged into W; merging twice is refused")
 
 // ErrNotMerged is returned by Unmerge on a layer whose W does not hold the update.
-var ErrNotMerged = errors.New("lora: adapter is not merged; nothing to unmerge")
+var ErrNotMerged = errors.New("lowrank: adapter is not merged; nothing to unmerge")
 
 // Layer is one adapted weight on the host: the weight W [R, k, d] (W₀, or
 // W₀ + ΔWᵀ while Merged), the factors A [R, r, k] and B [R, d, r], and the
@@ -43,18 +43,18 @@ func NewLayer(c Config, w0, a, b *tensors.Tensor) (*Layer, error) {
 	}
 	dt := w0.DType()
 	if a.DType() != dt || b.DType() != dt {
-		return nil, fmt.Errorf("lora: W₀, A and B must share a dtype, got %s, %s, %s", dt, a.DType(), b.DType())
+		return nil, fmt.Errorf("lowrank: W₀, A and B must share a dtype, got %s, %s, %s", dt, a.DType(), b.DType())
 	}
 	dims := w0.Shape().Dimensions
 	if len(dims) != 3 || dims[1] != c.In || dims[2] != c.Out {
-		return nil, fmt.Errorf("lora: W₀ has shape %v, want [R, %d, %d] (input-major)", dims, c.In, c.Out)
+		return nil, fmt.Errorf("lowrank: W₀ has shape %v, want [R, %d, %d] (input-major)", dims, c.In, c.Out)
 	}
 	runs := dims[0]
 	if !slices.Equal(a.Shape().Dimensions, []int{runs, c.Rank, c.In}) {
-		return nil, fmt.Errorf("lora: A has shape %v, want [%d, %d, %d]", a.Shape().Dimensions, runs, c.Rank, c.In)
+		return nil, fmt.Errorf("lowrank: A has shape %v, want [%d, %d, %d]", a.Shape().Dimensions, runs, c.Rank, c.In)
 	}
 	if !slices.Equal(b.Shape().Dimensions, []int{runs, c.Out, c.Rank}) {
-		return nil, fmt.Errorf("lora: B has shape %v, want [%d, %d, %d]", b.Shape().Dimensions, runs, c.Out, c.Rank)
+		return nil, fmt.Errorf("lowrank: B has shape %v, want [%d, %d, %d]", b.Shape().Dimensions, runs, c.Out, c.Rank)
 	}
 	l := &Layer{Config: c, Runs: runs, DType: dt}
 	var err error
@@ -74,7 +74,7 @@ func NewLayer(c Config, w0, a, b *tensors.Tensor) (*Layer, error) {
 // computed in float64 from the stored factors.
 func (l *Layer) Delta(run int) (*linalg.Matrix, error) {
 	if run < 0 || run >= l.Runs {
-		return nil, fmt.Errorf("lora: run %d outside [0, %d)", run, l.Runs)
+		return nil, fmt.Errorf("lowrank: run %d outside [0, %d)", run, l.Runs)
 	}
 	c := l.Config
 	d, k, r := c.Out, c.In, c.Rank
@@ -87,7 +87,7 @@ func (l *Layer) Delta(run int) (*linalg.Matrix, error) {
 // Weight returns run's current W in the paper's layout (d×k): W₀, or W₀ + ΔW when merged.
 func (l *Layer) Weight(run int) (*linalg.Matrix, error) {
 	if run < 0 || run >= l.Runs {
-		return nil, fmt.Errorf("lora: run %d outside [0, %d)", run, l.Runs)
+		return nil, fmt.Errorf("lowrank: run %d outside [0, %d)", run, l.Runs)
 	}
 	k, d := l.Config.In, l.Config.Out
 	w, _ := linalg.FromSlice(k, d, l.W[run*k*d:(run+1)*k*d])
@@ -186,10 +186,10 @@ func (l *Layer) Save(w io.Writer) error {
 func Load(r io.Reader) (*Layer, error) {
 	var cp checkpoint
 	if err := json.NewDecoder(r).Decode(&cp); err != nil {
-		return nil, fmt.Errorf("lora: reading checkpoint: %w", err)
+		return nil, fmt.Errorf("lowrank: reading checkpoint: %w", err)
 	}
 	if cp.Format != checkpointFormat {
-		return nil, fmt.Errorf("lora: checkpoint format %q, want %q", cp.Format, checkpointFormat)
+		return nil, fmt.Errorf("lowrank: checkpoint format %q, want %q", cp.Format, checkpointFormat)
 	}
 	if err := cp.Config.Validate(); err != nil {
 		return nil, err
@@ -201,11 +201,11 @@ func Load(r io.Reader) (*Layer, error) {
 	case dtypes.Float64.String():
 		dt = dtypes.Float64
 	default:
-		return nil, fmt.Errorf("lora: checkpoint dtype %q not supported", cp.DType)
+		return nil, fmt.Errorf("lowrank: checkpoint dtype %q not supported", cp.DType)
 	}
 	c := cp.Config
 	if cp.Runs < 1 || len(cp.W) != cp.Runs*c.In*c.Out || len(cp.A) != cp.Runs*c.Rank*c.In || len(cp.B) != cp.Runs*c.Out*c.Rank {
-		return nil, fmt.Errorf("lora: checkpoint sizes do not match its config (runs=%d, %d/%d/%d values)", cp.Runs, len(cp.W), len(cp.A), len(cp.B))
+		return nil, fmt.Errorf("lowrank: checkpoint sizes do not match its config (runs=%d, %d/%d/%d values)", cp.Runs, len(cp.W), len(cp.A), len(cp.B))
 	}
 	return &Layer{Config: c, Runs: cp.Runs, DType: dt, W: cp.W, A: cp.A, B: cp.B, Merged: cp.Merged}, nil
 }

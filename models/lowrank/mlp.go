@@ -1,4 +1,4 @@
-package lora
+package lowrank
 
 import (
 	"fmt"
@@ -27,15 +27,15 @@ func (m MLP) Validate() error {
 		return err
 	}
 	if len(m.Layers) == 0 {
-		return fmt.Errorf("lora: no adapted layers")
+		return fmt.Errorf("lowrank: no adapted layers")
 	}
 	n := len(m.Base.Sizes) - 1
 	for i, l := range m.Layers {
 		if l < 0 || l >= n {
-			return fmt.Errorf("lora: adapted layer %d outside [0, %d)", l, n)
+			return fmt.Errorf("lowrank: adapted layer %d outside [0, %d)", l, n)
 		}
 		if i > 0 && l <= m.Layers[i-1] {
-			return fmt.Errorf("lora: adapted layers must be increasing, got %v", m.Layers)
+			return fmt.Errorf("lowrank: adapted layers must be increasing, got %v", m.Layers)
 		}
 	}
 	for _, c := range m.Adapters() {
@@ -147,17 +147,17 @@ func (m MLP) Merged(base, adapters []*tensors.Tensor) ([]*tensors.Tensor, error)
 		return nil, err
 	}
 	if len(adapters) != 2*len(m.Layers) {
-		return nil, fmt.Errorf("lora: %d adapter tensors for %d adapted layers (want A, B each)", len(adapters), len(m.Layers))
+		return nil, fmt.Errorf("lowrank: %d adapter tensors for %d adapted layers (want A, B each)", len(adapters), len(m.Layers))
 	}
 	out := slices.Clone(base)
 	for j, c := range m.Adapters() {
 		wi := weightIndex(m.Base, m.Layers[j])
 		if wi >= len(base) {
-			return nil, fmt.Errorf("lora: %d base tensors, but layer %d's weight is number %d", len(base), m.Layers[j], wi)
+			return nil, fmt.Errorf("lowrank: %d base tensors, but layer %d's weight is number %d", len(base), m.Layers[j], wi)
 		}
 		layer, err := NewLayer(c, base[wi], adapters[2*j], adapters[2*j+1])
 		if err != nil {
-			return nil, fmt.Errorf("lora: layer %d: %w", m.Layers[j], err)
+			return nil, fmt.Errorf("lowrank: layer %d: %w", m.Layers[j], err)
 		}
 		if err := layer.Merge(); err != nil {
 			return nil, err
