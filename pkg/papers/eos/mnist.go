@@ -180,7 +180,7 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 	defer accuracy.Finalize()
 
 	dim := model.NumParams()
-	measure := func(t int, warm [][]float64) ([]hessian.Eigen, error) {
+	measure := func(t int, params []*tensors.Tensor, warm [][]float64) ([]hessian.Eigen, error) {
 		op, err := hvp.Operator(params)
 		if err != nil {
 			return nil, err
@@ -192,7 +192,7 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 	}
 
 	// S₀ decides the step sizes: 2/η = m·S₀.
-	top, err := measure(0, nil)
+	top, err := measure(0, params, nil)
 	if err != nil {
 		return nil, fmt.Errorf("eos mnist: initial sharpness: %w", err)
 	}
@@ -206,11 +206,11 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 
 	bar := progress.New(fmt.Sprintf("eos mnist-%d: %d runs × %d steps", cfg.Examples, len(res.Runs), cfg.Steps), cfg.Steps)
 	var warm [][]float64
-	for t := 0; ; t += cfg.Unroll {
-		if t%cfg.SharpnessEvery == 0 {
-			if t > 0 {
-				if top, err = measure(t, warm); err != nil {
-					return nil, fmt.Errorf("eos mnist: sharpness at step %d: %w", t, err)
+	loop := train.Loop{GD: gd, Eta: eta, Steps: cfg.Steps, Every: cfg.SharpnessEvery,
+		Measure: func(t int, params []*tensors.Tensor) error {
+			if t > 0 { // S₀ was measured above
+				if top, err = measure(t, params, warm); err != nil {
+					return fmt.Errorf("eos mnist: sharpness at step %d: %w", t, err)
 				}
 			}
 			warm = make([][]float64, len(top))
@@ -219,7 +219,7 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 			}
 			acc, err := accuracy.Call1(anyArgs(params)...)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			accs := tensors.MustCopyFlatData[float64](acc)
 			for r := range res.Runs {
@@ -235,25 +235,24 @@ func RunMNIST(cfg MNISTConfig, firstSeed int) (*MNISTResult, error) {
 					run.GoalStep = t
 				}
 			}
-		}
-		if t == cfg.Steps {
-			break
-		}
-		next, losses, err := gd.Steps(params, eta)
-		if err != nil {
-			if d, ok := err.(*train.DivergedError); ok {
-				run := res.Runs[d.Run]
-				return nil, fmt.Errorf("eos mnist: run 2/η=%g·S₀ seed=%d diverged near step %d: %w", run.Multiple, run.Seed, t+d.StepOffset, err)
+			return nil
+		},
+		Record: func(t int, losses [][]float64) {
+			for _, row := range losses {
+				for r, l := range row {
+					res.Runs[r].Loss = append(res.Runs[r].Loss, l)
+				}
 			}
-			return nil, err
+			bar.Update(t+len(losses), mnistStatus(res))
+		},
+	}
+	if _, err := loop.Run(params); err != nil {
+		var d *train.DivergedError
+		if errors.As(err, &d) {
+			run := res.Runs[d.Run]
+			return nil, fmt.Errorf("eos mnist: run 2/η=%g·S₀ seed=%d diverged near step %d: %w", run.Multiple, run.Seed, d.StepOffset, err)
 		}
-		params = next
-		for _, row := range losses {
-			for r, l := range row {
-				res.Runs[r].Loss = append(res.Runs[r].Loss, l)
-			}
-		}
-		bar.Update(t+cfg.Unroll, mnistStatus(res))
+		return nil, err
 	}
 	bar.Done(mnistStatus(res))
 	return res, nil

@@ -1,6 +1,7 @@
 package eos
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -198,9 +199,9 @@ func (e *experiment) train() error {
 	e.zoom = Zoom{Eta: e.etas[e.zoomRun], Seed: e.runs[e.zoomRun].Seed, Start: zoomStart}
 	var zoomDir []float64
 	eta := tensors.FromFlatDataAndDimensions(e.etas, len(e.etas))
-	for t := 0; ; {
-		if t%cfg.SharpnessEvery == 0 {
-			top, err := e.measure(t)
+	loop := train.Loop{GD: e.gd, Eta: eta, Steps: cfg.Steps, Every: cfg.SharpnessEvery,
+		Measure: func(t int, params []*tensors.Tensor) error {
+			top, err := e.measure(t, params)
 			if err != nil {
 				return err
 			}
@@ -209,40 +210,26 @@ func (e *experiment) train() error {
 				e.zoom.Sharpness = top[e.zoomRun].Values[0]
 			}
 			if t == 0 || t == cfg.Steps {
-				if err := e.denseCheck(t, top); err != nil {
-					return err
-				}
+				return e.denseCheck(t, params, top)
 			}
-		}
-		if t == cfg.Steps {
-			break
-		}
+			return nil
+		},
 		// Inside the zoom window, one step per graph so that every θₜ is seen.
-		inZoom := t >= zoomStart && t < zoomEnd
-		gd := e.gd
-		var before []float64
-		if inZoom {
-			gd = e.gd1
-			v, err := e.runVector()
-			if err != nil {
-				return err
+		Step: func(t int, params []*tensors.Tensor) ([]*tensors.Tensor, [][]float64, error) {
+			if t < zoomStart || t >= zoomEnd {
+				return e.gd.Steps(params, eta)
 			}
-			before = v
-		}
-		next, losses, err := gd.Steps(e.params, eta)
-		if err != nil {
-			return e.diverged(t, err)
-		}
-		e.params = next
-		for _, row := range losses {
-			for r, l := range row {
-				e.runs[r].Loss = append(e.runs[r].Loss, l)
-			}
-		}
-		if inZoom {
-			after, err := e.runVector()
+			before, err := e.runVector(params)
 			if err != nil {
-				return err
+				return nil, nil, err
+			}
+			next, losses, err := e.gd1.Steps(params, eta)
+			if err != nil {
+				return next, losses, err
+			}
+			after, err := e.runVector(next)
+			if err != nil {
+				return nil, nil, err
 			}
 			// Displacement θₜ₊₁ − θₜ along the top eigenvector v at the start of the window.
 			var proj float64
@@ -250,18 +237,30 @@ func (e *experiment) train() error {
 				proj += (after[i] - before[i]) * zoomDir[i]
 			}
 			e.zoom.Projection = append(e.zoom.Projection, proj)
-		}
-		t += gd.Unroll
-		e.bar.Update(t, e.status())
+			return next, losses, nil
+		},
+		Record: func(t int, losses [][]float64) {
+			for _, row := range losses {
+				for r, l := range row {
+					e.runs[r].Loss = append(e.runs[r].Loss, l)
+				}
+			}
+			e.bar.Update(t+len(losses), e.status())
+		},
 	}
+	final, err := loop.Run(e.params)
+	if err != nil {
+		return e.diverged(err)
+	}
+	e.params = final
 	// L(θ_T) after the last step.
-	final, err := e.loss.Call1(anyArgs(e.params)...)
+	lossT, err := e.loss.Call1(anyArgs(e.params)...)
 	if err != nil {
 		return err
 	}
-	for r, l := range tensors.MustCopyFlatData[float64](final) {
+	for r, l := range tensors.MustCopyFlatData[float64](lossT) {
 		if math.IsNaN(l) || math.IsInf(l, 0) {
-			return e.diverged(cfg.Steps, &train.DivergedError{Run: r, Loss: l})
+			return e.diverged(&train.DivergedError{Run: r, StepOffset: cfg.Steps, Loss: l})
 		}
 		e.runs[r].Loss = append(e.runs[r].Loss, l)
 	}
@@ -272,8 +271,8 @@ func (e *experiment) train() error {
 }
 
 // measure runs Lanczos on every run's Hessian at step t and records S.
-func (e *experiment) measure(t int) ([]hessian.Eigen, error) {
-	op, err := e.hvp.Operator(e.params)
+func (e *experiment) measure(t int, params []*tensors.Tensor) ([]hessian.Eigen, error) {
+	op, err := e.hvp.Operator(params)
 	if err != nil {
 		return nil, err
 	}
@@ -282,11 +281,11 @@ func (e *experiment) measure(t int) ([]hessian.Eigen, error) {
 		return nil, fmt.Errorf("eos: sharpness at step %d: %w", t, err)
 	}
 	if e.cfg.Flow {
-		lay, err := hessian.NewLayout(e.params)
+		lay, err := hessian.NewLayout(params)
 		if err != nil {
 			return nil, err
 		}
-		vs, err := lay.Flatten(e.params)
+		vs, err := lay.Flatten(params)
 		if err != nil {
 			return nil, err
 		}
@@ -308,8 +307,8 @@ func (e *experiment) measure(t int) ([]hessian.Eigen, error) {
 // denseCheck builds the explicit Hessian of the first seed's runs (H·eᵢ for
 // every basis vector eᵢ, all runs batched) and compares its top eigenvalue
 // with Lanczos.
-func (e *experiment) denseCheck(t int, top []hessian.Eigen) error {
-	op, err := e.hvp.Operator(e.params)
+func (e *experiment) denseCheck(t int, params []*tensors.Tensor, top []hessian.Eigen) error {
+	op, err := e.hvp.Operator(params)
 	if err != nil {
 		return err
 	}
@@ -360,22 +359,24 @@ func symmetrize(h []float64, n int) []float64 {
 }
 
 // runVector is the zoom run's flat parameter vector.
-func (e *experiment) runVector() ([]float64, error) {
-	lay, err := hessian.NewLayout(e.params)
+func (e *experiment) runVector(params []*tensors.Tensor) ([]float64, error) {
+	lay, err := hessian.NewLayout(params)
 	if err != nil {
 		return nil, err
 	}
-	vs, err := lay.Flatten(e.params)
+	vs, err := lay.Flatten(params)
 	if err != nil {
 		return nil, err
 	}
 	return vs[e.zoomRun], nil
 }
 
-func (e *experiment) diverged(t int, err error) error {
-	if d, ok := err.(*train.DivergedError); ok {
+// diverged names the run of a *train.DivergedError (whose StepOffset counts from step 0).
+func (e *experiment) diverged(err error) error {
+	var d *train.DivergedError
+	if errors.As(err, &d) {
 		run := e.runs[d.Run]
-		return fmt.Errorf("eos: run η=%g seed=%d diverged near step %d (loss %v): %w", run.Eta, run.Seed, t+d.StepOffset, d.Loss, err)
+		return fmt.Errorf("eos: run η=%g seed=%d diverged near step %d (loss %v): %w", run.Eta, run.Seed, d.StepOffset, d.Loss, err)
 	}
 	return err
 }

@@ -157,10 +157,10 @@ func Run(cfg Config) (*Results, error) {
 		return nil, err
 	}
 	e := &experiment{cfg: cfg, be: be, ds: ds, net: Network(cfg), adapted: map[int]*adaptedRuns{}}
-	if e.base, err = newForwarder(be, cfg.MergeCheckN, []int{ds.d}, e.net.Forward); err != nil {
+	if e.base, err = train.NewEvaluator(be, cfg.MergeCheckN, []int{ds.d}, e.net.Forward); err != nil {
 		return nil, err
 	}
-	defer e.base.finalize()
+	defer e.base.Finalize()
 	specs := e.variantSpecs()
 	total := cfg.PretrainEpochs * (ds.pre.n / cfg.Batch)
 	for range specs {
@@ -232,7 +232,7 @@ type experiment struct {
 	pretrained []*tensors.Tensor // W₁, b₁, W₂, b₂, W_h, b_h, [1, …] float32
 	initial    []*tensors.Tensor // the same before pretraining
 	adapted    map[int]*adaptedRuns
-	base       *forwarder // the plain network (no adapters), shared by every variant
+	base       *train.Evaluator // the plain network (no adapters), shared by every variant
 	bar        progress.Reporter
 	done       int
 }
@@ -310,7 +310,7 @@ func (e *experiment) pretrain() (Pretrain, error) {
 		}
 		out.Move = append(out.Move, math.Sqrt(d2/n2))
 	}
-	acc, err := e.base.accuracy(e.pretrained, e.ds.test04)
+	acc, err := accuracy(e.base, e.pretrained, e.ds.test04)
 	if err != nil {
 		return out, err
 	}
@@ -323,76 +323,10 @@ func (e *experiment) tick(msg string) {
 	e.bar.Update(e.done, msg)
 }
 
-// forwarder runs a network's forward pass on the host's data: parameters
-// and inputs are graph arguments (no data baked into the graph as
-// constants), and inputs go through in chunks of a fixed number of rows
-// (the last one padded with zeros), so that one compiled graph serves every
-// call.
-type forwarder struct {
-	exec    *Exec
-	chunk   int
-	rowDims []int // the shape of one input row
+// accuracy is each run's accuracy on a whole split.
+func accuracy(ev *train.Evaluator, params []*tensors.Tensor, s split) ([]float64, error) {
+	return ev.Accuracy(params, s.x, s.n, len(AdaptClasses), s.labels)
 }
-
-func newForwarder(be compute.Backend, chunk int, rowDims []int, forward func(params []*Node, x *Node) *Node) (*forwarder, error) {
-	exec, err := NewExec(be, func(in []*Node) *Node { return forward(in[:len(in)-1], in[len(in)-1]) })
-	if err != nil {
-		return nil, err
-	}
-	return &forwarder{exec: exec, chunk: chunk, rowDims: rowDims}, nil
-}
-
-// outputs runs the network on the first n rows of x (shared by the runs)
-// and returns the outputs [R, n, …].
-func (f *forwarder) outputs(params []*tensors.Tensor, x []float32, n int) ([]float32, error) {
-	R := params[0].Shape().Dimensions[0]
-	d := 1
-	for _, v := range f.rowDims {
-		d *= v
-	}
-	var out [][]float32 // per run
-	for start := 0; start < n; start += f.chunk {
-		rows := min(f.chunk, n-start)
-		block := make([]float32, f.chunk*d)
-		copy(block, x[start*d:(start+rows)*d])
-		args := make([]any, 0, len(params)+1)
-		for _, p := range params {
-			args = append(args, p)
-		}
-		args = append(args, tensors.FromFlatDataAndDimensions(block, append([]int{f.chunk}, f.rowDims...)...))
-		res, err := f.exec.Call1(args...)
-		if err != nil {
-			return nil, err
-		}
-		vals, err := tensors.CopyFlatData[float32](res)
-		if err != nil {
-			return nil, err
-		}
-		k := len(vals) / (R * f.chunk)
-		if out == nil {
-			out = make([][]float32, R)
-		}
-		for r := range R {
-			out[r] = append(out[r], vals[r*f.chunk*k:(r*f.chunk+rows)*k]...)
-		}
-	}
-	var all []float32
-	for _, o := range out {
-		all = append(all, o...)
-	}
-	return all, nil
-}
-
-// accuracy evaluates the network on a whole split and returns each run's accuracy.
-func (f *forwarder) accuracy(params []*tensors.Tensor, s split) ([]float64, error) {
-	logits, err := f.outputs(params, s.x, s.n)
-	if err != nil {
-		return nil, err
-	}
-	return train.Accuracy(logits, params[0].Shape().Dimensions[0], len(AdaptClasses), s.labels)
-}
-
-func (f *forwarder) finalize() { f.exec.Finalize() }
 
 // adapt trains one variant on every seed at once (a leading run axis).
 func (e *experiment) adapt(s variantSpec) (Variant, error) {
@@ -440,18 +374,18 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 			params = append(params, train.Param{Name: names[6+i], Value: a, Trainable: true})
 		}
 		forward = func(ps []*Node, x *Node) *Node { return lm.Forward(ps[:6], ps[6:], x) }
-		if eval, err = newForwarder(e.be, cfg.MergeCheckN, []int{e.ds.d}, forward); err != nil {
+		if eval, err = train.NewEvaluator(e.be, cfg.MergeCheckN, []int{e.ds.d}, forward); err != nil {
 			return v, err
 		}
-		defer eval.finalize()
+		defer eval.Finalize()
 		v.Expected = lm.NumParams() + headSize
 		// LORA-1: before any step the adapted network is the base network.
 		withHead := append(slices.Clone(base), head...)
-		fl, err := eval.outputs(append(slices.Clone(withHead), adapters...), e.ds.test59.x, cfg.MergeCheckN)
+		fl, err := eval.Outputs(append(slices.Clone(withHead), adapters...), e.ds.test59.x, cfg.MergeCheckN)
 		if err != nil {
 			return v, err
 		}
-		fb, err := e.base.outputs(withHead, e.ds.test59.x, cfg.MergeCheckN)
+		fb, err := e.base.Outputs(withHead, e.ds.test59.x, cfg.MergeCheckN)
 		if err != nil {
 			return v, err
 		}
@@ -500,7 +434,7 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 	if err != nil {
 		return v, err
 	}
-	acc, err := eval.accuracy(final, e.ds.test59)
+	acc, err := accuracy(eval, final, e.ds.test59)
 	if err != nil {
 		return v, err
 	}
@@ -522,7 +456,7 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 
 // loraChecks measures LORA-3 and LORA-4 on the trained adapters and keeps
 // them on the host for the Section-7 analyses.
-func (e *experiment) loraChecks(v *Variant, lm lowrank.MLP, eval *forwarder, final, init []*tensors.Tensor) error {
+func (e *experiment) loraChecks(v *Variant, lm lowrank.MLP, eval *train.Evaluator, final, init []*tensors.Tensor) error {
 	cfg := e.cfg
 	base, adapters := final[:6], final[6:]
 	// LORA-3: merged outputs against unmerged ones on MergeCheckN test inputs.
@@ -530,11 +464,11 @@ func (e *experiment) loraChecks(v *Variant, lm lowrank.MLP, eval *forwarder, fin
 	if err != nil {
 		return err
 	}
-	fm, err := e.base.outputs(merged, e.ds.test59.x, cfg.MergeCheckN)
+	fm, err := e.base.Outputs(merged, e.ds.test59.x, cfg.MergeCheckN)
 	if err != nil {
 		return err
 	}
-	fu, err := eval.outputs(final, e.ds.test59.x, cfg.MergeCheckN)
+	fu, err := eval.Outputs(final, e.ds.test59.x, cfg.MergeCheckN)
 	if err != nil {
 		return err
 	}

@@ -167,7 +167,7 @@ func (e *experiment) runTrackB() (*TrackBResults, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer plain.finalize()
+	defer plain.Finalize()
 	for _, t := range []seqtasks.Task{seqtasks.Copy, seqtasks.SortAsc} {
 		tok, seq, err := plain.score(pretrained, tests[t])
 		if err != nil {
@@ -245,7 +245,7 @@ func (e *experiment) runTrackB() (*TrackBResults, error) {
 			return nil, err
 		}
 		if ev != plain {
-			ev.finalize()
+			ev.Finalize()
 		}
 		v.Seconds = time.Since(vstart).Seconds()
 		res.Variants = append(res.Variants, v)
@@ -304,19 +304,19 @@ func (e *experiment) trainSeq(params []train.Param, lr float64, ad transformer.A
 
 // seqEvaluator scores a Transformer on a sequence set.
 type seqEvaluator struct {
-	*forwarder
+	*train.Evaluator
 	np int
 }
 
 func (e *experiment) seqEvaluator(m transformer.Config, ad transformer.Adapters) (*seqEvaluator, error) {
 	np := len(m.ParamNames())
-	f, err := newForwarder(e.be, 500, []int{m.SeqLen, m.Vocab}, func(ps []*Node, x *Node) *Node {
+	f, err := train.NewEvaluator(e.be, 500, []int{m.SeqLen, m.Vocab}, func(ps []*Node, x *Node) *Node {
 		return ConvertDType(ArgMax(m.Forward(ps[:np], ps[np:], ad, x), -1), dtypes.Float32) // [R, B, T] predicted tokens
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &seqEvaluator{forwarder: f, np: np}, nil
+	return &seqEvaluator{Evaluator: f, np: np}, nil
 }
 
 // score returns token and sequence accuracy per run.
@@ -325,7 +325,7 @@ func (s *seqEvaluator) score(params []*tensors.Tensor, set *seqtasks.Set) (tok, 
 	for i := range all {
 		all[i] = i
 	}
-	pred, err := s.outputs(params, set.OneHot(all, false), set.N)
+	pred, err := s.Outputs(params, set.OneHot(all, false), set.N)
 	if err != nil {
 		return nil, nil, err
 	}
