@@ -19,10 +19,14 @@ type Claim struct {
 	Pass      bool    `json:"pass"`             // the rule's verdict, as computed by the paper code
 	Target    bool    `json:"target,omitempty"` // an uncalibrated target: reported, never fails a test
 	Reason    string  `json:"reason,omitempty"` // why it failed, when known
-	// Finding, on a claim that fails, says where its failure is documented as a
-	// real finding of the reproduction (DESIGN.md, Claims). The claim still
-	// reads FAIL; the notebook test accepts it, and the paper's Go test asserts
-	// the finding instead, so a change in either direction is noticed.
+	// Parts are the conditions of a rule made of several, each with its own
+	// verdict (see Measurement.Parts).
+	Parts []Part `json:"parts,omitempty"`
+	// Finding, on a claim that fails the way its Def's Finding documents,
+	// says where that failure is documented as a real finding of the
+	// reproduction (DESIGN.md, Claims). The claim still reads FAIL; the
+	// notebook test accepts it, and the paper's Go test asserts that it fails
+	// that way, so a change in either direction is noticed.
 	Finding string `json:"finding,omitempty"`
 }
 
@@ -256,6 +260,7 @@ type claimJSON struct {
 	Pass      bool      `json:"pass"`
 	Target    bool      `json:"target,omitempty"`
 	Reason    string    `json:"reason,omitempty"`
+	Parts     []Part    `json:"parts,omitempty"`
 	Finding   string    `json:"finding,omitempty"`
 }
 
@@ -263,7 +268,8 @@ type claimJSON struct {
 func (c Claim) MarshalJSON() ([]byte, error) {
 	return json.Marshal(claimJSON{
 		ID: c.ID, Statement: c.Statement, PaperRef: c.PaperRef, Measured: jsonFloat(c.Measured),
-		Detail: c.Detail, Threshold: c.Threshold, Pass: c.Pass, Target: c.Target, Reason: c.Reason, Finding: c.Finding,
+		Detail: c.Detail, Threshold: c.Threshold, Pass: c.Pass, Target: c.Target, Reason: c.Reason, Parts: c.Parts,
+		Finding: c.Finding,
 	})
 }
 
@@ -276,7 +282,8 @@ func (c *Claim) UnmarshalJSON(data []byte) error {
 	}
 	*c = Claim{
 		ID: w.ID, Statement: w.Statement, PaperRef: w.PaperRef, Measured: float64(w.Measured),
-		Detail: w.Detail, Threshold: w.Threshold, Pass: w.Pass, Target: w.Target, Reason: w.Reason, Finding: w.Finding,
+		Detail: w.Detail, Threshold: w.Threshold, Pass: w.Pass, Target: w.Target, Reason: w.Reason, Parts: w.Parts,
+		Finding: w.Finding,
 	}
 	return nil
 }

@@ -1,23 +1,31 @@
 // Package claims turns a paper's sentences into numbers with thresholds and
-// reports them as PASS or FAIL, the same way in the three places TheoryLab
-// shows results: a notebook (List.HTML, List.Display), the command line
-// (List.Text) and the tests (Require). Documentation pages use List.Markdown.
+// reports them as PASS or FAIL, the same way in the places TheoryLab shows
+// results: a notebook (List.HTML, List.Display), the command line
+// (List.Text), results.json (Claim's JSON), the docs (List.Markdown) and the
+// tests (Require).
 //
-// A Claim is filled in by a paper package's Claims(Results) function:
+// Claims are data. A paper declares each claim once, as a Def: its ID, its
+// statement, its paper reference and a Measure function that reads the
+// paper's Results. The comparison is a Threshold value, and the rule's words
+// are generated from that same value, so no threshold is typed twice:
 //
-//	passes := make([]bool, len(tStar))
-//	for i, t := range tStar {
-//		passes[i] = t <= 0.25*float64(cfg.Steps)
-//	}
-//	c := claims.Claim{
-//		ID:        "EOS-1",
+//	var early = claims.AtMost(0.25).Percent() // t*/T; prints as "≤ 25%"
+//
+//	var sharpensEarly = claims.Def[*Results]{
+//		ID: "EOS-1", PaperRef: "abstract; Fig. 1",
 //		Statement: "Sharpness reaches 2/η early in training.",
-//		PaperRef:  "abstract; Fig. 1",
-//		Threshold: "t* ≤ 25% of the run in ≥ 2 of 3 seeds",
-//		Measured:  claims.Median(tStar),
-//		Detail:    "t* = " + claims.Nums(tStar) + " (" + claims.Tally(passes) + " seeds)",
-//		Pass:      claims.Majority(passes, 2),
+//		Measure: func(res *Results) claims.Measurement {
+//			frac := crossingFractions(res) // t*/T per seed
+//			passes := … early.Holds(frac[i]) …
+//			return claims.Measurement{Value: claims.MajorityValue(frac, need, false),
+//				Rule: "t*/T " + early.String() + ", in ≥ 2 of 3 seeds", Pass: claims.Majority(passes, need)}
+//		},
 //	}
+//
+// A Set of Defs is a paper's claims; Set.Evaluate returns the List of
+// evaluated Claims for one run. A claim is about the paper's phenomenon and
+// can fail; engineering invariants (shapes, zero update at init, merge
+// equality, parameter counts) are tests of the method, not claims.
 //
 // Rules that the renderers and Require enforce, whatever the paper code set:
 //
@@ -28,17 +36,22 @@
 //     AllPass or Require. Use it only for claims that have not been run or
 //     calibrated yet (see the design's "Claims" section); a calibrated claim
 //     that fails must stay a failing claim.
+//   - A Def may document its failure as a Finding, for one direction of
+//     failure: the rule as a whole, or named Parts of a rule with several
+//     conditions. Only a failure in that direction is marked (Claim.Finding,
+//     marker CLAIM-FINDING); it still reads FAIL. Any other failure is an
+//     ordinary one, and its reason says it is not the documented finding.
 //
 // Every HTML row carries a machine-readable marker in its data-claim
-// attribute (see Claim.Marker): CLAIM-PASS, CLAIM-FAIL, CLAIM-TARGET-MET or
-// CLAIM-TARGET-MISSED. The notebook test runner fails a notebook whose
-// outputs contain CLAIM-FAIL.
+// attribute (see Claim.Marker): CLAIM-PASS, CLAIM-FAIL, CLAIM-FINDING,
+// CLAIM-TARGET-MET or CLAIM-TARGET-MISSED. The notebook test runner fails a
+// notebook whose outputs contain CLAIM-FAIL.
 //
 // JSON: Measured is written as a number, NaN as null and ±Inf as the strings
 // "+Inf" and "-Inf" (plain encoding/json cannot encode them); decoding
 // restores them, and a missing or null measured value decodes as NaN.
 //
-// The helpers Majority, StrictMajority, CountTrue, Tally, Median, Mean, Min,
-// Max and FractionIn implement the usual rules; Num, Nums and Pct format
-// numbers with three significant digits for tables and Detail strings.
+// The helpers Majority, StrictMajority, MajorityValue, CountTrue, Tally,
+// Median, Mean, Min, Max and FractionIn implement the usual rules; Num, Nums,
+// Pct and Each format numbers for tables and Detail strings.
 package claims

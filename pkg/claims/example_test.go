@@ -81,3 +81,33 @@ func ExampleList_Display() {
 	//      Robust fits need more parameters.
 	// 1/1 claims pass
 }
+
+// Claims as data: the rule's words come from the very thresholds it compares.
+func ExampleSet() {
+	type results struct{ tStar, steps []float64 } // first step with S ≥ 2/η, and the run length, per seed
+	early := claims.AtMost(0.25).Percent()        // t*/T
+	set := claims.Set[results]{{
+		ID: "EOS-1", Statement: "Sharpness reaches 2/η early in training.", PaperRef: "abstract; Fig. 1",
+		Measure: func(r results) claims.Measurement {
+			frac := make([]float64, len(r.tStar))
+			passes := make([]bool, len(r.tStar))
+			for i := range frac {
+				frac[i] = r.tStar[i] / r.steps[i]
+				passes[i] = early.Holds(frac[i])
+			}
+			return claims.Measurement{
+				Value:  claims.MajorityValue(frac, 2, false),
+				Rule:   "t*/T " + early.String() + " in ≥ 2 of 3 seeds",
+				Pass:   claims.Majority(passes, 2),
+				Detail: "t*/T = " + claims.Nums(frac) + " (" + claims.Tally(passes) + ")",
+			}
+		},
+	}}
+	fmt.Print(set.Evaluate(results{tStar: []float64{1500, 1600, 9000}, steps: []float64{20000, 20000, 20000}}).Text())
+	// Output:
+	// ID     RESULT  MEASURED  THRESHOLD                     PAPER
+	// EOS-1  PASS    0.08      t*/T ≤ 25% in ≥ 2 of 3 seeds  abstract; Fig. 1
+	//        Sharpness reaches 2/η early in training.
+	//        t*/T = 0.075, 0.08, 0.45 (2/3)
+	// 1/1 claims pass
+}
