@@ -12,12 +12,24 @@
 //	})
 //
 // A stale cache must never be served. The cache key covers the paper, preset,
-// backend, seed, the config's canonical JSON, the Go version and CodeVersion:
-// a hash of go.mod, go.sum and every non-test .go file under pkg/ and
-// models/. When those sources cannot be found (CodeVersion returns Unknown)
-// nothing is reused or stored. The stored manifest is checked against the
-// expected one before a file is trusted; a corrupt file is ignored with a
-// warning, recomputed and overwritten. Compute errors are never cached.
+// backend and its XLA plugin (PluginIdentity), seed, the config's canonical
+// JSON, the Go version and the version of the code that computes the
+// results: for a paper, PackageVersion of its package — go.mod, go.sum and
+// the sources its Run depends on (`go list -deps`), leaving out the paper's
+// claims and figures, which are recomputed from the results (the file
+// convention of PresentationFile). An edit to one paper's figures, or to
+// another paper, keeps every cached result. Where `go list` cannot run, the
+// version falls back to CodeVersion, a hash of every non-test .go file under
+// pkg/ and models/, and a warning says so once. When the sources cannot be
+// found at all (Unknown) nothing is reused or stored. The stored manifest is
+// checked against the expected one before a file is trusted; a corrupt file
+// is ignored with a warning, recomputed and overwritten. Compute errors are
+// never cached. One computation per key runs at a time, across processes
+// (flock), so parallel callers compute once.
+//
+// Cache.Scan lists the cache and says which files are stale — results that
+// no current code version, Go version or plugin can ask for again — and
+// Cache.Prune removes them (`theorylab cache prune`, `make clean`).
 //
 // Environment:
 //

@@ -21,9 +21,10 @@ type Manifest struct {
 	Preset         string          `json:"preset,omitempty"`
 	Seed           int64           `json:"seed"`
 	Backend        string          `json:"backend"`
-	Config         json.RawMessage `json:"config"`      // canonical JSON of the config (see CanonicalJSON)
-	ConfigHash     string          `json:"config_hash"` // HashConfig(config)
-	CacheKey       string          `json:"cache_key"`   // hash of everything that names the results (see Key)
+	Plugin         string          `json:"plugin,omitempty"` // the PJRT plugin of an XLA backend (see PluginIdentity)
+	Config         json.RawMessage `json:"config"`           // canonical JSON of the config (see CanonicalJSON)
+	ConfigHash     string          `json:"config_hash"`      // HashConfig(config)
+	CacheKey       string          `json:"cache_key"`        // hash of everything that names the results (see Key)
 	CodeVersion    string          `json:"code_version"`
 	GoVersion      string          `json:"go_version"`
 	GoMLXVersion   string          `json:"gomlx_version"`
@@ -37,8 +38,9 @@ type Manifest struct {
 // results from different backends are never confused. Tests may replace it.
 var BackendName = backend.Name
 
-// Key names a set of results: the paper, the preset, the backend, the seed and
-// the config. The cache also keys on CodeVersion and the Go version, so a key
+// Key names a set of results: the paper, the preset, the backend, the seed,
+// the config and the version of the code that computes them. The cache also
+// keys on the Go version and the backend's plugin (PluginIdentity), so a key
 // computed by a different build never matches.
 type Key struct {
 	Paper   string
@@ -46,6 +48,10 @@ type Key struct {
 	Backend string
 	Seed    int64
 	Config  any
+	// Code is the version of the code that computes the results: for a
+	// paper, PackageVersion of its package (pkg/papers sets it); empty means
+	// CodeVersion, every source of the module.
+	Code string
 }
 
 // KeyFor builds the Key of a paper's config. Preset, Seed and Backend are
@@ -88,8 +94,8 @@ func (k Key) Hash() (string, error) {
 	return m.CacheKey, err
 }
 
-// NewManifest fills a manifest for k: labels, canonical config and its hash,
-// cache key, code, Go and GoMLX versions, and host. StartedAt and
+// NewManifest fills a manifest for k: labels, plugin, canonical config and
+// its hash, cache key, code, Go and GoMLX versions, and host. StartedAt and
 // ElapsedSeconds are left for the caller (Cached sets them around compute).
 func NewManifest(k Key) (Manifest, error) {
 	m := Manifest{
@@ -97,10 +103,14 @@ func NewManifest(k Key) (Manifest, error) {
 		Preset:       k.Preset,
 		Seed:         k.Seed,
 		Backend:      k.Backend,
-		CodeVersion:  CodeVersion(),
+		Plugin:       PluginIdentity(),
+		CodeVersion:  k.Code,
 		GoVersion:    runtime.Version(),
 		GoMLXVersion: GoMLXVersion(),
 		Host:         fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
+	}
+	if m.CodeVersion == "" {
+		m.CodeVersion = CodeVersion()
 	}
 	canon, err := CanonicalJSON(k.Config)
 	if err != nil {
@@ -109,7 +119,7 @@ func NewManifest(k Key) (Manifest, error) {
 	m.Config = canon
 	m.ConfigHash = shortHash(canon)
 	m.CacheKey = shortHash([]byte(strings.Join([]string{
-		"theorylab-results-v1", k.Paper, k.Preset, k.Backend, strconv.FormatInt(k.Seed, 10),
+		"theorylab-results-v2", k.Paper, k.Preset, k.Backend, m.Plugin, strconv.FormatInt(k.Seed, 10),
 		string(canon), m.CodeVersion, m.GoVersion,
 	}, "\x00")))
 	return m, nil
@@ -147,6 +157,7 @@ func sameRun(stored, want Manifest) (bool, string) {
 		{"paper", stored.Paper, want.Paper},
 		{"preset", stored.Preset, want.Preset},
 		{"backend", stored.Backend, want.Backend},
+		{"plugin", stored.Plugin, want.Plugin},
 		{"seed", strconv.FormatInt(stored.Seed, 10), strconv.FormatInt(want.Seed, 10)},
 		{"config_hash", stored.ConfigHash, want.ConfigHash},
 		{"cache_key", stored.CacheKey, want.CacheKey},
