@@ -12,6 +12,7 @@ import (
 
 	"theorylab/pkg/backend"
 	"theorylab/pkg/papers"
+	_ "theorylab/pkg/papers/all" // every paper
 	"theorylab/pkg/runs"
 )
 
@@ -158,9 +159,10 @@ func runPaper(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// writeOutputs writes the figures and results.json, each file atomically;
+// writeOutputs writes the figures, the claim table as Markdown (claims.md, for
+// the docs) and results.json, each file atomically;
 // results.json comes last, so its presence means the directory is complete.
-func writeOutputs(dir, paper, preset string, seed int, o *papers.Outcome) error {
+func writeOutputs(dir, paper, preset string, seed int, o *papers.Outcome[any, any]) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -168,13 +170,16 @@ func writeOutputs(dir, paper, preset string, seed int, o *papers.Outcome) error 
 		ElapsedSeconds: o.Manifest.ElapsedSeconds, CacheHit: o.CacheHit, AllPass: o.Claims.AllPass(),
 		Claims: o.Claims, Manifest: o.Manifest, Config: o.Config, Results: o.Results}
 	var errs []error
-	for _, f := range o.Figures {
+	for _, f := range o.Figures() {
 		name := f.Name + ".svg"
 		if err := f.Fig.Save(filepath.Join(dir, name)); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		rep.Figures = append(rep.Figures, name)
+	}
+	if err := runs.WriteFileAtomic(filepath.Join(dir, "claims.md"), []byte(o.Claims.Markdown())); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err

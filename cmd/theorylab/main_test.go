@@ -11,6 +11,7 @@ import (
 
 	"theorylab/pkg/claims"
 	"theorylab/pkg/papers"
+	"theorylab/pkg/runs"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -115,13 +116,14 @@ func TestRunWritesResults(t *testing.T) {
 // TestExitCodesForFailures registers stand-in papers: one whose run fails
 // (exit 1, nothing written) and one whose claim fails (exit 3).
 func TestExitCodesForFailures(t *testing.T) {
-	papers.Register(papers.Paper{Name: "test-diverges", Number: 98, Presets: []string{"quick"},
-		Run: func(string, int) (*papers.Outcome, error) {
+	papers.Register(papers.Entry{Name: "test-diverges", Number: 98, Presets: []string{"quick"},
+		Run: func(string, int) (*papers.Outcome[any, any], error) {
 			return nil, errors.New("run η=9 seed=0 diverged near step 12 (loss NaN)")
 		}})
-	papers.Register(papers.Paper{Name: "test-claimfails", Number: 99, Presets: []string{"quick"},
-		Run: func(string, int) (*papers.Outcome, error) {
-			return &papers.Outcome{Claims: claims.List{{ID: "T-1", Statement: "s", Threshold: "≤ 1", Measured: 2, Pass: false}}}, nil
+	papers.Register(papers.Entry{Name: "test-claimfails", Number: 99, Presets: []string{"quick"},
+		Run: func(string, int) (*papers.Outcome[any, any], error) {
+			l := claims.List{{ID: "T-1", Statement: "s", Threshold: "≤ 1", Measured: 2, Pass: false}}
+			return papers.NewOutcome[any, any](nil, nil, l, runs.Manifest{}, nil), nil
 		}})
 	dir := filepath.Join(t.TempDir(), "out")
 	code, _, stderr := runCLI("run", "test-diverges", "--out", dir)
@@ -135,7 +137,9 @@ func TestExitCodesForFailures(t *testing.T) {
 	if code != exitClaimFails || !strings.Contains(stdout, "FAIL") {
 		t.Errorf("failing claim: exit %d, stdout %q", code, stdout)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
-		t.Errorf("a completed run with a failing claim still writes results.json: %v", err)
+	for _, name := range []string{"results.json", "claims.md"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("a completed run with a failing claim still writes %s: %v", name, err)
+		}
 	}
 }

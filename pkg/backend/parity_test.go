@@ -330,12 +330,12 @@ func TestParityEOSQuickChild(t *testing.T) {
 		t.Skip("child of TestParityEOSQuick only")
 	}
 	o := eosOutcome{Backend: backend.Name()}
-	res, _, _, err := eos.RunCached(eos.Quick())
+	res, _, _, err := eos.Paper.RunCached(eos.Quick())
 	if err != nil {
 		o.Err = err.Error()
 	} else {
 		o.Results = res
-		for _, c := range eos.Claims(res) {
+		for _, c := range eos.Claims.Evaluate(res) {
 			measured := c.Measured
 			if math.IsNaN(measured) || math.IsInf(measured, 0) {
 				measured = -1

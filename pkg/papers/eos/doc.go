@@ -8,7 +8,12 @@
 //
 // The quick preset is the official repository's Chebyshev toy (a 1→100→1 tanh
 // net on 20 points of T₃), twelve runs (three step sizes at the edge and one
-// control, three seeds each) trained in one batched graph, with sharpness by
-// Lanczos on exact Hessian-vector products. Quick, Full, Run and Claims serve
-// the notebook, the command line and the tests alike.
+// control, three seeds each) trained in one batched graph (train.Loop), with
+// sharpness by Lanczos on exact Hessian-vector products. The full preset adds
+// the comparison with gradient flow and an MNIST-1k study.
+//
+// Files: config.go (Config, Quick, Full, Validate), run.go, flow.go,
+// mnist.go and quadratic.go (the experiment), claims.go and claims_full.go
+// (the claims as data: EOS-1 … EOS-8), figures.go, paper.go (Paper, the
+// definition the notebook, the command line and the tests share).
 package eos

@@ -2,11 +2,10 @@ package eos
 
 import (
 	"math"
-	"reflect"
 	"strings"
 	"testing"
 
-	"theorylab/pkg/claims"
+	"theorylab/pkg/papers/papertest"
 )
 
 // tiny is a short configuration for method checks (seconds, not minutes).
@@ -21,26 +20,17 @@ func tiny() Config {
 	return c
 }
 
-// TestQuickPresetClaims runs the quick preset (through the results cache that
-// the notebook then reuses) and asserts every claim of the spec.
-func TestQuickPresetClaims(t *testing.T) {
-	if testing.Short() {
-		t.Skip("quick preset takes about 2 minutes; skipped with -short")
+// TestQuickPreset runs the quick preset (through the results cache that the
+// notebook then reuses) and asserts every claim, then checks the method on
+// the same runs.
+func TestQuickPreset(t *testing.T) {
+	out := papertest.Quick(t, Paper)
+	if len(out.Claims) != 6 {
+		t.Errorf("want the spec's 6 quick claims, got %d", len(out.Claims))
 	}
-	res, man, hit, err := RunCached(Quick())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("quick preset: %.1fs on %s (cache hit: %v)", man.ElapsedSeconds, man.Backend, hit)
-	list := Claims(res)
-	if len(list) != 6 {
-		t.Fatalf("want the spec's 6 quick claims, got %d", len(list))
-	}
-	t.Log("\n" + list.Text())
-	claims.Require(t, list)
-
-	// Method check on the real runs: Lanczos (20 iterations) against the dense
-	// eigendecomposition of the explicit Hessian, to 1e-8 relative.
+	res := out.Results
+	// Lanczos (20 iterations) against the dense eigendecomposition of the
+	// explicit Hessian, to 1e-8 relative.
 	if len(res.DenseChecks) == 0 {
 		t.Fatal("no dense Hessian checks recorded")
 	}
@@ -61,27 +51,12 @@ func TestQuickPresetClaims(t *testing.T) {
 	}
 }
 
-func TestDeterminism(t *testing.T) {
-	a, err := Run(tiny())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Run(tiny())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Seconds, b.Seconds = 0, 0
-	if !reflect.DeepEqual(a, b) {
-		t.Fatal("two runs with the same seed and backend differ")
-	}
-	c := tiny()
-	c.Seed = 7
-	other, err := Run(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if other.Runs[0].Loss[0] == a.Runs[0].Loss[0] {
-		t.Error("a different seed gave the same initial loss")
+// TestDeterministic: same seed and backend, same results; other seeds,
+// other claims; the three quick figures render.
+func TestDeterministic(t *testing.T) {
+	res := papertest.Deterministic(t, Paper, tiny())
+	if n := len(Figures(res)); n != 3 {
+		t.Errorf("want 3 figures, got %d", n)
 	}
 }
 
@@ -128,37 +103,16 @@ func TestDivergenceIsReported(t *testing.T) {
 	}
 }
 
-func TestConfigErrorsNameTheField(t *testing.T) {
-	cases := map[string]func(*Config){
+func TestBadConfigs(t *testing.T) {
+	papertest.BadConfigs(t, Paper, map[string]func(*Config){
 		"step sizes must be positive": func(c *Config) { c.EdgeEtas = []float64{-0.1} },
 		"control_eta":                 func(c *Config) { c.ControlEta = 0.5 },
-		"seeds must be ≥ 1":           func(c *Config) { c.Seeds = 0 },
 		"steps must be":               func(c *Config) { c.Steps = 150 },
 		"unroll":                      func(c *Config) { c.Unroll = 0 },
 		"lanczos_iters":               func(c *Config) { c.LanczosIters = 1 },
 		"points":                      func(c *Config) { c.Points = 1 },
-		"seed must be ≥ 0":            func(c *Config) { c.Seed = -3 },
-	}
-	for want, mutate := range cases {
-		c := Quick()
-		mutate(&c)
-		err := c.Validate()
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("want an error containing %q, got %v", want, err)
-		}
-		if _, err := Run(c); err == nil {
-			t.Errorf("Run accepted an invalid config (%s)", want)
-		}
-	}
-	if _, err := Preset("huge"); err == nil || !strings.Contains(err.Error(), `"huge"`) {
-		t.Errorf("unknown preset: got %v", err)
-	}
-	if err := Quick().Validate(); err != nil {
-		t.Errorf("quick preset invalid: %v", err)
-	}
-	if err := Full().Validate(); err != nil {
-		t.Errorf("full preset invalid: %v", err)
-	}
+		"eos mnist: examples":         func(c *Config) { m := DefaultMNIST(); m.Examples = 5; c.MNIST = &m },
+	})
 }
 
 // TestQuadraticThresholds: GD on a quadratic converges just below 2/η and
@@ -186,25 +140,5 @@ func TestQuadraticThresholds(t *testing.T) {
 	}
 	if got := MomentumThreshold("nesterov", 0.1, 0.9); math.Abs(got-38/2.8) > 1e-12 {
 		t.Errorf("Nesterov threshold %v, want %v", got, 38/2.8)
-	}
-}
-
-func TestFiguresRender(t *testing.T) {
-	res, err := Run(tiny())
-	if err != nil {
-		t.Fatal(err)
-	}
-	figs := Figures(res)
-	if len(figs) != 3 {
-		t.Fatalf("want 3 figures, got %d", len(figs))
-	}
-	for _, f := range figs {
-		svg := f.Fig.SVG()
-		if err := f.Fig.Err(); err != nil {
-			t.Errorf("%s: %v", f.Name, err)
-		}
-		if !strings.HasPrefix(strings.TrimSpace(svg), "<svg") && !strings.HasPrefix(strings.TrimSpace(svg), "<?xml") {
-			t.Errorf("%s: not an SVG document", f.Name)
-		}
 	}
 }

@@ -40,14 +40,15 @@ func FlowFigure(res *Results) *plot.Figure {
 		p.Line(label, ts, rel)
 		p.VLine(float64(f.CrossStep)*f.Eta, plot.Dashed, plot.ColorOf(label))
 	}
-	p.HLine(0.05, plot.Dotted, plot.Label("5%"))
-	p.HLine(0.2, plot.Dotted, plot.Label("20%"))
+	// EOS-7's thresholds: close to the flow before t*, away from it at 2t*.
+	p.HLine(flowBefore.Lo(), plot.Dotted, plot.Label(flowBefore.Format(flowBefore.Lo())))
+	p.HLine(flowAfter.Lo(), plot.Dotted, plot.Label(flowAfter.Format(flowAfter.Lo())))
 	return fig
 }
 
 // MNISTFigure draws the three panels of the main figure for the MNIST-1k study.
 func MNISTFigure(m *MNISTResult) *plot.Figure {
-	e := newEdgeFigure(fmt.Sprintf("MNIST-%d, fc-tanh: gradient descent at the edge of stability", m.Config.Examples), 0.8, 1.3)
+	e := newEdgeFigure(fmt.Sprintf("MNIST-%d, fc-tanh: gradient descent at the edge of stability", m.Config.Examples), mnistBand.Lo(), mnistBand.Hi())
 	for _, r := range m.Runs {
 		if r.Seed != m.Runs[0].Seed {
 			continue
@@ -74,7 +75,7 @@ func etaLabel(eta float64, control bool) string {
 // MainFigure follows the paper's Fig. 1: train loss (log scale), sharpness
 // with 2/η dashed, and S·η/2 with the [0.85, 1.15] band.
 func MainFigure(res *Results) *plot.Figure {
-	e := newEdgeFigure("Gradient descent at the edge of stability — Chebyshev toy", BandLow, BandHigh)
+	e := newEdgeFigure("Gradient descent at the edge of stability — Chebyshev toy", edgeBand.Lo(), edgeBand.Hi())
 	for _, r := range firstSeeds(res) {
 		e.add(etaLabel(r.Eta, r.Control), r.Eta, r.Loss, r.SharpSteps, r.Sharpness)
 	}

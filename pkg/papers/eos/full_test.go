@@ -48,7 +48,7 @@ func TestFullMachinery(t *testing.T) {
 			t.Errorf("MNIST run m=%g: η %v (want %v), %d losses, %d measurements", r.Multiple, r.Eta, want, len(r.Loss), len(r.SharpSteps))
 		}
 	}
-	list := Claims(res)
+	list := Claims.Evaluate(res)
 	ids := []string{}
 	for _, c := range list {
 		ids = append(ids, c.ID)

@@ -13,6 +13,7 @@ import (
 	"theorylab/pkg/backend"
 	"theorylab/pkg/data"
 	"theorylab/pkg/hessian"
+	"theorylab/pkg/papers/config"
 	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
 	"theorylab/pkg/tensorconv"
@@ -46,45 +47,28 @@ func DefaultMNIST() MNISTConfig {
 		SharpnessEvery: 25, PowerIters: 8, LanczosEvery: 250, LanczosIters: 20, Unroll: 5, AccuracyGoal: 0.99}
 }
 
-// Validate names the first bad field.
+// Validate reports every problem with the configuration, each naming its field.
 func (c MNISTConfig) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("eos mnist: "+format, args...)) }
-	if c.Examples < 10 || c.Examples > data.MNISTTrainN {
-		bad("examples must be in [10, %d], got %d", data.MNISTTrainN, c.Examples)
-	}
+	k := config.NewChecker("eos mnist")
+	k.If(c.Examples < 10 || c.Examples > data.MNISTTrainN, "examples must be in [10, %d], got %d", data.MNISTTrainN, c.Examples)
 	for _, h := range c.Hidden {
-		if h < 1 {
-			bad("hidden sizes must be positive, got %v", c.Hidden)
-		}
+		k.If(h < 1, "hidden sizes must be positive, got %v", c.Hidden)
 	}
-	if c.Seeds < 1 {
-		bad("seeds must be ≥ 1, got %d", c.Seeds)
-	}
-	if len(c.Multiples) == 0 {
-		bad("multiples is empty")
-	}
+	k.If(c.Seeds < 1, "seeds must be ≥ 1, got %d", c.Seeds)
+	k.If(len(c.Multiples) == 0, "multiples is empty")
 	for _, m := range append(append([]float64{}, c.Multiples...), c.ControlMultiple) {
-		if !(m > 0) || math.IsInf(m, 0) {
-			bad("multiples must be positive and finite, got %v", m)
-		}
+		k.If(!(m > 0) || math.IsInf(m, 0), "multiples must be positive and finite, got %v", m)
 	}
-	if c.Unroll < 1 || c.SharpnessEvery < 1 || c.SharpnessEvery%c.Unroll != 0 {
-		bad("sharpness_every (%d) must be a positive multiple of unroll (%d)", c.SharpnessEvery, c.Unroll)
-	}
-	if c.LanczosEvery < 1 || c.SharpnessEvery > 0 && c.LanczosEvery%c.SharpnessEvery != 0 {
-		bad("lanczos_every must be a positive multiple of sharpness_every (%d), got %d", c.SharpnessEvery, c.LanczosEvery)
-	}
-	if c.Steps < 1 || c.SharpnessEvery > 0 && c.Steps%c.SharpnessEvery != 0 {
-		bad("steps must be a positive multiple of sharpness_every (%d), got %d", c.SharpnessEvery, c.Steps)
-	}
-	if c.PowerIters < 1 || c.LanczosIters < 2 {
-		bad("power_iters must be ≥ 1 and lanczos_iters ≥ 2, got %d and %d", c.PowerIters, c.LanczosIters)
-	}
-	if !(c.AccuracyGoal > 0 && c.AccuracyGoal <= 1) {
-		bad("accuracy_goal must be in (0, 1], got %v", c.AccuracyGoal)
-	}
-	return errors.Join(errs...)
+	k.If(c.Unroll < 1 || c.SharpnessEvery < 1 || c.SharpnessEvery%max(c.Unroll, 1) != 0,
+		"sharpness_every (%d) must be a positive multiple of unroll (%d)", c.SharpnessEvery, c.Unroll)
+	k.If(c.LanczosEvery < 1 || c.SharpnessEvery > 0 && c.LanczosEvery%c.SharpnessEvery != 0,
+		"lanczos_every must be a positive multiple of sharpness_every (%d), got %d", c.SharpnessEvery, c.LanczosEvery)
+	k.If(c.Steps < 1 || c.SharpnessEvery > 0 && c.Steps%c.SharpnessEvery != 0,
+		"steps must be a positive multiple of sharpness_every (%d), got %d", c.SharpnessEvery, c.Steps)
+	k.If(c.PowerIters < 1 || c.LanczosIters < 2,
+		"power_iters must be ≥ 1 and lanczos_iters ≥ 2, got %d and %d", c.PowerIters, c.LanczosIters)
+	k.If(!(c.AccuracyGoal > 0 && c.AccuracyGoal <= 1), "accuracy_goal must be in (0, 1], got %v", c.AccuracyGoal)
+	return k.Err()
 }
 
 // MNISTRun is one MNIST-1k run.

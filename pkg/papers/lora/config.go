@@ -1,10 +1,10 @@
 package lora
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"slices"
+
+	"theorylab/pkg/papers/config"
 )
 
 // Config is one LoRA experiment. Track A (both presets, our construction):
@@ -13,7 +13,10 @@ import (
 // variant on Seeds seeds; the Section-7 analyses compare the updates learned
 // at SmallRank and LargeRank (and AmpRank for the amplification factor).
 type Config struct {
-	Preset string `json:"preset"` // "quick", "full" or "custom"
+	// Preset, first seed and seeds. Seed is the pretraining seed and the
+	// first adaptation seed; adaptation runs use Seed, Seed+1, …,
+	// Seed+Seeds−1 (see the seed streams in run.go).
+	config.Common
 
 	// Data: MNIST average-pooled by Pool (2: 14×14 = 196 inputs; 1: 28×28 = 784).
 	Pool      int `json:"pool"`
@@ -39,11 +42,6 @@ type Config struct {
 	Alpha       float64 `json:"alpha"`   // α, fixed for every rank
 	Ranks       []int   `json:"ranks"`   // LoRA ranks, increasing; each on all seeds
 
-	// Seed is the pretraining seed and the first adaptation seed; adaptation
-	// runs use Seed, Seed+1, …, Seed+Seeds−1 (see the seed streams in run.go).
-	Seed  int `json:"seed"`
-	Seeds int `json:"seeds"`
-
 	// Section 7: subspace similarity between the updates of SmallRank and
 	// LargeRank (both in Ranks), amplification at AmpRank and LargeRank.
 	SmallRank int `json:"small_rank"`
@@ -55,9 +53,11 @@ type Config struct {
 	// BaselineDraws is the number of random draws averaged for the Gaussian
 	// and random-subspace baselines.
 	BaselineDraws int `json:"baseline_draws"`
-	// MergeCheckN is the number of test inputs of the merge check (LORA-3).
+	// MergeCheckN is the number of test inputs of the merge check (a test of
+	// the method, the spec's LORA-3).
 	MergeCheckN int `json:"merge_check_n"`
-	// PitfallSteps is the number of Adam steps of the both-zero run (LORA-6).
+	// PitfallSteps is the number of Adam steps of the both-zero run (the
+	// spec's LORA-6, a test of the method).
 	PitfallSteps int `json:"pitfall_steps"`
 	// OnParGap is LORA-8's allowance: LoRA at rank 4 must be ≥ full FT − OnParGap points.
 	OnParGap float64 `json:"on_par_gap"`
@@ -74,10 +74,11 @@ type Config struct {
 // claims can use the majority over seeds).
 func Quick() Config {
 	return Config{
-		Preset: "quick", Pool: 2, PretrainN: 10000, AdaptN: 3000, Standardize: StandardizeGlobal, Hidden: 128,
+		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 3},
+		Pool:   2, PretrainN: 10000, AdaptN: 3000, Standardize: StandardizeGlobal, Hidden: 128,
 		PretrainEpochs: 3, PretrainLR: 1e-3, Batch: 128,
 		AdaptEpochs: 5, HeadLR: 1e-3, FullLR: 1e-3, LoRALR: 2e-3, Alpha: 8,
-		Ranks: []int{1, 4, 8, 64}, Seed: 0, Seeds: 3,
+		Ranks:     []int{1, 4, 8, 64},
 		SmallRank: 8, LargeRank: 64, AmpRank: 4, ClaimLayers: []int{0},
 		BaselineDraws: 20, MergeCheckN: 1000, PitfallSteps: 10, OnParGap: 2.0,
 	}
@@ -98,72 +99,34 @@ func Full() Config {
 	return c
 }
 
-// Preset returns the named preset.
-func Preset(name string) (Config, error) {
-	switch name {
-	case "quick":
-		return Quick(), nil
-	case "full":
-		return Full(), nil
-	}
-	return Config{}, fmt.Errorf("lora: unknown preset %q (want quick or full)", name)
-}
-
 // Inputs is the number of input features: 784/Pool².
 func (c Config) Inputs() int { return (28 / c.Pool) * (28 / c.Pool) }
 
 // Validate reports every problem with the configuration, each naming its field.
 func (c Config) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("lora: "+format, args...)) }
-	if c.Pool != 1 && c.Pool != 2 {
-		bad("pool must be 1 (28×28) or 2 (14×14), got %d", c.Pool)
-	}
-	if c.PretrainN < 0 {
-		bad("pretrain_n must be ≥ 0 (0: all), got %d", c.PretrainN)
-	}
-	if c.AdaptN < 0 {
-		bad("adapt_n must be ≥ 0 (0: all), got %d", c.AdaptN)
-	}
-	if c.Standardize != StandardizeGlobal && c.Standardize != StandardizePerFeature {
-		bad("standardize must be %q or %q, got %q", StandardizeGlobal, StandardizePerFeature, c.Standardize)
-	}
-	if c.Hidden < 1 {
-		bad("hidden must be ≥ 1, got %d", c.Hidden)
-	}
-	if c.Batch < 1 {
-		bad("batch must be ≥ 1, got %d", c.Batch)
-	} else {
-		if c.PretrainN > 0 && c.Batch > c.PretrainN {
-			bad("batch (%d) must not exceed pretrain_n (%d)", c.Batch, c.PretrainN)
-		}
-		if c.AdaptN > 0 && c.Batch > c.AdaptN {
-			bad("batch (%d) must not exceed adapt_n (%d)", c.Batch, c.AdaptN)
-		}
-	}
-	if c.PretrainEpochs < 1 {
-		bad("pretrain_epochs must be ≥ 1, got %d", c.PretrainEpochs)
-	}
-	if c.AdaptEpochs < 1 {
-		bad("adapt_epochs must be ≥ 1, got %d", c.AdaptEpochs)
-	}
+	k := config.Check("lora", c.Common)
+	k.If(c.Pool != 1 && c.Pool != 2, "pool must be 1 (28×28) or 2 (14×14), got %d", c.Pool)
+	k.If(c.PretrainN < 0, "pretrain_n must be ≥ 0 (0: all), got %d", c.PretrainN)
+	k.If(c.AdaptN < 0, "adapt_n must be ≥ 0 (0: all), got %d", c.AdaptN)
+	k.If(c.Standardize != StandardizeGlobal && c.Standardize != StandardizePerFeature,
+		"standardize must be %q or %q, got %q", StandardizeGlobal, StandardizePerFeature, c.Standardize)
+	k.If(c.Hidden < 1, "hidden must be ≥ 1, got %d", c.Hidden)
+	k.If(c.Batch < 1, "batch must be ≥ 1, got %d", c.Batch)
+	k.If(c.Batch >= 1 && c.PretrainN > 0 && c.Batch > c.PretrainN, "batch (%d) must not exceed pretrain_n (%d)", c.Batch, c.PretrainN)
+	k.If(c.Batch >= 1 && c.AdaptN > 0 && c.Batch > c.AdaptN, "batch (%d) must not exceed adapt_n (%d)", c.Batch, c.AdaptN)
+	k.If(c.PretrainEpochs < 1, "pretrain_epochs must be ≥ 1, got %d", c.PretrainEpochs)
+	k.If(c.AdaptEpochs < 1, "adapt_epochs must be ≥ 1, got %d", c.AdaptEpochs)
 	for _, lr := range []struct {
 		name string
 		v    float64
 	}{{"pretrain_lr", c.PretrainLR}, {"head_lr", c.HeadLR}, {"full_lr", c.FullLR}, {"lora_lr", c.LoRALR}, {"alpha", c.Alpha}} {
-		if !(lr.v > 0) || math.IsInf(lr.v, 0) {
-			bad("%s must be positive and finite, got %v", lr.name, lr.v)
-		}
+		k.If(!(lr.v > 0) || math.IsInf(lr.v, 0), "%s must be positive and finite, got %v", lr.name, lr.v)
 	}
-	if len(c.Ranks) == 0 {
-		bad("ranks is empty: at least one LoRA rank is needed")
-	}
+	k.If(len(c.Ranks) == 0, "ranks is empty: at least one LoRA rank is needed")
 	for i, r := range c.Ranks {
-		if r < 1 || r > c.Hidden || r > c.Inputs() {
-			bad("ranks must lie in [1, min(hidden, inputs) = %d], got %d", min(c.Hidden, c.Inputs()), r)
-		}
+		k.If(r < 1 || r > c.Hidden || r > c.Inputs(), "ranks must lie in [1, min(hidden, inputs) = %d], got %d", min(c.Hidden, c.Inputs()), r)
 		if i > 0 && r <= c.Ranks[i-1] {
-			bad("ranks must be strictly increasing, got %v", c.Ranks)
+			k.If(true, "ranks must be strictly increasing, got %v", c.Ranks)
 			break
 		}
 	}
@@ -171,57 +134,29 @@ func (c Config) Validate() error {
 		name string
 		r    int
 	}{{"small_rank", c.SmallRank}, {"large_rank", c.LargeRank}, {"amp_rank", c.AmpRank}} {
-		if !slices.Contains(c.Ranks, f.r) {
-			bad("%s (%d) must be one of ranks %v", f.name, f.r, c.Ranks)
-		}
+		k.If(!slices.Contains(c.Ranks, f.r), "%s (%d) must be one of ranks %v", f.name, f.r, c.Ranks)
 	}
-	if c.SmallRank >= c.LargeRank {
-		bad("small_rank (%d) must be below large_rank (%d)", c.SmallRank, c.LargeRank)
-	}
-	if c.AmpRank >= c.LargeRank {
-		bad("amp_rank (%d) must be below large_rank (%d)", c.AmpRank, c.LargeRank)
-	}
-	if !slices.Contains(c.Ranks, 1) || !slices.Contains(c.Ranks, 4) {
-		bad("ranks must include 1 and 4 (the claims LORA-8 and LORA-9 use them), got %v", c.Ranks)
-	}
-	if c.Seed < 0 {
-		bad("seed must be ≥ 0, got %d", c.Seed)
-	}
-	if c.Seeds < 2 {
-		bad("seeds must be ≥ 2 (the seed-versus-seed similarity needs two), got %d", c.Seeds)
-	}
-	if len(c.ClaimLayers) == 0 {
-		bad("claim_layers is empty")
-	}
+	k.If(c.SmallRank >= c.LargeRank, "small_rank (%d) must be below large_rank (%d)", c.SmallRank, c.LargeRank)
+	k.If(c.AmpRank >= c.LargeRank, "amp_rank (%d) must be below large_rank (%d)", c.AmpRank, c.LargeRank)
+	k.If(!slices.Contains(c.Ranks, lowestRank) || !slices.Contains(c.Ranks, onParRank),
+		"ranks must include %d and %d (the claims LORA-9 and LORA-8 use them), got %v", lowestRank, onParRank, c.Ranks)
+	k.If(c.Seeds < 2, "seeds must be ≥ 2 (the seed-versus-seed similarity needs two), got %d", c.Seeds)
+	k.If(len(c.ClaimLayers) == 0, "claim_layers is empty")
 	for _, l := range c.ClaimLayers {
-		if l != 0 && l != 1 {
-			bad("claim_layers must hold 0 (W₁) and/or 1 (W₂), got %d", l)
-		}
+		k.If(l != 0 && l != 1, "claim_layers must hold 0 (W₁) and/or 1 (W₂), got %d", l)
 	}
-	if c.BaselineDraws < 1 {
-		bad("baseline_draws must be ≥ 1, got %d", c.BaselineDraws)
-	}
-	if c.MergeCheckN < 1 {
-		bad("merge_check_n must be ≥ 1, got %d", c.MergeCheckN)
-	}
-	if c.PitfallSteps < 1 {
-		bad("pitfall_steps must be ≥ 1, got %d", c.PitfallSteps)
-	}
-	if !(c.OnParGap >= 0) || math.IsInf(c.OnParGap, 0) {
-		bad("on_par_gap must be ≥ 0 and finite, got %v", c.OnParGap)
-	}
+	k.If(c.BaselineDraws < 1, "baseline_draws must be ≥ 1, got %d", c.BaselineDraws)
+	k.If(c.MergeCheckN < 1, "merge_check_n must be ≥ 1, got %d", c.MergeCheckN)
+	k.If(c.PitfallSteps < 1, "pitfall_steps must be ≥ 1, got %d", c.PitfallSteps)
+	k.If(!(c.OnParGap >= 0) || math.IsInf(c.OnParGap, 0), "on_par_gap must be ≥ 0 and finite, got %v", c.OnParGap)
 	if c.Transformer != nil {
-		if err := c.Transformer.validate(); err != nil {
-			errs = append(errs, err)
-		}
+		k.Add(c.Transformer.validate())
 	}
-	return errors.Join(errs...)
+	return k.Err()
 }
 
-// needed is the majority rule over seeds: ≥ 2 of 3, ≥ 3 of 4, ≥ 4 of 5.
-func needed(n int) int {
-	if n <= 2 {
-		return n
-	}
-	return n - n/3
-}
+// The ranks that claims LORA-8 and LORA-9 compare with full fine-tuning.
+const (
+	lowestRank = 1 // LORA-9: a very low rank
+	onParRank  = 4 // LORA-8: on par with full fine-tuning
+)

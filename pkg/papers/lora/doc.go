@@ -12,11 +12,15 @@
 // construction) pretrains a ReLU MLP on MNIST digits 0–4 and adapts it to
 // digits 5–9: a new head alone, full fine-tuning, and LoRA on both hidden
 // weight matrices at several ranks, every variant on several seeds at once
-// (a leading run axis), with GoMLX's Adam. Run also checks the engineering
+// (a leading run axis), with GoMLX's Adam. Run also measures the method's
 // invariants (zero update at init, frozen W₀, merge equivalence, rank,
-// parameter count, the both-zero pitfall) and repeats the paper's Section-7
-// analyses: the subspace similarity φ between the updates learned at a
-// small and a large rank and between seeds, against random baselines, and
-// the amplification factor ‖ΔW‖_F/‖UᵀW₀V‖_F. Quick, Full, Run, RunCached,
-// Claims and Figures serve the notebook, the command line and the tests.
+// parameter count, the both-zero pitfall), which the tests assert, and
+// repeats the paper's Section-7 analyses: the subspace similarity φ between
+// the updates learned at a small and a large rank and between seeds, against
+// random baselines, and the amplification factor ‖ΔW‖_F/‖UᵀW₀V‖_F.
+//
+// Files: config.go, data.go, run.go, analysis.go and trackb.go (the
+// experiment), claims.go (the claims as data: LORA-7 … LORA-13), figures.go,
+// paper.go (Paper, the definition the notebook, the command line and the
+// tests share).
 package lora

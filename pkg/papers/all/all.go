@@ -1,0 +1,10 @@
+// Package all registers every paper of the lab: importing it fills the
+// table of papers (papers.All, papers.Lookup) for the command line and the
+// notebooks. Adding a paper adds its line here — the one line outside its own
+// package, notebook and docs page.
+package all
+
+import (
+	_ "theorylab/pkg/papers/eos"  // 01 Edge of Stability
+	_ "theorylab/pkg/papers/lora" // 04 LoRA
+)
