@@ -115,6 +115,7 @@ bench: setup
 
 clean:
 	rm -rf build
+	-$(GO) run ./cmd/theorylab cache prune
 
 distclean: clean
 	rm -rf .venv .tools tests/browser/node_modules

@@ -36,6 +36,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return list(stdout)
 	case "run":
 		return runPaper(args[1:], stdout, stderr)
+	case "sweep":
+		return runSweep(args[1:], stdout, stderr)
+	case "cache":
+		return runCache(args[1:], stdout, stderr)
+	case "new":
+		return runNew(args[1:], stdout, stderr)
 	case "bench":
 		return runBench(args[1:])
 	case "student":
@@ -56,6 +62,14 @@ func usage(w io.Writer) {
       --preset quick|full   (default quick)
       --seed N              first seed, N ≥ 0 (default 0); runs use N, N+1, …
       --out DIR             write DIR/results.json and the figures (SVG)
+  theorylab sweep <paper> [flags]         run a preset on independent seeds: pass rate and spread per claim
+      --preset quick|full   (default quick)
+      --seeds 0-9           replicates; replicate k runs seeds k·n … k·n+n−1 (n: seeds per run), through the cache
+      --out DIR             write DIR/sweep.json and DIR/sweep.md
+  theorylab cache list                    list the results cache, current and stale files
+  theorylab cache prune [--dry-run]       remove stale results (old code, Go version or plugin); --dry-run lists them
+  theorylab new <name> [flags]            write a new paper's skeleton: package, notebook, docs page, registration
+      --number N --title T --authors A --slug S   (defaults for the lab's ten papers; see docs/adding-a-paper.md)
   theorylab bench [flags]                 measure workloads on the current backend
   theorylab student [--out DIR] [NB ...]  write student copies of the notebooks (solutions → stubs)
 `)
@@ -91,16 +105,9 @@ func runPaper(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Int("seed", 0, "first seed (≥ 0)")
 	out := fs.String("out", "", "output directory for results.json and figures")
 	// Accept the paper name before or after the flags.
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, ok := parseInterleaved(fs, args)
+	if !ok {
+		return exitUsage
 	}
 	if len(positional) != 1 {
 		fmt.Fprintf(stderr, "theorylab run: want exactly one paper name, got %d (%s); see `theorylab list`\n", len(positional), strings.Join(positional, " "))

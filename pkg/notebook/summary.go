@@ -29,13 +29,18 @@ func Summary(l claims.List, man runs.Manifest, cacheHit bool) string {
 }
 
 // ShowClaims displays a paper's claim table (HTML in a notebook, text
-// elsewhere), then its Summary line.
+// elsewhere), then its Summary line, and in a notebook waits until GoNB has
+// received both (gonbui.Sync).
 func ShowClaims(l claims.List, man runs.Manifest, cacheHit bool) {
 	l.Display()
 	line := Summary(l, man, cacheHit)
 	if gonbui.IsNotebook {
 		// As HTML, so that it stays below the table (GoNB sends stdout and displays apart).
 		gonbui.DisplayHTML(`<div style="font-family:monospace;font-size:13px;font-weight:bold">` + html.EscapeString(line) + `</div>`)
+		// Wait until GoNB has the table: displays travel apart from the program, and
+		// one still in transit when the cell's program exits can be lost — and the
+		// notebook test counts the claims in this table.
+		gonbui.Sync()
 		return
 	}
 	fmt.Println(line)
