@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 
 	"theorylab/pkg/runs"
 )
@@ -59,4 +60,27 @@ func ExampleSeries() {
 	// Output:
 	// [0.5,null,"+Inf"]
 	// [0.5 NaN +Inf]
+}
+
+// Results whose code version is not today's are stale: Prune removes them
+// (a dry run only lists them).
+func ExampleCache_Prune() {
+	dir, _ := os.MkdirTemp("", "theorylab-cache")
+	defer os.RemoveAll(dir)
+	cache := runs.Cache{Dir: dir}
+	cfg := map[string]any{"preset": "quick", "seed": 0}
+	compute := func() (Results, error) { return Results{Loss: runs.Series{1}}, nil }
+	for _, version := range []string{"v-old", "v-new"} {
+		key := runs.KeyFor("toy", cfg)
+		key.Code = version // a paper's code version (runs.PackageVersion)
+		runs.CachedKey(cache, key, compute)
+	}
+	stale, _ := cache.Prune(map[string]string{"toy": "v-new"}, true)
+	for _, s := range stale {
+		if !strings.HasSuffix(s.Path, ".lock") {
+			fmt.Println("stale:", s.Why)
+		}
+	}
+	// Output:
+	// stale: code changed (v-old, today v-new)
 }
