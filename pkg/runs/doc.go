@@ -17,8 +17,10 @@
 // results: for a paper, PackageVersion of its package — go.mod, go.sum and
 // the sources its Run depends on (`go list -deps`), leaving out the paper's
 // claims and figures, which are recomputed from the results (the file
-// convention of PresentationFile). An edit to one paper's figures, or to
-// another paper, keeps every cached result. Where `go list` cannot run, the
+// convention of PresentationFile), and the plumbing that cannot change a
+// number (Infrastructure: this package, progress bars, the repository's
+// root). An edit to one paper's figures, or to another paper, keeps every
+// cached result. Where `go list` cannot run, the
 // version falls back to CodeVersion, a hash of every non-test .go file under
 // pkg/ and models/, and a warning says so once. When the sources cannot be
 // found at all (Unknown) nothing is reused or stored. The stored manifest is

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -45,6 +46,14 @@ func PresentationFile(name string) bool {
 	return false
 }
 
+// Infrastructure are the module's packages that a paper's run code imports
+// but whose code never changes the numbers it computes: this cache and the
+// Results value types (pkg/runs: a change of the stored format bumps the
+// key's format tag instead), progress bars, and the search for the
+// repository root. Their files stay out of PackageSources (the packages they
+// import do not), so that mending the plumbing keeps every cached result.
+var Infrastructure = []string{ModulePath + "/pkg/runs", ModulePath + "/pkg/progress", ModulePath + "/pkg/repo"}
+
 // packageVersions caches PackageSources per package for the life of the process.
 var packageVersions sync.Map // import path → versionResult
 
@@ -58,8 +67,9 @@ type versionResult struct {
 // "theorylab/pkg/papers/eos") depend on: go.mod and go.sum; the package's
 // Go files except presentation files (see PresentationFile); and every
 // non-test Go file of each package of this module that those files import,
-// directly or through other packages (`go list -deps`). Another paper, or a
-// paper's claims and figures, can change without changing it. The standard
+// directly or through other packages (`go list -deps`), except the
+// Infrastructure packages. Another paper, or a paper's claims and figures,
+// or the cache itself can change without changing it. The standard
 // library and other modules are covered by the Go version and go.sum, which
 // the cache key also holds. It fails when `go list` cannot run.
 func PackageSources(pkg string) (string, error) {
@@ -185,6 +195,9 @@ func packageSources(root, pkg string) (string, error) {
 		return "", err
 	}
 	for _, p := range slices.Sorted(mapKeys(deps)) {
+		if slices.Contains(Infrastructure, p) {
+			continue
+		}
 		lp := pkgs[p]
 		if err := addFiles(lp, slices.Concat(lp.GoFiles, lp.CgoFiles, lp.EmbedFiles)); err != nil {
 			return "", err
@@ -274,10 +287,14 @@ func goCommand() (string, error) {
 func goEnv() []string {
 	env := os.Environ()
 	if os.Getenv("GOTOOLCHAIN") == "" {
-		version, _, _ := strings.Cut(runtime.Version(), " ") // "go1.27.3 X:simd" → "go1.27.3"
-		if strings.HasPrefix(version, "go1.") {
+		if version := toolchain(runtime.Version()); version != "" {
 			env = append(env, "GOTOOLCHAIN="+version)
 		}
 	}
 	return env
 }
+
+var toolchainPattern = regexp.MustCompile(`^go1(\.[0-9]+)+`)
+
+// toolchain is the toolchain name in a Go version: "go1.27.3-X:simd" → "go1.27.3".
+func toolchain(version string) string { return toolchainPattern.FindString(version) }

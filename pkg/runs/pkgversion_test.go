@@ -22,7 +22,8 @@ func TestPresentationFile(t *testing.T) {
 
 // TestPackageSources builds a small module: paper p runs on package a, and
 // only its claims use package b. Edits to what the run uses change p's
-// version; edits to its claims, to b or to an unrelated package do not.
+// version; edits to its claims, to b, to an unrelated package or to the
+// cache's own package (infrastructure) do not.
 func TestPackageSources(t *testing.T) {
 	root := t.TempDir()
 	write := func(rel, content string) {
@@ -36,7 +37,9 @@ func TestPackageSources(t *testing.T) {
 		}
 	}
 	write("go.mod", "module theorylab\n\ngo 1.24\n")
-	write("pkg/a/a.go", "package a\n\nimport _ \"theorylab/pkg/c\"\n\nconst A = 1\n")
+	write("pkg/a/a.go", "package a\n\nimport (\n\t_ \"theorylab/pkg/c\"\n\t_ \"theorylab/pkg/runs\"\n)\n\nconst A = 1\n")
+	write("pkg/runs/runs.go", "package runs\n\nimport _ \"theorylab/pkg/d\"\n")
+	write("pkg/d/d.go", "package d\n")
 	write("pkg/c/c.go", "package c\n\nconst C = 1\n")
 	write("pkg/b/b.go", "package b\n\nconst B = 1\n")
 	write("pkg/other/o.go", "package other\n")
@@ -57,13 +60,14 @@ func TestPackageSources(t *testing.T) {
 	}
 	base := version()
 	for _, edit := range []string{"pkg/papers/p/claims.go", "pkg/papers/p/paper.go", "pkg/b/b.go", "pkg/other/o.go",
-		"pkg/papers/p/p_test.go", "pkg/a/a_test.go", "notebooks/x.go"} {
+		"pkg/papers/p/p_test.go", "pkg/a/a_test.go", "notebooks/x.go", "pkg/runs/runs.go"} {
 		write(edit, edited(t, root, edit))
 		if v := version(); v != base {
 			t.Errorf("editing %s changed the version", edit)
 		}
 	}
-	for _, edit := range []string{"pkg/papers/p/run.go", "pkg/a/a.go", "pkg/c/c.go", "go.mod", "pkg/papers/p/new.go"} {
+	// pkg/d counts even though only the cache (infrastructure) imports it.
+	for _, edit := range []string{"pkg/papers/p/run.go", "pkg/a/a.go", "pkg/c/c.go", "pkg/d/d.go", "go.mod", "pkg/papers/p/new.go"} {
 		write(edit, edited(t, root, edit))
 		v := version()
 		if v == base {
@@ -116,5 +120,14 @@ func TestPackageVersionFallback(t *testing.T) {
 	}
 	if n := strings.Count(warnings.String(), "every source file of the module"); n != 1 {
 		t.Errorf("%d fallback warnings, want 1: %q", n, warnings.String())
+	}
+}
+
+func TestToolchain(t *testing.T) {
+	for v, want := range map[string]string{"go1.27.3-X:simd": "go1.27.3", "go1.27.3 X:simd": "go1.27.3", "go1.26": "go1.26",
+		"devel go1.28-abc": "", "": ""} {
+		if got := toolchain(v); got != want {
+			t.Errorf("toolchain(%q) = %q, want %q", v, got, want)
+		}
 	}
 }

@@ -9,4 +9,10 @@
 // Several steps are unrolled in one graph to amortise the per-call overhead.
 //
 //	θₜ₊₁ = θₜ − η ∇L(θₜ)        (per run, η per run)
+//
+// Loop runs GD with a measurement every k steps (the sharpness, in the Edge
+// of Stability papers); Flow integrates gradient flow; Minibatch trains with
+// GoMLX's optimizers on minibatches (Batcher draws them); Evaluator runs a
+// forward pass over host data in fixed-size chunks; the losses (HalfMSE,
+// SoftmaxCrossEntropy, MaskedSoftmaxCrossEntropy) and Accuracy are here too.
 package train
