@@ -46,7 +46,7 @@ func runBenchTo(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.only, "only", "", "measure only the workloads whose names match `REGEX`")
 	fs.DurationVar(&f.minTime, "min-time", time.Second, "time each workload at least this long (and at least 3 calls)")
 	fs.StringVar(&f.backends, "backends", "", "comma-separated backend `LIST` to measure (default: $GOMLX_BACKEND when set, "+
-		"else xla:cpu when it loads and go:ops_sequential)")
+		"else xla:cpu when it loads and go)")
 	fs.StringVar(&f.reference, "reference", "torch", "`torch` to measure the PyTorch CPU reference beside, none to skip it")
 	fs.IntVar(&f.threads, "threads", runtime.NumCPU(), "CPU threads for the pure-Go backend (GOMAXPROCS) and PyTorch")
 	fs.StringVar(&f.childOut, "child-json", "", "internal: measure on this process's backend only and write the results to `FILE`")
