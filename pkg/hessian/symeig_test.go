@@ -232,3 +232,15 @@ func sortDesc(x []float64) {
 		}
 	}
 }
+
+// BenchmarkSymEig times the dense eigendecomposition at the size of the
+// Chebyshev toy's explicit Hessian (300×300).
+func BenchmarkSymEig(b *testing.B) {
+	lambda := laLinspace(-1, 10, 300)
+	a := laWithSpectrum(laRandomOrthogonal(300, 1), lambda)
+	for b.Loop() {
+		if _, _, err := SymEig(a, 300); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

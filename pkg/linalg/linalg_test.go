@@ -268,3 +268,14 @@ func TestSVDSpeed(t *testing.T) {
 	}
 	t.Logf("128×196 SVD: %v", time.Since(start))
 }
+
+// BenchmarkSVD times the thin SVD at the size of the LoRA analysis (one
+// 128×196 weight update).
+func BenchmarkSVD(b *testing.B) {
+	a := Gaussian(128, 196, rand.New(rand.NewPCG(11, 12)))
+	for b.Loop() {
+		if _, err := SVD(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
