@@ -85,7 +85,11 @@ func (a *Matrix) FirstCols(k int) *Matrix {
 
 // Col returns a copy of column j.
 func (a *Matrix) Col(j int) []float64 {
-	return mat.Col(nil, j, a.dense())
+	out := make([]float64, a.Rows)
+	for i := range a.Rows {
+		out[i] = a.Data[i*a.Cols+j]
+	}
+	return out
 }
 
 // Frobenius returns ‖A‖_F = √(Σᵢⱼ A_ij²) (computed with scaling, so it
