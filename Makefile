@@ -62,6 +62,7 @@ help:
 	@echo '  make student          student copies of the notebooks (solutions replaced by stubs) in build/student/'
 	@echo '  make test-browser     JupyterLab in headless Chromium runs 00-start-here (installs chromium with apt)'
 	@echo '  make site             execute every notebook and render HTML + index page into build/site/'
+	@echo '                        (formulas by MathJax, pinned, from npm into .tools/site: the pages work offline)'
 	@echo '  make bench            theorylab bench on every backend beside PyTorch (installs python3-torch with apt),'
 	@echo '                        JSON report in build/bench.json (BENCH_ARGS="--threads 1 --only eos-")'
 	@echo '  make clean            remove build/;  make distclean: also .venv, .tools and tests/browser/node_modules'
