@@ -71,8 +71,11 @@ command -v "$PYTHON" >/dev/null || die "$PYTHON is not on PATH (need Python 3.11
 	die "$PYTHON is $("$PYTHON" -V 2>&1); need Python 3.11 or newer (set PYTHON=...)"
 # With GOTOOLCHAIN=go1.27.3 the first go command downloads that toolchain (once, into the module
 # cache); GOVERSION and GOROOT are then the toolchain's own.
-[[ -e "$TOOLS/.stamps/go.$(echo "$GOTOOLCHAIN" | key_of)" ]] ||
-	say "Go: GOTOOLCHAIN=$GOTOOLCHAIN GOEXPERIMENT=$GOEXPERIMENT (the first time, go fetches that toolchain from the Go module proxy)"
+if [[ ! -e "$TOOLS/.stamps/go.$(echo "$GOTOOLCHAIN" | key_of)" ]]; then
+	fetch_note=
+	[[ "$GOTOOLCHAIN" == go1* ]] && fetch_note=" (the first time, the go command fetches $GOTOOLCHAIN from the Go module proxy)"
+	say "Go: GOTOOLCHAIN=$GOTOOLCHAIN GOEXPERIMENT=$GOEXPERIMENT$fetch_note"
+fi
 go_env="$("$GO" env GOVERSION GOROOT GOMODCACHE 2>&1)" ||
 	die "\`$GO env\` failed with GOTOOLCHAIN=$GOTOOLCHAIN: $go_env
   TheoryLab needs Go ${GO_TOOLCHAIN_DEFAULT#go}, which the go command fetches from the Go module proxy when
