@@ -180,6 +180,8 @@ fi
 KERNELS="$VENV/share/jupyter/kernels"
 KERNEL_KEY="$(echo "rev=$KERNEL_REV root=$ROOT tools=$TOOLS_KEY venv=$VENV_KEY goroot=$GOROOT_BIN toolchain=$GOTOOLCHAIN experiment=$GOEXPERIMENT" | key_of)"
 if [[ ! -e "$VENV/.stamps/kernel.$KERNEL_KEY" || ! -e "$KERNELS/gonb/kernel.json" ]]; then
+	# The kernel gets --go_work=<this checkout> (below), which GoNB splits at commas.
+	[[ "$ROOT" != *,* ]] || die "the checkout's path $ROOT has a comma, which GoNB's --go_work cannot take: move or rename the checkout"
 	say "installing the GoNB kernelspec into .venv/share/jupyter/kernels/gonb"
 	rm -rf "$KERNELS/gonb"
 	# gonb --install writes kernel.json (argv = this gonb binary) and its logo under
