@@ -71,7 +71,8 @@ command -v "$PYTHON" >/dev/null || die "$PYTHON is not on PATH (need Python 3.11
 	die "$PYTHON is $("$PYTHON" -V 2>&1); need Python 3.11 or newer (set PYTHON=...)"
 # With GOTOOLCHAIN=go1.27.3 the first go command downloads that toolchain (once, into the module
 # cache); GOVERSION and GOROOT are then the toolchain's own.
-if [[ ! -e "$TOOLS/.stamps/go.$(echo "$GOTOOLCHAIN" | key_of)" ]]; then
+GO_KEY="$(echo "$GOTOOLCHAIN" | key_of)"
+if [[ ! -e "$TOOLS/.stamps/go.$GO_KEY" ]]; then
 	fetch_note=
 	[[ "$GOTOOLCHAIN" == go1* ]] && fetch_note=" (the first time, the go command fetches $GOTOOLCHAIN from the Go module proxy)"
 	say "Go: GOTOOLCHAIN=$GOTOOLCHAIN GOEXPERIMENT=$GOEXPERIMENT$fetch_note"
@@ -94,7 +95,7 @@ fi
 	say "note: using $GO_VERSION (GOTOOLCHAIN=$GOTOOLCHAIN); TheoryLab is tested with $GO_TOOLCHAIN_DEFAULT"
 [[ " ${GOEXPERIMENT//,/ } " == *" simd "* ]] ||
 	say "note: GOEXPERIMENT=$GOEXPERIMENT has no simd: the pure-Go backend runs without its SIMD kernels (several times slower)"
-stamp "$TOOLS/.stamps" go "$(echo "$GOTOOLCHAIN" | key_of)"
+[[ -e "$TOOLS/.stamps/go.$GO_KEY" ]] || stamp "$TOOLS/.stamps" go "$GO_KEY"
 
 # --- 1. Python venv -----------------------------------------------------------------------------
 PY_VERSION="$("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
