@@ -38,6 +38,9 @@ NOTEBOOKS ?=
 export PYTHON GO GOTOOLCHAIN GOEXPERIMENT
 
 GO_TEST_CMD = $(GO) test -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./...
+# The papers' tests (quick presets with every claim) once more on the embedded pure-Go backend, so that both backends
+# are held to the claims (the default run above uses xla:cpu where its plugin is installed).
+GO_PAPERS_CMD = GOMLX_BACKEND=go $(GO) test -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./pkg/papers/...
 CHECK_NB_CMD = $(VENV_PYTHON) tests/check_notebooks.py $(NOTEBOOKS)
 RUN_NB_CMD = $(VENV_PYTHON) tests/run_notebooks.py --preset '$(PRESET)' --cell-timeout '$(NB_CELL_TIMEOUT)' $(NOTEBOOKS)
 # Student copies (solutions replaced by stubs, see pkg/exercise) in build/student/, then their check.
@@ -52,8 +55,8 @@ SITE_CMD = $(VENV_PYTHON) scripts/build_site.py --preset '$(PRESET)' --cell-time
 help:
 	@echo 'TheoryLab'
 	@echo '  make lab              install what is missing, start JupyterLab on notebooks/, print its URL'
-	@echo '  make test             install what is missing, run go test ./..., notebook hygiene, student copies,'
-	@echo '                        the browser test and every notebook'
+	@echo '  make test             install what is missing, run go test ./..., the papers again on the pure-Go backend,'
+	@echo '                        notebook hygiene, student copies, the browser test and every notebook'
 	@echo '  make setup            only install (.venv, .tools/bin, the GoNB kernelspec, the MNIST data module)'
 	@echo '  make test-go          go test ./... only'
 	@echo '  make check-notebooks  notebook hygiene only (no outputs, GoNB kernel, first cell, no absolute paths)'
@@ -84,8 +87,10 @@ lab:
 # Runs all three parts even when one fails, so that one run reports everything; fails if any failed.
 test:
 	@scripts/setup.sh
+	@scripts/setup-qemu.sh || [[ $$? == 3 ]]
 	@failed=; \
 	echo '== go test ./...'; $(GO_TEST_CMD) || failed="$$failed go-test"; \
+	echo '== every paper on the pure-Go backend'; $(GO_PAPERS_CMD) || failed="$$failed go-backend-papers"; \
 	echo '== notebook hygiene'; $(CHECK_NB_CMD) || failed="$$failed notebook-hygiene"; \
 	echo '== student copies'; { $(STUDENT_CMD); } || failed="$$failed student-copies"; \
 	echo '== browser (JupyterLab + headless Chromium)'; $(BROWSER_CMD) || failed="$$failed browser"; \
