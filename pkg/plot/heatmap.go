@@ -105,7 +105,9 @@ func (a heatArt) Plot(c draw.Canvas, gp *plot.Plot) {
 	if !ok {
 		return
 	}
-	px := sharpen(img, c.Size().X, c.Size().Y)
+	x0, x1 := c.X(gp.X.Norm(area[0])), c.X(gp.X.Norm(area[1]))
+	y0, y1 := c.Y(gp.Y.Norm(area[2])), c.Y(gp.Y.Norm(area[3]))
+	px := sharpen(img, x1-x0, y1-y0)
 	plotter.NewImage(px, area[0], area[2], area[1], area[3]).Plot(c, gp)
 }
 
@@ -185,31 +187,31 @@ const (
 	barWidth = 12
 )
 
-// ticks returns the labelled ticks over a bar of the given height.
-func (cb *colorBar) ticks(height vg.Length) []plot.Tick {
+// ticks returns the labelled ticks over a bar of the given height, and the
+// width of the widest label.
+func (cb *colorBar) ticks(height vg.Length) (ticks []plot.Tick, widest vg.Length) {
 	lo, hi := cb.h.zRange()
-	t := ticker{vertical: true, length: height, label: textStyle(sansFont, tickSize, textColor)}
-	t.label.Handler = powerText{plainText}
-	return t.Ticks(lo, hi)
+	t := ticker{vertical: true, length: height, label: tickStyle()}
+	for _, tk := range t.Ticks(lo, hi) {
+		if tk.Label != "" {
+			ticks = append(ticks, tk)
+			widest = max(widest, t.label.Width(tk.Label))
+		}
+	}
+	return ticks, widest
 }
 
-// width is the room the bar takes right of the panel.
+// width is the room the bar takes right of the panel, with a gap after it.
 func (cb *colorBar) width(height vg.Length) vg.Length {
-	sty := textStyle(sansFont, tickSize, textColor)
-	sty.Handler = powerText{plainText}
-	var widest vg.Length
-	for _, tk := range cb.ticks(height) {
-		widest = max(widest, sty.Width(tk.Label))
-	}
-	w := barGap + barWidth + 7 + widest
+	_, widest := cb.ticks(height)
+	w := barGap + barWidth + 7 + widest + 12
 	if cb.h.zlabel != "" {
 		w += 6 + textStyle(sansFont, labelSize, textColor).Height(cb.h.zlabel)
 	}
-	return w + 12 // and a gap before the next column
+	return w
 }
 
 func (cb *colorBar) draw(dc draw.Canvas, v *view) {
-	lo, hi := cb.h.zRange()
 	x := v.data.Max.X + v.axisRight + barGap
 	bar := vg.Rectangle{Min: vg.Point{X: x, Y: v.data.Min.Y}, Max: vg.Point{X: x + barWidth, Y: v.data.Max.Y}}
 	gradient := image.NewNRGBA(image.Rect(0, 0, 1, 256))
@@ -217,23 +219,21 @@ func (cb *colorBar) draw(dc draw.Canvas, v *view) {
 		gradient.SetNRGBA(0, 255-i, viridisAt(float64(i)/255))
 	}
 	dc.DrawImage(bar, sharpen(gradient, barWidth, 1))
-	dc.SetLineStyle(draw.LineStyle{Color: axisColor, Width: 0.8})
+	line := draw.LineStyle{Color: axisColor, Width: 0.8}
+	dc.SetLineStyle(line)
 	dc.Stroke(bar.Path())
-	sty := textStyle(sansFont, tickSize, textColor)
-	sty.Handler = powerText{plainText}
+	lo, hi := cb.h.zRange()
+	sty := tickStyle()
 	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
-	var widest vg.Length
-	for _, tk := range cb.ticks(v.ph) {
-		if tk.Label == "" {
-			continue
-		}
+	ticks, widest := cb.ticks(v.ph)
+	for _, tk := range ticks {
 		y := bar.Min.Y + vg.Length((tk.Value-lo)/(hi-lo))*bar.Size().Y
-		dc.StrokeLine2(draw.LineStyle{Color: axisColor, Width: 0.8}, bar.Max.X, y, bar.Max.X+3, y)
+		dc.StrokeLine2(line, bar.Max.X, y, bar.Max.X+3, y)
 		dc.FillText(sty, vg.Point{X: bar.Max.X + 6, Y: y}, tk.Label)
-		widest = max(widest, sty.Width(tk.Label))
 	}
 	if cb.h.zlabel != "" {
-		// Like gonum's y-axis label: rotated a quarter turn, reading upwards.
+		// As gonum draws a y-axis label: a quarter turn, reading upwards, the
+		// glyphs left of the anchor.
 		lsty := textStyle(sansFont, labelSize, textColor)
 		lsty.XAlign, lsty.YAlign, lsty.Rotation = draw.XCenter, draw.YBottom, math.Pi/2
 		x := bar.Max.X + 7 + widest + 6 + lsty.Height(cb.h.zlabel) - lsty.FontExtents().Descent

@@ -2,7 +2,6 @@ package plot
 
 import (
 	"image/color"
-	"math"
 
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -36,6 +35,13 @@ func textStyle(f font.Font, size float64, c color.Color) text.Style {
 	return text.Style{Color: c, Font: font.From(f, font.Length(size)), Handler: plainText}
 }
 
+// tickStyle is the style of tick labels, which may have exponents.
+func tickStyle() text.Style {
+	s := textStyle(sansFont, tickSize, textColor)
+	s.Handler = powerText{plainText}
+	return s
+}
+
 // view is a panel prepared for drawing: its gonum plot, its tickers and its
 // place in the figure. Lengths are in pixels, y pointing up (gonum's way).
 type view struct {
@@ -49,11 +55,8 @@ type view struct {
 	axisRight vg.Length    // what gonum's axes take right of the data area
 	data      vg.Rectangle // the data area, once laid out
 	legend    *legendPlan
-	// legendInside is set once the layout has made room for the legend
-	// inside the data area, so that it stays there.
-	legendInside bool
-	refLabels    []refLabel
-	cbar         *colorBar
+	refLabels []refLabel
+	cbar      *colorBar
 }
 
 const (
@@ -208,8 +211,7 @@ func setupAxis(a *plot.Axis, t *ticker, label string) {
 	a.Label.TextStyle = textStyle(sansFont, labelSize, textColor)
 	a.Label.TextStyle.XAlign, a.Label.TextStyle.YAlign = draw.XCenter, draw.YBottom
 	a.Label.Padding = 5
-	a.Tick.Label = textStyle(sansFont, tickSize, textColor)
-	a.Tick.Label.Handler = powerText{plainText}
+	a.Tick.Label = tickStyle()
 	if t.vertical {
 		a.Tick.Label.XAlign, a.Tick.Label.YAlign = draw.XRight, draw.YCenter
 	} else {
@@ -227,13 +229,13 @@ func setupAxis(a *plot.Axis, t *ticker, label string) {
 // layout sizes the data areas so that they line up in rows and columns:
 // every column gets the widest left and right margins of its panels, every
 // row the tallest top and bottom ones, and the rest is shared equally. The
-// margins depend on the ticks, which depend on the sizes, so it runs twice.
+// margins depend on the ticks, which depend on the sizes, so it iterates.
 func layout(views []*view, rows, cols int, area vg.Rectangle) {
 	lefts, rights := make([]vg.Length, cols), make([]vg.Length, cols)
 	tops, bottoms := make([]vg.Length, rows), make([]vg.Length, rows)
 	pw := area.Size().X/vg.Length(cols) - 90
 	ph := area.Size().Y/vg.Length(rows) - 70
-	for pass := range 3 {
+	for range 3 {
 		for _, v := range views {
 			v.pw, v.ph = max(pw, 20), max(ph, 20)
 			v.measure()
@@ -257,9 +259,6 @@ func layout(views []*view, rows, cols int, area vg.Rectangle) {
 		}
 		pw = (area.Size().X - sumW) / vg.Length(cols)
 		ph = (area.Size().Y - sumH) / vg.Length(rows)
-		if pass == 2 {
-			break
-		}
 	}
 	for _, v := range views {
 		v.pw, v.ph = max(pw, 20), max(ph, 20)
@@ -275,15 +274,14 @@ func layout(views []*view, rows, cols int, area vg.Rectangle) {
 		if v.gp == nil {
 			continue
 		}
+		v.x.length, v.y.length = v.pw, v.ph
+		outside := v.legend != nil && v.legend.outside
+		v.planLabels()
+		if v.legend != nil {
+			v.legend.outside = outside // where the layout made room for it
+		}
 		// Put the axis labels of a column (row) at the same distance from
 		// the data by moving them away from the tick labels.
-		v.x.length, v.y.length = v.pw, v.ph
-		measuredOutside := v.legend != nil && v.legend.outside
-		v.legendInside = !measuredOutside
-		v.planLabels()
-		if measuredOutside && v.legend != nil {
-			v.legend.outside = true // keep it where room was made
-		}
 		if v.gp.Y.Label.Text != "" {
 			v.gp.Y.Label.Padding += lefts[v.col] - v.margins[left]
 		}
@@ -320,7 +318,7 @@ func (v *view) measure() {
 	}
 	v.planLabels()
 	if v.legend != nil && v.legend.outside {
-		v.margins[right] += v.legend.size.X + 12 + 6
+		v.margins[right] += legendOutsideGap + v.legend.size.X + 6
 	}
 }
 
@@ -379,12 +377,7 @@ func (v *view) colorOf(s string, opacity float64) color.NRGBA {
 	c, err := parseColor(s)
 	if err != nil {
 		v.p.fig.setErr(err)
-		c = refColor
+		c = mustColor(refColor)
 	}
 	return withAlpha(c, opacity)
-}
-
-// clampTo limits x to [lo, hi].
-func clampTo(x, lo, hi vg.Length) vg.Length {
-	return vg.Length(math.Max(float64(lo), math.Min(float64(hi), float64(x))))
 }

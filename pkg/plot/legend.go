@@ -15,9 +15,12 @@ import (
 // Legend geometry, in pixels.
 const (
 	legendPad    = 6  // inside the box
-	legendSwatch = 24 // thumbnail width, including the gap before the text
+	legendSwatch = 28 // thumbnail width, including the gap before the text
 	legendRow    = 16 // height of an entry
 	legendMargin = 6  // between the box and the frame
+	// legendOutsideGap is between the data area (or colour bar) and a
+	// legend outside.
+	legendOutsideGap = 12
 )
 
 // legendEntry is one line of a legend: a label and what to draw beside it.
@@ -51,9 +54,9 @@ func (v *view) legendEntries() []legendEntry {
 			index[s.label] = i
 			out = append(out, legendEntry{label: s.label})
 		}
-		a := seriesArt{v, s}
-		a.s = &series{dots: s.dots, label: s.label, st: s.st, color: s.color}
-		a.s.st.opacity = 0 // legend swatches are opaque
+		opaque := *s // legend swatches are opaque
+		opaque.st.opacity = 0
+		a := seriesArt{v, &opaque}
 		if !s.dots && !hasLine[s.label] {
 			hasLine[s.label] = true
 			sty := a.lineStyle()
@@ -123,9 +126,9 @@ func (v *view) planLegend() *legendPlan {
 			return lp
 		}
 	}
-	// Nowhere free: outside, unless the layout (which measured the panel
-	// at a slightly different size) left no room for it there.
-	lp.outside = !v.legendInside
+	// Nowhere free: outside (the upper right corner is kept in case the
+	// layout made no room outside).
+	lp.outside = true
 	lp.at = corners[LegendUpperRight]
 	return lp
 }
@@ -134,9 +137,9 @@ func (v *view) planLegend() *legendPlan {
 func (lp *legendPlan) draw(dc draw.Canvas, v *view) {
 	corner := v.data.Min.Add(lp.at)
 	if lp.outside {
-		corner = vg.Point{X: v.data.Max.X + v.axisRight + 12, Y: v.data.Max.Y - lp.size.Y}
+		corner = vg.Point{X: v.data.Max.X + v.axisRight + legendOutsideGap, Y: v.data.Max.Y - lp.size.Y}
 		if v.cbar != nil {
-			corner.X += v.cbar.width(v.ph) - 12 // the bar ends with a gap already
+			corner.X += v.cbar.width(v.ph) - legendOutsideGap // the bar ends with a gap
 		}
 	}
 	box := vg.Rectangle{Min: corner, Max: corner.Add(lp.size)}
@@ -181,24 +184,29 @@ func roundedRect(r vg.Rectangle, rad vg.Length) vg.Path {
 	return p
 }
 
-// Legend thumbnails (gonum plot.Thumbnailers).
+// Legend thumbnails (gonum plot.Thumbnailers), drawn in the left part of
+// their canvas: gonum leaves only a space before the text.
+
+const thumbGap = 4
 
 type lineThumb struct{ sty draw.LineStyle }
 
 func (t lineThumb) Thumbnail(c *draw.Canvas) {
 	y := c.Center().Y
-	c.StrokeLine2(t.sty, c.Min.X, y, c.Max.X, y)
+	c.StrokeLine2(t.sty, c.Min.X, y, c.Max.X-thumbGap, y)
 }
 
 type glyphThumb struct{ sty draw.GlyphStyle }
 
-func (t glyphThumb) Thumbnail(c *draw.Canvas) { c.DrawGlyph(t.sty, c.Center()) }
+func (t glyphThumb) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(t.sty, vg.Point{X: (c.Min.X + c.Max.X - thumbGap) / 2, Y: c.Center().Y})
+}
 
 type patchThumb struct{ fill color.NRGBA }
 
 func (t patchThumb) Thumbnail(c *draw.Canvas) {
 	y := c.Center().Y
-	r := vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: y - 5}, Max: vg.Point{X: c.Max.X, Y: y + 5}}
+	r := vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: y - 5}, Max: vg.Point{X: c.Max.X - thumbGap, Y: y + 5}}
 	fill := t.fill
 	fill.A = uint8(min(255, 1.6*float64(fill.A)))
 	c.SetColor(fill)

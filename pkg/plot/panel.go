@@ -166,7 +166,7 @@ func (p *Panel) hasAxes() bool { return p.images == nil }
 // seriesColor is the colour string of a series.
 func (p *Panel) seriesColor(s *series) string {
 	if s.st.colorOf != "" {
-		return p.fig.resolveColor(s.st, "#555555")
+		return p.fig.resolveColor(s.st, refColor)
 	}
 	return s.color
 }

@@ -58,7 +58,7 @@ func (a bandArt) color() color.NRGBA {
 	if op <= 0 {
 		op = 0.16
 	}
-	return a.v.colorOf(a.v.p.fig.resolveColor(a.b.st, "#888888"), op)
+	return a.v.colorOf(a.v.p.fig.resolveColor(a.b.st, bandColor), op)
 }
 
 func (a bandArt) Plot(c draw.Canvas, gp *plot.Plot) {
@@ -93,7 +93,7 @@ func (a refArt) lineStyle() draw.LineStyle {
 	if w <= 0 {
 		w = 1.2
 	}
-	col := a.v.colorOf(a.v.p.fig.resolveColor(a.r.st, "#555555"), a.r.st.opacity)
+	col := a.v.colorOf(a.v.p.fig.resolveColor(a.r.st, refColor), a.r.st.opacity)
 	return draw.LineStyle{Color: col, Width: vg.Length(w), Dashes: a.r.st.dashes}
 }
 
@@ -349,7 +349,7 @@ func (v *view) planRefLabels() []refLabel {
 				break
 			}
 		}
-		col := v.colorOf(v.p.fig.resolveColor(r.st, "#555555"), 0)
+		col := v.colorOf(v.p.fig.resolveColor(r.st, refColor), 0)
 		out = append(out, refLabel{text: r.st.label, color: col, box: chosen})
 	}
 	return out

@@ -25,10 +25,14 @@ var Palette = []string{
 	"#882255", // wine
 }
 
+// Colours of reference lines and bands that are given none.
+const (
+	refColor  = "#555555"
+	bandColor = "#888888"
+)
+
 // Colours of the figure furniture.
 var (
-	refColor   = mustColor("#555555") // reference lines without a colour
-	bandColor  = mustColor("#888888") // bands without a colour
 	axisColor  = mustColor("#333333")
 	gridColor  = mustColor("#e8e8e8")
 	textColor  = mustColor("#222222")
