@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"theorylab/pkg/plot"
@@ -64,7 +65,11 @@ func Example() {
 	svg := fig.SVG() // a self-contained <svg> document
 	count, texts := elements(svg)
 	fmt.Println(strings.HasPrefix(svg, "<svg"), count["title"], fig.ColorOf("η=0.1"))
-	fmt.Println(texts[:3])
+	var found []bool // the texts the SVG writes
+	for _, want := range []string{"Training loss", "loss", "λ_max", "step", "η=0.05", "2/η"} {
+		found = append(found, slices.Contains(texts, want))
+	}
+	fmt.Println(found)
 
 	dir, _ := os.MkdirTemp("", "plot")
 	defer os.RemoveAll(dir)
@@ -74,7 +79,7 @@ func Example() {
 	fig.Display() // shows the figure in a GoNB notebook; does nothing here
 	// Output:
 	// true 1 #D55E00
-	// [Gradient descent on a quadratic Training loss loss]
+	// [true true true true true true]
 }
 
 // A log axis labels powers of ten (the exponent is raised, so the label
@@ -89,7 +94,7 @@ func ExamplePanel_YLog() {
 	fmt.Println(texts)
 	fmt.Println(fig.Err())
 	// Output:
-	// [step 0 1 2 3 10 −3 10 −2 10 −1 10 0]
+	// [0 1 2 3 10 −3 10 −2 10 −1 10 0 step]
 	// <nil>
 }
 

@@ -212,7 +212,7 @@ func (cb *colorBar) width(height vg.Length) vg.Length {
 }
 
 func (cb *colorBar) draw(dc draw.Canvas, v *view) {
-	x := v.data.Max.X + v.axisRight + barGap
+	x := v.data.Max.X + v.axes[right] + barGap
 	bar := vg.Rectangle{Min: vg.Point{X: x, Y: v.data.Min.Y}, Max: vg.Point{X: x + barWidth, Y: v.data.Max.Y}}
 	gradient := image.NewNRGBA(image.Rect(0, 0, 1, 256))
 	for i := range 256 {

@@ -2,6 +2,7 @@ package plot
 
 import (
 	"image/color"
+	"math"
 
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -51,8 +52,10 @@ type view struct {
 	x, y      *ticker
 	showX     bool         // x tick labels and x label are drawn
 	pw, ph    vg.Length    // size of the data area
+	xlabel    string       // "" under all but the bottom panel of a shared x
 	margins   [4]vg.Length // left, right, bottom, top around the data area
-	axisRight vg.Length    // what gonum's axes take right of the data area
+	axes      [4]vg.Length // the part of the margins gonum's axes take
+	labelAt   vg.Point     // left edge of the y label, bottom of the x label
 	data      vg.Rectangle // the data area, once laid out
 	legend    *legendPlan
 	refLabels []refLabel
@@ -172,11 +175,11 @@ func (v *view) build(xrange [2]float64, xlabel string) {
 	gp.BackgroundColor = nil
 	v.x = &ticker{log: p.xlog, hideLabels: !v.showX}
 	v.y = &ticker{log: p.ylog, vertical: true}
-	if !v.showX {
-		xlabel = ""
+	if v.showX {
+		v.xlabel = xlabel
 	}
-	setupAxis(&gp.X, v.x, xlabel)
-	setupAxis(&gp.Y, v.y, p.ylabel)
+	setupAxis(&gp.X, v.x)
+	setupAxis(&gp.Y, v.y)
 	if !v.showX {
 		// The ticker returns the labelled positions without labels, which
 		// gonum draws as minor (half-length) ticks: double their length.
@@ -203,14 +206,13 @@ func (v *view) build(xrange [2]float64, xlabel string) {
 }
 
 // setupAxis styles a gonum axis the lab's way: no axis line (a frame is
-// drawn around the data instead), short outward ticks, the lab's fonts.
-func setupAxis(a *plot.Axis, t *ticker, label string) {
+// drawn around the data instead), short outward ticks, the lab's fonts. The
+// axis labels are drawn by the lab (see view.draw): gonum places their
+// glyph boxes at the middle of the data range, which on a log axis is far
+// from the middle of the axis, and pads the data area for them wrongly.
+func setupAxis(a *plot.Axis, t *ticker) {
 	a.Padding = 0
 	a.LineStyle = draw.LineStyle{}
-	a.Label.Text = label
-	a.Label.TextStyle = textStyle(sansFont, labelSize, textColor)
-	a.Label.TextStyle.XAlign, a.Label.TextStyle.YAlign = draw.XCenter, draw.YBottom
-	a.Label.Padding = 5
 	a.Tick.Label = tickStyle()
 	if t.vertical {
 		a.Tick.Label.XAlign, a.Tick.Label.YAlign = draw.XRight, draw.YCenter
@@ -280,14 +282,8 @@ func layout(views []*view, rows, cols int, area vg.Rectangle) {
 		if v.legend != nil {
 			v.legend.outside = outside // where the layout made room for it
 		}
-		// Put the axis labels of a column (row) at the same distance from
-		// the data by moving them away from the tick labels.
-		if v.gp.Y.Label.Text != "" {
-			v.gp.Y.Label.Padding += lefts[v.col] - v.margins[left]
-		}
-		if v.gp.X.Label.Text != "" {
-			v.gp.X.Label.Padding += bottoms[v.row] - v.margins[bottom]
-		}
+		// The axis labels of a column (row) go at the same place.
+		v.labelAt = vg.Point{X: x - lefts[v.col], Y: v.data.Min.Y - bottoms[v.row]}
 	}
 }
 
@@ -306,13 +302,13 @@ func (v *view) measure() {
 	v.x.length, v.y.length = v.pw, v.ph
 	probe := draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: v.pw + 200, Y: v.ph + 100}}}
 	dc := v.gp.DataCanvas(probe)
+	v.axes = [4]vg.Length{dc.Min.X - probe.Min.X, probe.Max.X - dc.Max.X, dc.Min.Y - probe.Min.Y, probe.Max.Y - dc.Max.Y}
 	v.margins = [4]vg.Length{
-		dc.Min.X - probe.Min.X,
-		max(probe.Max.X-dc.Max.X, 10),
-		max(dc.Min.Y-probe.Min.Y, 8),
-		max(probe.Max.Y-dc.Max.Y, titleH, 10),
+		v.axes[left] + labelRoom(v.p.ylabel),
+		max(v.axes[right], 10),
+		max(v.axes[bottom]+labelRoom(v.xlabel), 8),
+		max(v.axes[top], titleH, 10),
 	}
-	v.axisRight = v.margins[right]
 	if v.cbar != nil {
 		v.margins[right] += v.cbar.width(v.ph)
 	}
@@ -320,6 +316,14 @@ func (v *view) measure() {
 	if v.legend != nil && v.legend.outside {
 		v.margins[right] += legendOutsideGap + v.legend.size.X + 6
 	}
+}
+
+// labelRoom is the room an axis label takes beside the tick labels.
+func labelRoom(label string) vg.Length {
+	if label == "" {
+		return 0
+	}
+	return textStyle(sansFont, labelSize, textColor).Height(label) + 5
 }
 
 // planLabels places the reference-line labels and the legend for the
@@ -345,8 +349,8 @@ func (v *view) draw(dc draw.Canvas) {
 	// it for tick labels near the ends, which depends on the size).
 	c := dc
 	c.Rectangle = vg.Rectangle{
-		Min: vg.Point{X: v.data.Min.X - v.margins[left], Y: v.data.Min.Y - v.margins[bottom]},
-		Max: v.data.Max,
+		Min: vg.Point{X: v.data.Min.X - v.axes[left], Y: v.data.Min.Y - v.axes[bottom]},
+		Max: v.data.Max.Add(vg.Point{X: v.axes[right], Y: v.axes[top]}),
 	}
 	for range 8 {
 		got := v.gp.DataCanvas(c).Rectangle
@@ -354,6 +358,17 @@ func (v *view) draw(dc draw.Canvas) {
 		c.Max = c.Max.Add(v.data.Max.Sub(got.Max))
 	}
 	v.gp.Draw(c)
+	sty := textStyle(sansFont, labelSize, textColor)
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+	descent := sty.FontExtents().Descent
+	if v.xlabel != "" {
+		dc.FillText(sty, vg.Point{X: (v.data.Min.X + v.data.Max.X) / 2, Y: v.labelAt.Y + descent}, v.xlabel)
+	}
+	if v.p.ylabel != "" { // a quarter turn, reading upwards, glyphs left of the anchor
+		sty.Rotation = math.Pi / 2
+		x := v.labelAt.X + sty.Height(v.p.ylabel) - descent
+		dc.FillText(sty, vg.Point{X: x, Y: (v.data.Min.Y + v.data.Max.Y) / 2}, v.p.ylabel)
+	}
 	if v.cbar != nil {
 		v.cbar.draw(dc, v)
 	}

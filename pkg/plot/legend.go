@@ -137,7 +137,7 @@ func (v *view) planLegend() *legendPlan {
 func (lp *legendPlan) draw(dc draw.Canvas, v *view) {
 	corner := v.data.Min.Add(lp.at)
 	if lp.outside {
-		corner = vg.Point{X: v.data.Max.X + v.axisRight + legendOutsideGap, Y: v.data.Max.Y - lp.size.Y}
+		corner = vg.Point{X: v.data.Max.X + v.axes[right] + legendOutsideGap, Y: v.data.Max.Y - lp.size.Y}
 		if v.cbar != nil {
 			corner.X += v.cbar.width(v.ph) - legendOutsideGap // the bar ends with a gap
 		}

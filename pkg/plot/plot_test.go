@@ -394,7 +394,7 @@ func TestSharedXLayout(t *testing.T) {
 			t.Errorf("panel %d does not share the x range", i)
 		}
 		last := i == len(views)-1
-		if v.showX != last || (v.gp.X.Label.Text != "") != last {
+		if v.showX != last || (v.xlabel != "") != last {
 			t.Errorf("panel %d: x labels shown %v", i, v.showX)
 		}
 		if i > 0 && v.data.Max.Y >= views[i-1].data.Min.Y {
@@ -429,8 +429,8 @@ func TestGridLayout(t *testing.T) {
 		}
 	}
 	// The y labels of a column line up though their tick labels differ.
-	if a.gp.Y.Label.Padding == c.gp.Y.Label.Padding && a.margins[left] != c.margins[left] {
-		t.Error("y labels of the first column are not aligned")
+	if a.labelAt.X != c.labelAt.X || a.labelAt.Y != b.labelAt.Y {
+		t.Error("the axis labels of a column or a row are not aligned")
 	}
 	svg := fig.SVG()
 	if d := parseSVG(t, svg); fig.Err() != nil || !slices.Contains(d.texts, "wide") {
