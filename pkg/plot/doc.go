@@ -1,7 +1,7 @@
 // Package plot draws paper figures as self-contained SVG. It is a thin layer
-// on gonum.org/v1/plot: gonum lays out and draws the axes, ticks, labels and
-// legends, measures all text with its fonts, and writes the SVG through its
-// vgsvg canvas. This package adds the lab's figure vocabulary and look. No
+// on gonum.org/v1/plot: gonum draws the axes with their ticks and tick
+// labels and the legend entries, measures all text with its fonts, and
+// writes the SVG through its vgsvg canvas. This package adds the lab's figure vocabulary and look. No
 // fonts, scripts or stylesheets are fetched, so the same string displays in
 // a JupyterLab (GoNB) cell, in a saved .ipynb, in a browser and in a GitHub
 // README.
@@ -51,7 +51,7 @@
 // # What is gonum's and what is added
 //
 // Each panel is a gonum plot.Plot: its X and Y axes (plot.LogScale for log
-// axes) draw the ticks and labels, plot.Legend draws the legend entries, and
+// axes) draw the ticks and tick labels, plot.Legend draws the legend entries, and
 // plotter.Image draws heatmaps. Text is gonum's Liberation Sans, measured by
 // gonum; the SVG names Arimo, Arial and Helvetica after it, fonts with the
 // same glyph widths, so that the text fits wherever the figure is viewed
@@ -66,8 +66,10 @@
 //     evenly but knows nothing of colour bars or legends beside a panel, nor
 //     of shared x axes; here every column gets the widest left and right
 //     margins of its panels (measured from gonum's DataCanvas), every row the
-//     tallest, so that data areas line up, and the axis labels of a column
-//     are put at the same place.
+//     tallest, so that data areas line up. Axis labels are drawn by the lab,
+//     at one place per column (row): gonum reserves room for them at the
+//     middle of the data range, which on a log axis is far from the middle
+//     of the axis, and so pads log axes with long labels wrongly.
 //   - Ticks (ticks.go): gonum's DefaultTicks ignores the axis length and
 //     repeats the same label on ranges such as 1 ± 10⁻⁷; its LogTicks labels
 //     only powers of ten. Labels such as 10⁻³ are drawn with a raised
