@@ -121,11 +121,12 @@ site: setup
 	@$(SITE_CMD)
 
 # Speed of every backend beside the PyTorch CPU reference (docs/performance.md). Not part of `make test`.
+# GOEXPERIMENT=simd: the pure-Go backend's SIMD kernels (the report's go_version says "X:simd" when on).
 BENCH_ARGS ?=
 bench: setup
 	@scripts/setup-bench.sh || [[ $$? == 3 ]]
 	@mkdir -p build
-	$(GO) run ./cmd/theorylab bench --out build/bench.json $(BENCH_ARGS)
+	GOEXPERIMENT=simd $(GO) run ./cmd/theorylab bench --out build/bench.json $(BENCH_ARGS)
 
 clean:
 	rm -rf build
