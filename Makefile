@@ -13,6 +13,13 @@ PYTHON ?= python3
 GO ?= go
 VENV_PYTHON := .venv/bin/python
 
+# Go: the lab builds with Go 1.27.3, which any go command from 1.21 on fetches from the Go module
+# proxy when GOTOOLCHAIN names it, and with GOEXPERIMENT=simd, which turns on the SIMD kernels of
+# GoMLX's pure-Go backend. Exported to every command below (go test, go run, scripts/setup.sh, which
+# also writes both into the GoNB kernelspec). Override like any variable, e.g. GOTOOLCHAIN=go1.27.4.
+GOTOOLCHAIN ?= go1.27.3
+GOEXPERIMENT ?= simd
+
 # make lab
 PORT ?= 8888
 IP ?= 127.0.0.1
@@ -28,9 +35,12 @@ PRESET ?= quick
 NB_CELL_TIMEOUT ?= 900
 NOTEBOOKS ?=
 
-export PYTHON GO
+export PYTHON GO GOTOOLCHAIN GOEXPERIMENT
 
 GO_TEST_CMD = $(GO) test -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./...
+# The papers' tests (quick presets with every claim) once more on the embedded pure-Go backend, so that both backends
+# are held to the claims (the default run above uses xla:cpu where its plugin is installed).
+GO_PAPERS_CMD = GOMLX_BACKEND=go $(GO) test -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./pkg/papers/...
 CHECK_NB_CMD = $(VENV_PYTHON) tests/check_notebooks.py $(NOTEBOOKS)
 RUN_NB_CMD = $(VENV_PYTHON) tests/run_notebooks.py --preset '$(PRESET)' --cell-timeout '$(NB_CELL_TIMEOUT)' $(NOTEBOOKS)
 # Student copies (solutions replaced by stubs, see pkg/exercise) in build/student/, then their check.
@@ -45,9 +55,9 @@ SITE_CMD = $(VENV_PYTHON) scripts/build_site.py --preset '$(PRESET)' --cell-time
 help:
 	@echo 'TheoryLab'
 	@echo '  make lab              install what is missing, start JupyterLab on notebooks/, print its URL'
-	@echo '  make test             install what is missing, run go test ./..., notebook hygiene, student copies,'
-	@echo '                        the browser test and every notebook'
-	@echo '  make setup            only install (.venv, .tools/bin, the GoNB kernelspec)'
+	@echo '  make test             install what is missing, run go test ./..., the papers again on the pure-Go backend,'
+	@echo '                        notebook hygiene, student copies, the browser test and every notebook'
+	@echo '  make setup            only install (.venv, .tools/bin, the GoNB kernelspec, the MNIST data module)'
 	@echo '  make test-go          go test ./... only'
 	@echo '  make check-notebooks  notebook hygiene only (no outputs, GoNB kernel, first cell, no absolute paths)'
 	@echo '  make test-notebooks   hygiene, then execute the notebooks (copies in build/notebooks/)'
@@ -55,6 +65,7 @@ help:
 	@echo '  make student          student copies of the notebooks (solutions replaced by stubs) in build/student/'
 	@echo '  make test-browser     JupyterLab in headless Chromium runs 00-start-here (installs chromium with apt)'
 	@echo '  make site             execute every notebook and render HTML + index page into build/site/'
+	@echo '                        (formulas by MathJax, pinned, from npm into .tools/site: the pages work offline)'
 	@echo '  make bench            theorylab bench on every backend beside PyTorch (installs python3-torch with apt),'
 	@echo '                        JSON report in build/bench.json (BENCH_ARGS="--threads 1 --only eos-")'
 	@echo '  make clean            remove build/;  make distclean: also .venv, .tools and tests/browser/node_modules'
@@ -63,7 +74,8 @@ help:
 	@echo '         LAB_ARGS="more jupyter lab arguments"'
 	@echo '  test:  GO_TEST_TIMEOUT=$(GO_TEST_TIMEOUT) GO_TEST_FLAGS="-v -run X" PRESET=$(PRESET) (THEORYLAB_PRESET'
 	@echo '         for the notebooks) NB_CELL_TIMEOUT=$(NB_CELL_TIMEOUT) (seconds per cell) NOTEBOOKS="notebooks/01-x.ipynb ..."'
-	@echo '  all:   PYTHON=$(PYTHON) GO=$(GO) SETUP_VERBOSE=1 (show pip and go build output)'
+	@echo '  all:   PYTHON=$(PYTHON) GO=$(GO) GOTOOLCHAIN=$(GOTOOLCHAIN) GOEXPERIMENT=$(GOEXPERIMENT)'
+	@echo '         SETUP_VERBOSE=1 (show pip and go build output)'
 
 setup:
 	@scripts/setup.sh
@@ -75,8 +87,10 @@ lab:
 # Runs all three parts even when one fails, so that one run reports everything; fails if any failed.
 test:
 	@scripts/setup.sh
+	@scripts/setup-qemu.sh || [[ $$? == 3 ]]
 	@failed=; \
 	echo '== go test ./...'; $(GO_TEST_CMD) || failed="$$failed go-test"; \
+	echo '== every paper on the pure-Go backend'; $(GO_PAPERS_CMD) || failed="$$failed go-backend-papers"; \
 	echo '== notebook hygiene'; $(CHECK_NB_CMD) || failed="$$failed notebook-hygiene"; \
 	echo '== student copies'; { $(STUDENT_CMD); } || failed="$$failed student-copies"; \
 	echo '== browser (JupyterLab + headless Chromium)'; $(BROWSER_CMD) || failed="$$failed browser"; \
@@ -107,11 +121,12 @@ site: setup
 	@$(SITE_CMD)
 
 # Speed of every backend beside the PyTorch CPU reference (docs/performance.md). Not part of `make test`.
+# GOEXPERIMENT=simd: the pure-Go backend's SIMD kernels (the report's go_version says "X:simd" when on).
 BENCH_ARGS ?=
 bench: setup
 	@scripts/setup-bench.sh || [[ $$? == 3 ]]
 	@mkdir -p build
-	$(GO) run ./cmd/theorylab bench --out build/bench.json $(BENCH_ARGS)
+	GOEXPERIMENT=simd $(GO) run ./cmd/theorylab bench --out build/bench.json $(BENCH_ARGS)
 
 clean:
 	rm -rf build

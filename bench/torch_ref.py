@@ -6,7 +6,13 @@ step sizes, directions) as raw little-endian arrays plus inputs.json into a fold
 
     python3 bench/torch_ref.py --inputs DIR --out FILE --min-time 1.0 --threads 2 [--only REGEX]
 
-and reads FILE back: {"reference": "...", "workloads": [{"name", "ms_per_step", "runs", "check"}]}.
+and reads FILE back: {"reference": "...", "blas": "...", "workloads": [{"name", "ms_per_step", "runs", "check"}]}.
+
+With --serve instead of --out it is a bench server (pkg/bench/serve.go): it writes the same metadata as
+one JSON line on file descriptor 3, then reads requests {"name", "min_time"} from standard input, one per
+line, and answers each with {"result": {...}} or {"error": "..."} on file descriptor 3. A workload is
+set up (and called once untimed) on its first request and stays ready for the next rounds, so that
+`theorylab bench` can interleave the reference with its own backends.
 
 Timing follows pkg/bench.Measure exactly: one untimed warm-up call, then calls until min-time has
 passed and at least 3 calls were made; the median per-call time divided by the operations per call.
@@ -15,12 +21,19 @@ A workload marked "single" (a whole preset) is timed once, with nothing before i
 "check" is a number computed from the workload's outputs (a loss, a norm, a sum) that
 `theorylab bench` compares with its own, so a ratio is never reported for two different computations.
 
+"blas" names the BLAS library the process actually uses, found at run time: after a matrix product the
+script reads which BLAS files /proc/self/maps shows mapped and asks OpenBLAS for its version and kernel
+(Debian's python3-torch calls whatever libblas.so.3 points at: the slow reference BLAS unless
+libopenblas0-pthread is installed).
+
 The code follows TheoryLab's Go code line by line where it matters (models/mlp.Forward,
-train.HalfMSE, train.GD, hessian.NewHVP, hessian.LanczosBatch, papers/eos.Run); eager PyTorch,
+train.HalfMSE, train.GD, hessian.NewHVP, hessian.LanczosBatch, papers/eos.Run, models/lora.MLP.Forward,
+train.SoftmaxCrossEntropy, train.Minibatch with Adam); eager PyTorch,
 no torch.compile or TorchScript: what a researcher would write.
 """
 
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -31,7 +44,7 @@ import time
 
 import torch
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "int32": torch.int32}
 
 
 def load(inputs_dir, spec):
@@ -41,13 +54,14 @@ def load(inputs_dir, spec):
     return torch.frombuffer(buf, dtype=DTYPES[spec["dtype"]]).reshape(spec["shape"]).clone()
 
 
-def measure(run, steps, min_time, single=False):
+def measure(run, steps, min_time, single=False, warm_up=True):
     """pkg/bench.Measure: median seconds per call / steps, and the number of timed calls."""
     if single:
         t0 = time.perf_counter()
         run()
         return (time.perf_counter() - t0) / steps, 1
-    run()  # warm-up, not timed
+    if warm_up:
+        run()  # not timed
     times = []
     start = time.perf_counter()
     while len(times) < 3 or time.perf_counter() - start < min_time:
@@ -275,22 +289,167 @@ def eos_quick(inp, spec):
     return run, lambda: statistics.fmean(out["losses"][0])
 
 
-KINDS = {"add1": add1, "matmul": matmul, "gd": gd_workload, "hvp": hvp_workload, "eos-quick": eos_quick}
+# ---------------------------------------------------------------- LoRA Track A's training step
+
+def lora_adam(inp, spec):
+    """lora-step: one Adam step of the adapted MLP (models/lora.MLP.Forward, train.SoftmaxCrossEntropy,
+    train.Minibatch): backbone frozen, head and adapters trained, every run at once. The call cycles
+    through the minibatches written by Go and gathers each on the host, as the paper does."""
+    params = [load(inp, p) for p in spec["params"]]  # W1 b1 W2 b2 (frozen), Wh bh, A1 B1 A2 B2
+    trainable = spec["trainable"]
+    for p, t in zip(params, trainable):
+        p.requires_grad_(t)
+    x, y = load(inp, spec["x"]), load(inp, spec["y"])
+    batches = load(inp, spec["batches"]).long()  # [K, R, B]
+    scale = spec["alpha"] / spec["rank"]
+    opt = torch.optim.Adam([p for p, t in zip(params, trainable) if t], lr=spec["lr"], eps=spec["eps"])
+    w1, b1, w2, b2, wh, bh, a1, bb1, a2, bb2 = params
+
+    def forward(h):
+        for w, b, a, bb in ((w1, b1, a1, bb1), (w2, b2, a2, bb2)):
+            # h·W₀ + (α/r)·(h·Aᵀ)·Bᵀ + b, then ReLU; W₀ [R,k,d], A [R,r,k], B [R,d,r]
+            h = torch.relu(torch.bmm(h, w) + scale * torch.bmm(torch.bmm(h, a.transpose(1, 2)), bb.transpose(1, 2))
+                           + b.unsqueeze(1))
+        return torch.bmm(h, wh) + bh.unsqueeze(1)
+
+    state = {"calls": 0}
+
+    def run():
+        idx = batches[state["calls"] % len(batches)]  # [R, B]
+        xb, yb = x[idx], y[idx]  # [R, B, D], [R, B, 5]
+        opt.zero_grad(set_to_none=True)
+        # L_r = −(1/B) Σₙ Σₖ yₙₖ log softmax(zₙ)ₖ, [R]; Σ_r L_r gives each run its own gradient.
+        loss = -(yb * torch.log_softmax(forward(xb), -1)).sum(dim=(1, 2)) / xb.shape[1]
+        loss.sum().backward()
+        opt.step()
+        state["calls"] += 1
+        losses = loss.detach().tolist()
+        if state["calls"] == spec["check_call"]:
+            state["checked"] = losses
+
+    # The mean over runs of the loss at the third call (after two Adam steps).
+    return run, lambda: statistics.fmean(state["checked"])
+
+
+KINDS = {"add1": add1, "matmul": matmul, "gd": gd_workload, "hvp": hvp_workload, "eos-quick": eos_quick,
+         "lora-adam": lora_adam}
+
+
+
+# ---------------------------------------------------------------- which BLAS
+
+def blas_info():
+    """The BLAS this process actually uses: (name, files). After one product (so that the library is
+    loaded and called), the BLAS, LAPACK and OpenMP files mapped into the process are read from
+    /proc/self/maps (paths there are resolved: Debian's libblas.so.3 alternative shows as the file it
+    points at), and OpenBLAS is asked for its version, kernel and threads."""
+    a = torch.ones(64, 64)
+    torch.mm(a, a)
+    files = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                parts = line.split(None, 5)
+                if len(parts) == 6 and re.search(r"(blas|lapack|mkl|blis|gomp|iomp)[^/]*\.so", parts[5]):
+                    files.add(parts[5].strip())
+    except OSError:
+        pass
+    files = sorted(files)
+    names = []
+    for path in files:
+        base = os.path.basename(path)
+        if "lapack" in base or "omp" in base:
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        if hasattr(lib, "openblas_get_config"):
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            config = lib.openblas_get_config().decode().split()
+            version = config[1] if len(config) > 1 and config[0] == "OpenBLAS" else "?"
+            core = lib.openblas_get_corename().decode()
+            threads = lib.openblas_get_num_threads()
+            flavour = "pthread" if "pthread" in path else "openmp" if "openmp" in path else "serial" if "serial" in path else ""
+            names.append(f"OpenBLAS {version}{' ' + flavour if flavour else ''}, {core} kernels, {plural(threads, 'thread')}")
+        elif "mkl" in base:
+            names.append(f"Intel MKL ({base})")
+        elif "blis" in base:
+            names.append(f"BLIS ({base})")
+        elif "/blas/" in path:
+            names.append(f"reference BLAS (netlib, unoptimized: {path})")
+    seen = []
+    for n in names:  # one library often appears as libblas.so.3 and libopenblas*.so
+        if n not in seen:
+            seen.append(n)
+    if not seen:
+        m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+        seen = [f"unknown (torch BLAS_INFO={m.group(1) if m else '?'}; no BLAS file found mapped)"]
+    return "; ".join(seen), files
+
+
+def plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def metadata():
+    blas, files = blas_info()
+    return {"reference": f"PyTorch {torch.__version__} CPU eager, {plural(torch.get_num_threads(), 'thread')}, {blas}",
+            "torch_version": torch.__version__, "threads": torch.get_num_threads(), "python": sys.executable,
+            "blas": blas, "blas_libraries": files}
+
+
+def serve(specs, args):
+    """The bench server loop (pkg/bench/serve.go)."""
+    out = os.fdopen(3, "w", buffering=1)
+    print(json.dumps(metadata()), file=out)
+    by_name = {s["name"]: s for s in specs}
+    ready = {}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        name = req["name"]
+        try:
+            spec = by_name[name]
+            t0 = time.perf_counter()
+            if spec.get("single", False) or name not in ready:
+                run, check = KINDS[spec["kind"]](args.inputs, spec)
+                if not spec.get("single", False):
+                    run()  # warm-up, not timed
+                    ready[name] = (run, check)
+            else:
+                run, check = ready[name]
+            sec, runs = measure(run, spec.get("steps_per_call", 1), req["min_time"], spec.get("single", False),
+                                warm_up=False)
+            result = {"name": name, "ms_per_step": sec * 1e3, "runs": runs, "check": check()}
+            print(f"torch_ref: {name:22s} {sec * 1e3:12.3f} ms  ({runs} calls, {time.perf_counter() - t0:.1f} s)",
+                  file=sys.stderr, flush=True)
+            print(json.dumps({"result": result}), file=out)
+        except Exception as e:  # answer, do not die: the other sides go on
+            print(json.dumps({"error": f"{type(e).__name__}: {e}"}), file=out)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--inputs", required=True, help="folder with inputs.json written by theorylab bench")
-    ap.add_argument("--out", required=True, help="JSON file to write")
+    ap.add_argument("--out", help="JSON file to write (batch mode)")
+    ap.add_argument("--serve", action="store_true", help="run as a bench server (see above)")
     ap.add_argument("--only", default="", help="regular expression on workload names")
     ap.add_argument("--min-time", type=float, default=1.0, help="seconds per workload (at least 3 calls)")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="torch.set_num_threads")
     args = ap.parse_args()
+    if not args.serve and not args.out:
+        ap.error("--out or --serve is required")
 
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     with open(os.path.join(args.inputs, "inputs.json")) as f:
         specs = json.load(f)["workloads"]
+    if args.serve:
+        serve(specs, args)
+        return
     pattern = re.compile(args.only)
     results = []
     for spec in specs:
@@ -304,15 +463,10 @@ def main():
         results.append({"name": name, "ms_per_step": sec * 1e3, "runs": runs, "check": value})
         print(f"torch_ref: {name:26s} {sec * 1e3:10.3f} ms  ({runs} calls, {time.perf_counter() - t0:.1f} s)",
               file=sys.stderr, flush=True)
-    blas = "unknown BLAS"
-    cfg = torch.__config__.show()
-    m = re.search(r"BLAS_INFO=(\w+)", cfg)
-    if m:
-        blas = "BLAS_INFO=" + m.group(1)
-    ref = f"PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads, {blas}, eager"
+    meta = metadata()
+    meta["workloads"] = results
     with open(args.out, "w") as f:
-        json.dump({"reference": ref, "torch_version": torch.__version__, "threads": torch.get_num_threads(),
-                   "python": sys.executable, "workloads": results}, f, indent=1)
+        json.dump(meta, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,14 @@ look, figures and claim tables included) into OUT/NAME.html. OUT/index.html list
 the executed .ipynb files and their kernel logs, OUT/student/ the student copies
 (`theorylab student`).
 
+Formulas are typeset by MathJax 3, pinned by scripts/site/package-lock.json, installed from npm by
+scripts/setup-site.sh and copied into OUT/mathjax/: the pages load nothing from the internet (no
+CDN; figures are inline SVG), so the folder works offline and on any static host. Where Node.js/npm
+is missing, the pages show formulas as TeX source and say so (and so does this script).
+
 A notebook that fails is still rendered, with the failure on the index page; the exit status is 1
-when any notebook failed, 0 otherwise. The pages load MathJax from a CDN to typeset formulas; the
-rest (figures are inline SVG) works offline.
+when any notebook failed (or MathJax could not be installed for a reason other than a missing
+Node.js), 0 otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import datetime
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -88,13 +94,63 @@ def backend_of(nb) -> str:
     return "?"
 
 
-def render(nb, title: str, dest: Path) -> None:
+SITE_ASSETS = ROOT / "scripts" / "site"  # the page template, and MathJax's npm pins
+UNAVAILABLE = 3  # scripts/setup-site.sh: MathJax cannot be installed on this machine
+# What is copied from MathJax's es5/ folder: the single-file component (TeX input, SVG output, all
+# TeX extensions, fonts as SVG paths) and what its menu loads on demand (accessibility, speech).
+MATHJAX_COMPONENT = "tex-svg-full.js"
+MATHJAX_EXTRAS = ("ui", "a11y", "sre")
+# A page must not load anything from elsewhere: <script src="http…">, import("http…"), <link href="http…">.
+REMOTE_LOAD = re.compile(r"""<script[^>]*\bsrc=["']?(?:https?:)?//|import\(\s*["'](?:https?:)?//"""
+                         r"""|<link[^>]*\bhref=["']?(?:https?:)?//""", re.IGNORECASE)
+
+
+def install_mathjax(out: Path) -> tuple[str, str, bool]:
+    """Installs MathJax (scripts/setup-site.sh) and copies it into OUT/mathjax/.
+    Returns (its URL relative to the pages, or "" without it; why not; whether that is an error)."""
+    setup = subprocess.run([str(ROOT / "scripts" / "setup-site.sh")], cwd=ROOT, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines = [line for line in setup.stdout.splitlines() if line.strip()]
+    for line in lines:
+        print(line, flush=True)
+    last = lines[-1] if lines else f"setup-site.sh exited {setup.returncode} without a word"
+    if setup.returncode != 0:
+        why = last.split("UNAVAILABLE: ", 1)[-1].split("ERROR: ", 1)[-1]
+        return "", f"MathJax was not installed ({why})", setup.returncode != UNAVAILABLE
+    source = Path(last.split("ready: ", 1)[1].strip())
+    dest = out / "mathjax"
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    shutil.copy2(source / MATHJAX_COMPONENT, dest)
+    for extra in MATHJAX_EXTRAS:
+        if (source / extra).is_dir():
+            shutil.copytree(source / extra, dest / extra)
+    # MathJax is Apache-2.0: its licence travels with the copy.
+    for name in ("LICENSE", "package.json"):
+        if (source.parent / name).is_file():
+            shutil.copy2(source.parent / name, dest / name)
+    return f"mathjax/{MATHJAX_COMPONENT}", "", False
+
+
+def render(nb, title: str, dest: Path, mathjax_url: str, mathjax_note: str) -> None:
     from nbconvert import HTMLExporter
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # scripts/site/notebook.html.j2: nbconvert's "lab" page with MathJax from the site, nothing from a CDN.
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(SITE_ASSETS)],
+                            template_file="notebook.html.j2")
+    exporter.mathjax_url = mathjax_url
+    # GoNB leaves language_info.pygments_lexer empty, and nbconvert then highlights as IPython
+    # (an apostrophe in a // comment opens a "string"): the cells are Go.
+    info = nb.metadata.setdefault("language_info", {})
+    if not info.get("pygments_lexer"):
+        info["pygments_lexer"] = "go"
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title},
+                                                         "mathjax_note": mathjax_note})
     nav = ('<nav style="font:14px sans-serif;padding:8px 16px;border-bottom:1px solid #ddd">'
            '<a href="index.html">← TheoryLab: all notebooks</a></nav>')
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
+    remote = REMOTE_LOAD.search(body)
+    if remote:
+        raise RuntimeError(f"{dest.name} would load something from the internet: {remote.group(0)!r}")
     dest.write_text(body, encoding="utf-8")
 
 
@@ -157,6 +213,9 @@ def main() -> int:
     executed.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.html"):
         old.unlink()
+    mathjax_url, mathjax_note, mathjax_failed = install_mathjax(out)
+    if not mathjax_url:
+        print(f"site: WARNING: formulas will show as TeX source: {mathjax_note}", file=sys.stderr, flush=True)
 
     student = subprocess.run(["go", "run", "./cmd/theorylab", "student", "--out", str(out / "student"),
                               *map(str, paths)], cwd=ROOT, text=True, capture_output=True)
@@ -173,7 +232,7 @@ def main() -> int:
         seconds = time.monotonic() - t0
         nb = nbformat.read(executed / path.name, as_version=4)
         title = notebook_title(nb) or path.stem
-        render(nb, title, out / (path.stem + ".html"))
+        render(nb, title, out / (path.stem + ".html"), mathjax_url, mathjax_note)
         print(f"{'PASS' if ok else 'FAIL'}  {path.name}  ({seconds:.1f} s)  {detail} → {path.stem}.html",
               flush=True)
         entries.append({"path": path, "ok": ok, "detail": detail, "seconds": seconds, "title": title,
@@ -239,7 +298,7 @@ def main() -> int:
         shown = out
     print(f"site: {shown}/index.html — {len(entries) - len(failed)} of {len(entries)} notebooks ran "
           f"({seconds:.0f} s)")
-    return 1 if failed else 0
+    return 1 if failed or mathjax_failed else 0
 
 
 if __name__ == "__main__":

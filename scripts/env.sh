@@ -5,7 +5,12 @@
 #   . scripts/env.sh
 THEORYLAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export THEORYLAB_ROOT
-# GoNB needs go, goimports and gopls on the PATH of the Jupyter server (and so of its kernels).
+# Go 1.27.3 (the go command fetches it from the Go module proxy) and the SIMD kernels of GoMLX's
+# pure-Go backend, unless already set: the Makefile's defaults, for scripts run on their own.
+export GOTOOLCHAIN="${GOTOOLCHAIN-go1.27.3}"
+export GOEXPERIMENT="${GOEXPERIMENT-simd}"
+# GoNB needs go, goimports and gopls on the PATH of the Jupyter server (and so of its kernels);
+# with GOTOOLCHAIN set, GOROOT is Go 1.27.3's own, so its go comes first.
 THEORYLAB_GOROOT="$("${GO:-go}" env GOROOT)"
 export PATH="$THEORYLAB_ROOT/.tools/bin:$THEORYLAB_ROOT/.venv/bin:$THEORYLAB_GOROOT/bin:$PATH"
 # Jupyter data (kernelspecs), config and runtime files live in the venv, so the only kernels

@@ -8,6 +8,10 @@
 #   LAB_TOKEN   access token (default: a fresh random one, printed in the URL)
 #   BASE_URL    URL prefix, e.g. /theorylab/ (default /)
 #   LAB_ARGS    extra arguments for `jupyter lab`, e.g. LAB_ARGS='--ServerApp.shutdown_no_activity_timeout=3600'
+#   GOTOOLCHAIN, GOEXPERIMENT
+#               the lab's Go (default go1.27.3, fetched by the go command) and GoMLX's SIMD kernels
+#               (default simd); setup.sh writes the values into the GoNB kernelspec and
+#               scripts/env.sh exports them to JupyterLab
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

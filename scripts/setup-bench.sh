@@ -4,8 +4,11 @@
 #
 #   python3-torch             Debian's PyTorch (CPU only), for Debian's /usr/bin/python3
 #   libopenblas0-pthread      an optimized BLAS behind it (Debian's torch calls libblas.so.3; without
-#                             OpenBLAS that is the slow reference BLAS, and matrix-product ratios would
-#                             flatter us)
+#                             OpenBLAS that is the slow reference BLAS, ~5 GFLOP/s instead of ~140 on a
+#                             1024 product, and every ratio would flatter us). Installing it makes it
+#                             Debian's libblas.so.3 alternative; if another one was chosen by hand, this
+#                             script selects OpenBLAS again. `theorylab bench` names the BLAS that
+#                             PyTorch actually loaded, found at run time (bench/torch_ref.py).
 #
 # Not part of `make setup`/`make test`: the packages are large (about 190 MB to download) and the
 # tests do not need them (the reference test skips, saying so, without them).
@@ -35,15 +38,32 @@ torch_version() {
 		"$PY" -c 'import torch; print(torch.__version__)' 2>/dev/null
 	fi
 }
+libdir="/usr/lib/$(uname -m)-linux-gnu"
+blas_target() { readlink -f "$libdir/libblas.so.3" 2>/dev/null || true; }
 blas_is_optimized() { # Debian's libblas.so.3 alternative points at OpenBLAS (or BLIS), not the reference BLAS
 	[[ -n "${THEORYLAB_TORCH_PYTHON:-}" ]] && return 0
 	local target
-	target="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+	target="$(blas_target)"
 	[[ "$target" == *openblas* || "$target" == *blis* ]]
+}
+select_openblas() { # make OpenBLAS Debian's libblas.so.3 and liblapack.so.3 again, when it is installed
+	local lib
+	for lib in blas lapack; do
+		[[ -e "$libdir/openblas-pthread/lib$lib.so.3" ]] &&
+			quiet update-alternatives --set "lib$lib.so.3-$(uname -m)-linux-gnu" "$libdir/openblas-pthread/lib$lib.so.3"
+	done
+}
+
+ready() {
+	if [[ -n "${THEORYLAB_TORCH_PYTHON:-}" ]]; then
+		say "ready: PyTorch $version with $PY (theorylab bench names the BLAS it loads)"
+	else
+		say "ready: PyTorch $version with $PY, libblas.so.3 → $(blas_target)"
+	fi
 }
 
 if version="$(torch_version)" && blas_is_optimized; then
-	say "ready: PyTorch $version with $PY"
+	ready
 	exit 0
 fi
 [[ -n "${THEORYLAB_TORCH_PYTHON:-}" ]] && die "THEORYLAB_TORCH_PYTHON=$PY does not import torch"
@@ -57,5 +77,6 @@ if ! quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-instal
 fi
 "$PY" -c 'import torch' 2>/dev/null || die "$PY does not import torch after installing python3-torch"
 version="$(torch_version)"
-blas_is_optimized || die "libblas.so.3 does not point at OpenBLAS: update-alternatives --config libblas.so.3-x86_64-linux-gnu"
-say "ready: PyTorch $version with $PY"
+blas_is_optimized || select_openblas || true
+blas_is_optimized || die "libblas.so.3 points at $(blas_target), not OpenBLAS: update-alternatives --config libblas.so.3-$(uname -m)-linux-gnu"
+ready

@@ -8,8 +8,8 @@ Run it with the repository's venv (`make test` and `make test-browser` do, after
 1. scripts/setup-browser.sh installs Debian's chromium (apt) and playwright-core (npm, pinned by
    tests/browser/package-lock.json) when they are missing. Where Chromium cannot be installed (no
    apt, not root, no Node.js), the test SKIPS and says why, in a line that starts with SKIP.
-2. The notebook is copied to build/browser/lab/ (inside the repository, so that its standard first
-   cell finds go.mod; JupyterLab never writes to the committed notebook), and JupyterLab starts
+2. The notebook is copied to build/browser/lab/ (JupyterLab never writes to the committed notebook;
+   the GoNB kernel's go.work, from `make setup`, makes the module importable there), and JupyterLab starts
    from .venv on a free loopback port with a random token, its settings, workspaces and logs under
    build/browser/ (autosave off).
 3. tests/browser/lab_test.mjs drives Chromium: it opens the notebook, checks that the GoNB kernel

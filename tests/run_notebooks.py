@@ -76,8 +76,15 @@ def one_line(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# The lab's Go settings, the Makefile's defaults (GOTOOLCHAIN, GOEXPERIMENT): used when unset, so that
+# `go` run from here (the site's `theorylab list`, the student copies) builds as under make.
+GO_ENV_DEFAULTS = {"GOTOOLCHAIN": "go1.27.3", "GOEXPERIMENT": "simd"}
+
+
 def set_environment(preset: str) -> None:
     """The environment scripts/env.sh gives Jupyter, so that the runner also works on its own."""
+    for name, value in GO_ENV_DEFAULTS.items():
+        os.environ.setdefault(name, value)
     go_bin = shutil.which("go")
     path = [str(ROOT / ".tools" / "bin"), str(ROOT / ".venv" / "bin")]
     if go_bin:
@@ -292,6 +299,10 @@ def main() -> int:
 
     if args.notebooks:
         paths = [p.resolve() for p in args.notebooks]
+        missing = [str(p) for p in args.notebooks if not p.is_file()]
+        if missing:
+            print(f"run_notebooks: no such notebook: {', '.join(missing)}", file=sys.stderr)
+            return 2
     else:
         paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if not paths:

@@ -1,14 +1,17 @@
 // Go programs that TheoryLab's notebooks need, pinned here (not in the main module, whose
-// dependencies stay those of the library). scripts/setup.sh builds them into ../.tools/bin:
-//   gonb       the Jupyter kernel for Go (go install ...@v fails: the proxy does not list gonb)
-//   goimports  used by GoNB to complete imports
-//   gopls      used by GoNB for completion and docs; v0.23.0 is the newest that builds with
-//              Go 1.26 (v0.24.0 needs Go 1.27)
-// goimports comes from the golang.org/x/tools version that gopls requires: do not upgrade it alone.
-// To change a version: `go get -tool <module>@<version>` here, then `make setup`.
+// dependencies stay those of the library). scripts/setup.sh builds them into ../.tools/bin with
+// Go 1.27.3 (GOTOOLCHAIN=go1.27.3, as everywhere in the lab):
+//   gonb       v0.11.5, the Jupyter kernel for Go (`go install ...@v` fails: the proxy does not
+//              list gonb's versions, so it is built from this module's tool directive)
+//   gopls      v0.24.0, used by GoNB for completion and docs: the newest gopls the proxy serves
+//              (it needs Go 1.27)
+//   goimports  used by GoNB to complete imports; from the golang.org/x/tools version that gopls
+//              v0.24.0 requires: do not upgrade it alone
+// To change a version: `GOTOOLCHAIN=go1.27.3 go get -tool <module>@<version>` here, then
+// `make setup`.
 module theorylab/tools
 
-go 1.26.8
+go 1.27.3
 
 tool (
 	github.com/janpfeifer/gonb
@@ -30,11 +33,11 @@ require (
 	github.com/google/jsonschema-go v0.4.3 // indirect
 	github.com/gx-org/backend v0.3.0 // indirect
 	github.com/gx-org/gx v0.6.1 // indirect
-	github.com/janpfeifer/gonb v0.11.3 // indirect
+	github.com/janpfeifer/gonb v0.11.5 // indirect
 	github.com/janpfeifer/must v0.2.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
-	github.com/modelcontextprotocol/go-sdk v1.6.0 // indirect
+	github.com/modelcontextprotocol/go-sdk v1.8.0 // indirect
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/segmentio/asm v1.2.1 // indirect
 	github.com/segmentio/encoding v0.5.4 // indirect
@@ -46,18 +49,19 @@ require (
 	go.uber.org/multierr v1.11.0 // indirect
 	go.uber.org/zap v1.27.0 // indirect
 	golang.org/x/exp v0.0.0-20250106191152-7588d65b2ba8 // indirect
-	golang.org/x/exp/typeparams v0.0.0-20260611194520-c48552f49976 // indirect
-	golang.org/x/mod v0.37.0 // indirect
-	golang.org/x/oauth2 v0.36.0 // indirect
-	golang.org/x/sync v0.21.0 // indirect
-	golang.org/x/sys v0.46.0 // indirect
-	golang.org/x/telemetry v0.0.0-20260625142307-59b4966ccb57 // indirect
-	golang.org/x/text v0.38.0 // indirect
-	golang.org/x/tools v0.47.1-0.20260707181000-a299dadba899 // indirect
-	golang.org/x/tools/gopls v0.23.0 // indirect
-	golang.org/x/vuln v1.4.0 // indirect
-	honnef.co/go/tools v0.8.0-rc.1 // indirect
+	golang.org/x/exp/typeparams v0.0.0-20260908205506-85c1c2202aba // indirect
+	golang.org/x/mod v0.41.0 // indirect
+	golang.org/x/oauth2 v0.37.0 // indirect
+	golang.org/x/sync v0.23.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/telemetry v0.0.0-20260924152758-ed294f943157 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
+	golang.org/x/tools v0.51.1-0.20261014163302-24a65270771e // indirect
+	golang.org/x/tools/gopls v0.24.0 // indirect
+	golang.org/x/vuln v1.8.0 // indirect
+	honnef.co/go/tools v0.8.1 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
-	mvdan.cc/gofumpt v0.10.0 // indirect
+	mvdan.cc/gofumpt v0.12.0 // indirect
 	mvdan.cc/xurls/v2 v2.6.0 // indirect
 )

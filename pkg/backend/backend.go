@@ -15,10 +15,10 @@ const EnvVar = compute.ConfigEnvVar
 
 // The two configurations TheoryLab chooses between by itself.
 const (
-	// PureGoConfig is GoMLX's embedded pure-Go SimpleGo backend with
-	// sequential op scheduling (see the package doc): it needs nothing
-	// installed, and it is the fallback whenever XLA cannot be used.
-	PureGoConfig = "go:ops_sequential"
+	// PureGoConfig is GoMLX's embedded pure-Go backend in its default
+	// configuration (see the package doc): it needs nothing installed, and
+	// it is the fallback whenever XLA cannot be used.
+	PureGoConfig = "go"
 	// XLACPUConfig is GoMLX's XLA backend with the PJRT CPU plugin that
 	// scripts/setup.sh installs into .venv (see PluginPath).
 	XLACPUConfig = "xla:cpu"
@@ -33,7 +33,7 @@ const (
 
 // choice is the process-wide backend, made once.
 type choice struct {
-	config  string // what Name reports: "xla:cpu", "go:ops_sequential" or $GOMLX_BACKEND
+	config  string // what Name reports: "xla:cpu", "go" or $GOMLX_BACKEND
 	source  string // SourceEnv, SourceDefault or SourceFallback
 	why     string // for SourceFallback: why XLA is not used
 	plugin  string // the PJRT plugin file, when the backend is xla:cpu through PluginPath
@@ -149,7 +149,7 @@ func MustGet() compute.Backend {
 }
 
 // Name is the short name of the backend configuration in use, e.g.
-// "xla:cpu" or "go:ops_sequential". It is what results and manifests record.
+// "xla:cpu" or "go". It is what results and manifests record.
 func Name() string {
 	if _, err := Get(); err != nil {
 		return "unavailable(" + chosen.config + ")"

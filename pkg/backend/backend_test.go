@@ -53,46 +53,57 @@ func TestUnknownBackendIsAClearError(t *testing.T) {
 }
 
 // TestDoubleBackpropDoesNotHang executes Hessian-vector products of the Edge
-// of Stability toy (12 runs batched, the graph that hung SimpleGo's parallel
-// executor with GoMLX v0.26.0) on the default backend, with a deadline.
+// of Stability toy (12 runs batched: the graph that hung the pure-Go
+// backend's parallel executor in GoMLX v0.26.0 and v0.28.8) on the pure-Go
+// configuration TheoryLab falls back to, and on the same backend with its
+// parallel executor forced, each with a deadline.
 func TestDoubleBackpropDoesNotHang(t *testing.T) {
-	model := mlp.Config{Sizes: []int{1, 100, 1}, Activation: "tanh", Bias: true, Init: mlp.XavierNormal}
-	seeds := make([]uint64, 12)
-	for i := range seeds {
-		seeds[i] = uint64(i)
-	}
-	params, err := model.InitParams(seeds, dtypes.Float64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := tensors.FromFlatDataAndDimensions(ones(20), 20, 1)
-	loss := func(p []*Node) *Node {
-		pred := model.Forward(p, Const(p[0].Graph(), x))
-		return ReduceMean(Square(pred), 1, 2)
-	}
-	done := make(chan error, 1)
-	go func() {
-		hvp, err := hessian.NewHVP(backend.MustGet(), loss)
-		if err != nil {
-			done <- err
-			return
-		}
-		defer hvp.Finalize()
-		op, err := hvp.Operator(params)
-		if err != nil {
-			done <- err
-			return
-		}
-		_, err = hessian.LanczosBatch(op, len(seeds), model.NumParams(), 20, 1)
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(90 * time.Second):
-		t.Fatalf("21 Hessian-vector products on %s did not finish in 90 s: the executor hangs", backend.Name())
+	for _, cfg := range []string{backend.PureGoConfig, "go:ops_parallel"} {
+		t.Run(cfg, func(t *testing.T) {
+			be, err := backend.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer be.Finalize()
+			model := mlp.Config{Sizes: []int{1, 100, 1}, Activation: "tanh", Bias: true, Init: mlp.XavierNormal}
+			seeds := make([]uint64, 12)
+			for i := range seeds {
+				seeds[i] = uint64(i)
+			}
+			params, err := model.InitParams(seeds, dtypes.Float64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := tensors.FromFlatDataAndDimensions(ones(20), 20, 1)
+			loss := func(p []*Node) *Node {
+				pred := model.Forward(p, Const(p[0].Graph(), x))
+				return ReduceMean(Square(pred), 1, 2)
+			}
+			done := make(chan error, 1)
+			go func() {
+				hvp, err := hessian.NewHVP(be, loss)
+				if err != nil {
+					done <- err
+					return
+				}
+				defer hvp.Finalize()
+				op, err := hvp.Operator(params)
+				if err != nil {
+					done <- err
+					return
+				}
+				_, err = hessian.LanczosBatch(op, len(seeds), model.NumParams(), 20, 1)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(90 * time.Second):
+				t.Fatalf("21 Hessian-vector products on %s did not finish in 90 s: the executor hangs", cfg)
+			}
+		})
 	}
 }
 
@@ -177,4 +188,28 @@ func TestXLAWithoutPluginNeverDownloads(t *testing.T) {
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("took %v: something was attempted (a download?)", d)
 	}
+}
+
+// TestWithoutCgo builds this package's tests with CGO_ENABLED=0 (no XLA
+// compiled in) and runs the ones that choose and use the pure-Go backend:
+// TheoryLab must build and compute without a C compiler.
+func TestWithoutCgo(t *testing.T) {
+	if os.Getenv("CGO_ENABLED") == "0" {
+		t.Skip("already the CGO_ENABLED=0 build")
+	}
+	if testing.Short() {
+		t.Skip("builds the package again without cgo (a minute the first time); skipped in -short mode")
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	cmd := exec.Command(goCmd, "test", "-count=1",
+		"-run", "^(TestFallbackSaysWhy|TestConfigFollowsEnvironment|TestDoubleBackpropDoesNotHang)$", ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("CGO_ENABLED=0 go test failed: %v\n%s", err, out)
+	}
+	t.Logf("CGO_ENABLED=0: %s", strings.TrimSpace(string(out)))
 }

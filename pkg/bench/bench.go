@@ -93,38 +93,73 @@ const MinRuns = 3
 // is timed by one call with nothing before it. Check is filled from the last
 // call's outputs where the workload computes one.
 func Measure(w Workload, minTime time.Duration) (Result, error) {
-	res := Result{Name: w.Name, Backend: backend.Name(), Unit: w.Unit}
+	p, err := Prepare(w)
+	if err != nil {
+		return Result{Name: w.Name, Backend: backend.Name(), Unit: w.Unit}, err
+	}
+	defer p.Close()
+	return p.Time(minTime)
+}
+
+// Prepared is a workload built on the current backend and, unless it is
+// Single, called once untimed (graph compilation and warm-up), ready to be
+// timed again and again: `theorylab bench` keeps one per workload and
+// backend and times it once per round, interleaved with the other backends
+// and the reference.
+type Prepared struct {
+	w       Workload
+	run     func() error
+	value   func() (float64, error)
+	cleanup func()
+	setupMs float64
+	timed   bool
+}
+
+// Prepare builds w and makes its untimed first call (none for a Single
+// workload, whose timed call includes everything).
+func Prepare(w Workload) (*Prepared, error) {
 	if w.setup == nil && w.Setup == nil {
-		return res, fmt.Errorf("bench %s: no Setup", w.Name)
+		return nil, fmt.Errorf("bench %s: no Setup", w.Name)
 	}
 	t0 := time.Now()
 	run, value, cleanup, err := w.build()
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	if cleanup != nil {
-		defer cleanup()
-	}
-	var times []time.Duration
-	if w.Single {
-		res.SetupMs = time.Since(t0).Seconds() * 1e3
-		t0 := time.Now()
+	p := &Prepared{w: w, run: run, value: value, cleanup: cleanup}
+	if !w.Single {
 		if err := run(); err != nil {
-			return res, fmt.Errorf("bench %s: %w", w.Name, err)
+			p.Close()
+			return nil, fmt.Errorf("bench %s: warm-up call: %w", w.Name, err)
+		}
+	}
+	p.setupMs = time.Since(t0).Seconds() * 1e3
+	return p, nil
+}
+
+// Workload is the workload p was prepared from.
+func (p *Prepared) Workload() Workload { return p.w }
+
+// Time times p's calls until minTime has elapsed and at least MinRuns calls
+// were made (a Single workload: one call) and returns the median per
+// operation. SetupMs is reported with the first Time only (0 after it).
+func (p *Prepared) Time(minTime time.Duration) (Result, error) {
+	w := p.w
+	res := Result{Name: w.Name, Backend: backend.Name(), Unit: w.Unit}
+	if !p.timed {
+		res.SetupMs = p.setupMs
+	}
+	p.timed = true
+	var times []time.Duration
+	start := time.Now()
+	for len(times) < MinRuns || time.Since(start) < minTime {
+		t0 := time.Now()
+		if err := p.run(); err != nil {
+			return res, fmt.Errorf("bench %s: call %d: %w", w.Name, len(times)+1, err)
 		}
 		times = append(times, time.Since(t0))
-	} else {
-		if err := run(); err != nil {
-			return res, fmt.Errorf("bench %s: warm-up call: %w", w.Name, err)
-		}
-		res.SetupMs = time.Since(t0).Seconds() * 1e3
-		start := time.Now()
-		for len(times) < MinRuns || time.Since(start) < minTime {
-			t0 := time.Now()
-			if err := run(); err != nil {
-				return res, fmt.Errorf("bench %s: call %d: %w", w.Name, len(times)+1, err)
-			}
-			times = append(times, time.Since(t0))
+		if w.Single {
+			break
 		}
 	}
 	res.Runs = len(times)
@@ -132,8 +167,8 @@ func Measure(w Workload, minTime time.Duration) (Result, error) {
 	if w.Work > 0 && res.MsPerOp > 0 {
 		res.GFLOPS = w.Work / (res.MsPerOp / 1e3) / 1e9
 	}
-	if value != nil {
-		v, err := value()
+	if p.value != nil {
+		v, err := p.value()
 		if err != nil {
 			return res, fmt.Errorf("bench %s: check value: %w", w.Name, err)
 		}
@@ -142,12 +177,23 @@ func Measure(w Workload, minTime time.Duration) (Result, error) {
 	return res, nil
 }
 
+// Close releases what the workload allocated.
+func (p *Prepared) Close() {
+	if p.cleanup != nil {
+		p.cleanup()
+		p.cleanup = nil
+	}
+}
+
 // build sets w up through its internal setup when it has one (so that the
 // check value is available), through Setup otherwise.
 func (w Workload) build() (run func() error, value func() (float64, error), cleanup func(), err error) {
 	if w.setup == nil {
 		run, cleanup, err = w.Setup()
-		return run, nil, cleanup, err
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return run, nil, cleanup, nil
 	}
 	inst, err := w.setup()
 	if err != nil {
@@ -179,7 +225,9 @@ func Workloads() []Workload {
 		eosToyStep(),
 		mnistStep(),
 		mnistHVP(),
+		loraStep(),
 		eosQuickPreset(),
+		loraQuickPreset(),
 	)
 }
 

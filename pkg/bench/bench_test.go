@@ -13,8 +13,8 @@ import (
 func TestWorkloadsRun(t *testing.T) {
 	for _, w := range Workloads() {
 		t.Run(w.Name, func(t *testing.T) {
-			if w.Name == NameEOSQuick {
-				t.Skip("the whole quick preset: pkg/papers/eos's tests run it, with its claims")
+			if w.Single {
+				t.Skip("a whole quick preset: its paper's tests run it, with its claims")
 			}
 			if w.Description == "" || w.Unit == "" || w.Setup == nil {
 				t.Fatalf("workload %q lacks a description, unit or Setup", w.Name)
@@ -43,7 +43,7 @@ func TestWorkloadNamesUnique(t *testing.T) {
 		seen[w.Name] = true
 	}
 	for _, name := range []string{NameExecOverhead, "matmul-128", "matmul-256", "matmul-512", "matmul-1024", NameEOSToyStep, NameMNISTStep,
-		NameMNISTHVP, NameEOSQuick} {
+		NameMNISTHVP, NameLoRAStep, NameEOSQuick, NameLoRAQuick} {
 		if !seen[name] {
 			t.Errorf("workload %q missing", name)
 		}
@@ -97,6 +97,54 @@ func TestMeasureCallsAndMedian(t *testing.T) {
 	}
 	if got := median([]time.Duration{4, 1, 3, 2}); got != 2 {
 		t.Errorf("median of 4,1,3,2 = %d, want (2+3)/2 = 2 in integer nanoseconds", got)
+	}
+}
+
+// TestPreparedTimesAgain prepares a workload once and times it in several
+// rounds, as `theorylab bench` does: one warm-up call in all, the setup
+// reported with the first round only.
+func TestPreparedTimesAgain(t *testing.T) {
+	var calls int
+	p, err := Prepare(fake(&calls, -1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if calls != 1 {
+		t.Fatalf("Prepare made %d calls, want 1 (the warm-up)", calls)
+	}
+	for round := range 3 {
+		res, err := p.Time(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Runs != MinRuns || res.Name != "fake" {
+			t.Errorf("round %d: %+v after %d calls", round, res, calls)
+		}
+		if round > 0 && res.SetupMs != 0 {
+			t.Errorf("round %d reports setup %v ms again", round, res.SetupMs)
+		}
+	}
+	if calls != 1+3*MinRuns {
+		t.Errorf("%d calls, want %d", calls, 1+3*MinRuns)
+	}
+}
+
+// TestLoRAStepCheckValue runs the LoRA step as Measure does and checks that
+// its check value (the loss after two Adam steps, from the third call) is
+// there and is a plausible cross-entropy of a 5-way classifier near its
+// start: positive, a few nats.
+func TestLoRAStepCheckValue(t *testing.T) {
+	ws, err := Select("^" + NameLoRAStep + "$")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Measure(ws[0], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Check == nil || !(*r.Check > 0.1 && *r.Check < 5) {
+		t.Fatalf("check value %v: want a cross-entropy of a 5-way classifier near its start", r.Check)
 	}
 }
 

@@ -10,18 +10,20 @@ import (
 // The workloads, with the operation each one times.
 func ExampleWorkloads() {
 	for _, w := range bench.Workloads() {
-		fmt.Printf("%-26s ms per %s\n", w.Name, w.Unit)
+		fmt.Printf("%-18s ms per %s\n", w.Name, w.Unit)
 	}
 	// Output:
-	// exec-overhead              ms per call
-	// matmul-128                 ms per product
-	// matmul-256                 ms per product
-	// matmul-512                 ms per product
-	// matmul-1024                ms per product
-	// eos-toy-step               ms per step
-	// eos-mnist-step             ms per step
-	// eos-mnist-hvp              ms per HVP
-	// eos-quick-preset           ms per run
+	// exec-overhead      ms per call
+	// matmul-128         ms per product
+	// matmul-256         ms per product
+	// matmul-512         ms per product
+	// matmul-1024        ms per product
+	// eos-toy-step       ms per step
+	// eos-mnist-step     ms per step
+	// eos-mnist-hvp      ms per HVP
+	// lora-step          ms per step
+	// eos-quick-preset   ms per run
+	// lora-quick-preset  ms per run
 }
 
 // Measuring the matrix products for a tenth of a second each. Timings vary

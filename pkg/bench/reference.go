@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -43,11 +44,18 @@ type RefResult struct {
 
 // Reference is what the reference script reports.
 type Reference struct {
-	Name         string      `json:"reference"` // e.g. "PyTorch 1.13.1 CPU, 2 threads, BLAS_INFO=generic, eager"
-	TorchVersion string      `json:"torch_version"`
-	Threads      int         `json:"threads"`
-	Python       string      `json:"python"`
-	Workloads    []RefResult `json:"workloads"`
+	Name         string `json:"reference"` // e.g. "PyTorch 1.13.0a0 CPU eager, 1 thread, OpenBLAS 0.3.21 pthread, Haswell kernels, 1 thread"
+	TorchVersion string `json:"torch_version"`
+	Threads      int    `json:"threads"`
+	Python       string `json:"python"`
+	// BLAS names the BLAS library the reference process actually used, found
+	// at run time (the files mapped into it; OpenBLAS's own version, kernel
+	// and thread count), e.g. "OpenBLAS 0.3.21 pthread, Haswell kernels, 1 thread".
+	BLAS string `json:"blas"`
+	// BLASLibraries are the BLAS, LAPACK and OpenMP files mapped into the
+	// reference process, with symbolic links resolved.
+	BLASLibraries []string    `json:"blas_libraries"`
+	Workloads     []RefResult `json:"workloads"`
 }
 
 // Get returns the reference's result for the named workload.
@@ -67,8 +75,8 @@ func (r *Reference) Get(name string) (RefResult, bool) {
 // and the reference's that still counts as the same computation: float32
 // sums over thousands of terms in another order differ by about 1e-6.
 func CheckTolerance(name string) float64 {
-	if name == NameEOSToyStep || name == NameEOSQuick {
-		return 1e-9 // float64
+	if name == NameEOSToyStep || name == NameEOSQuick { // float64
+		return 1e-9
 	}
 	return 1e-4
 }
@@ -107,9 +115,9 @@ func WriteReferenceInputs(dir string, ws []Workload) error {
 	return os.WriteFile(filepath.Join(dir, "inputs.json"), b, 0o644)
 }
 
-// writeArray writes flat (float32 or float64) as a raw little-endian file
-// and returns its description {file, dtype, shape}.
-func writeArray[T float32 | float64](dir, name string, flat []T, shape ...int) (map[string]any, error) {
+// writeArray writes flat (float32, float64 or int32) as a raw little-endian
+// file and returns its description {file, dtype, shape}.
+func writeArray[T float32 | float64 | int32](dir, name string, flat []T, shape ...int) (map[string]any, error) {
 	n := 1
 	for _, d := range shape {
 		n *= d
@@ -121,9 +129,14 @@ func writeArray[T float32 | float64](dir, name string, flat []T, shape ...int) (
 	if err := binary.Write(&buf, binary.LittleEndian, flat); err != nil {
 		return nil, err
 	}
-	dtype := "float64"
-	if _, ok := any(flat).([]float32); ok {
+	var dtype string
+	switch any(flat).(type) {
+	case []float32:
 		dtype = "float32"
+	case []float64:
+		dtype = "float64"
+	case []int32:
+		dtype = "int32"
 	}
 	file := name + ".bin"
 	if err := os.WriteFile(filepath.Join(dir, file), buf.Bytes(), 0o644); err != nil {
@@ -222,6 +235,59 @@ func FindTorchPython() (python, version string, err error) {
 		"or set %s", strings.Join(tried, ", "), PythonEnvVar)
 }
 
+// ReferenceServer is bench/torch_ref.py running as a bench server (see
+// Serve): it keeps every workload it was asked for set up, so that the
+// reference can be timed in the same rounds as the backends.
+type ReferenceServer struct {
+	srv  *Server
+	Info Reference // what the script reports about itself (no Workloads)
+}
+
+// StartReference starts bench/torch_ref.py with python as a bench server on
+// the inputs in dir (written by WriteReferenceInputs), with threads CPU
+// threads. Its progress lines go to logw. wrap, when not nil, may change the
+// command before it starts (to pin it to some CPUs).
+func StartReference(python, dir string, threads int, logw io.Writer, wrap func(*exec.Cmd)) (*ReferenceServer, error) {
+	root, err := repo.Root()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(python, filepath.Join(root, ReferenceScript), "--inputs", dir, "--serve",
+		"--threads", strconv.Itoa(threads))
+	cmd.Env = referenceEnv(threads)
+	cmd.Stdout, cmd.Stderr = logw, logw
+	if wrap != nil {
+		wrap(cmd)
+	}
+	srv, err := StartServer(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", python, ReferenceScript, err)
+	}
+	r := &ReferenceServer{srv: srv}
+	if err := json.Unmarshal(srv.Hello, &r.Info); err != nil || r.Info.Name == "" {
+		srv.Close()
+		return nil, fmt.Errorf("%s: bad hello line %s: %v", ReferenceScript, srv.Hello, err)
+	}
+	return r, nil
+}
+
+// Measure times the named workload once more (set up on the first request).
+func (r *ReferenceServer) Measure(name string, minTime time.Duration) (RefResult, error) {
+	var res RefResult
+	err := r.srv.Do(Request{Name: name, MinTime: minTime.Seconds()}, &res)
+	return res, err
+}
+
+// Close ends the reference process.
+func (r *ReferenceServer) Close() error { return r.srv.Close() }
+
+// referenceEnv is the environment of the reference: the same thread count
+// for every BLAS and OpenMP pool it may use.
+func referenceEnv(threads int) []string {
+	n := strconv.Itoa(threads)
+	return append(os.Environ(), "OMP_NUM_THREADS="+n, "OPENBLAS_NUM_THREADS="+n, "MKL_NUM_THREADS="+n)
+}
+
 // RunReference runs bench/torch_ref.py with python on the inputs in dir, for
 // the workloads matching only, with threads CPU threads, and returns what it
 // measured. Its progress lines go to progress. wrap, when not nil, may change
@@ -235,9 +301,7 @@ func RunReference(python, dir, only string, minTime time.Duration, threads int, 
 	cmd := exec.Command(python, filepath.Join(root, ReferenceScript), "--inputs", dir, "--out", out,
 		"--only", only, "--min-time", strconv.FormatFloat(minTime.Seconds(), 'g', -1, 64),
 		"--threads", strconv.Itoa(threads))
-	// The same thread count for every BLAS and OpenMP pool the reference may use.
-	cmd.Env = append(os.Environ(), "OMP_NUM_THREADS="+strconv.Itoa(threads), "OPENBLAS_NUM_THREADS="+strconv.Itoa(threads),
-		"MKL_NUM_THREADS="+strconv.Itoa(threads))
+	cmd.Env = referenceEnv(threads)
 	if wrap != nil {
 		wrap(cmd)
 	}

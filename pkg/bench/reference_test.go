@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -34,7 +35,7 @@ func TestReferenceInputs(t *testing.T) {
 			t.Errorf("%s: in inputs.json %v, has a reference %v", w.Name, names[w.Name], w.HasReference())
 		}
 	}
-	for _, name := range []string{NameMNISTStep, NameMNISTHVP, NameEOSToyStep, NameEOSQuick, "matmul-256"} {
+	for _, name := range []string{NameMNISTStep, NameMNISTHVP, NameEOSToyStep, NameLoRAStep, NameEOSQuick, "matmul-256"} {
 		if !names[name] {
 			t.Errorf("%s has no reference", name)
 		}
@@ -78,7 +79,7 @@ func TestReferenceComputesTheSame(t *testing.T) {
 	if err != nil {
 		t.Skipf("no PyTorch reference here: %v", err)
 	}
-	const only = "^(exec-overhead|matmul-128|eos-toy-step|eos-mnist-step|eos-mnist-hvp)$"
+	const only = "^(exec-overhead|matmul-128|eos-toy-step|eos-mnist-step|eos-mnist-hvp|lora-step)$"
 	ws, err := Select(only)
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +93,9 @@ func TestReferenceComputesTheSame(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("reference: %s (torch %s)", ref.Name, version)
+	if ref.BLAS == "" {
+		t.Error("the reference names no BLAS")
+	}
 	for _, w := range ws {
 		r, err := Measure(w, 0)
 		if err != nil {
@@ -107,5 +111,54 @@ func TestReferenceComputesTheSame(t *testing.T) {
 		} else {
 			t.Logf("%s on %s: ours %.10g, PyTorch %.10g (relative difference %.2g)", w.Name, r.Backend, *r.Check, rr.Check, d)
 		}
+	}
+}
+
+// TestReferenceServer runs bench/torch_ref.py as a bench server, as
+// `theorylab bench` does, asks for two workloads twice each and checks its
+// hello line and that the second round computes what the first did.
+func TestReferenceServer(t *testing.T) {
+	python, _, err := FindTorchPython()
+	if err != nil {
+		t.Skipf("no PyTorch reference here: %v", err)
+	}
+	ws, err := Select("^(exec-overhead|lora-step)$")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WriteReferenceInputs(dir, ws); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	srv, err := StartReference(python, dir, 1, &log, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if srv.Info.Name == "" || srv.Info.BLAS == "" || srv.Info.Threads != 1 {
+		t.Errorf("hello %+v", srv.Info)
+	}
+	first := map[string]float64{}
+	for round := range 2 {
+		for _, w := range ws {
+			r, err := srv.Measure(w.Name, 0)
+			if err != nil {
+				t.Fatalf("round %d, %s: %v", round, w.Name, err)
+			}
+			if r.Name != w.Name || r.Runs < MinRuns || r.MsPerStep <= 0 {
+				t.Errorf("round %d: %+v", round, r)
+			}
+			if round == 0 {
+				first[w.Name] = r.Check
+			} else if r.Check != first[w.Name] {
+				t.Errorf("%s: check %v in round 2, %v in round 1", w.Name, r.Check, first[w.Name])
+			}
+		}
+	}
+	if _, err := srv.Measure("no-such-workload", 0); err == nil {
+		t.Error("an unknown workload must be an error")
+	}
+	if err := srv.Close(); err != nil {
+		t.Errorf("close: %v\n%s", err, log.String())
 	}
 }

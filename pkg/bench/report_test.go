@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -109,5 +110,75 @@ func TestCPUModel(t *testing.T) {
 	}
 	if got := cpuModel(filepath.Join(dir, "missing")); got != "" {
 		t.Errorf("missing file: %q", got)
+	}
+}
+
+// TestBuildReportRounds checks the statistics over rounds: the median time,
+// the median of the per-round ratios (not the ratio of the medians), the
+// fastest rounds, and the targets.
+func TestBuildReportRounds(t *testing.T) {
+	check := 1.0
+	var ours []Sample
+	var refs []RefSample
+	// Ours: 2, 10, 4 ms; PyTorch: 4, 10, 2 ms → ratios 2, 1, 0.5.
+	for i, ms := range []float64{2, 10, 4} {
+		ours = append(ours, Sample{Round: i + 1, Result: Result{Name: NameMNISTStep, Backend: "xla:cpu", Unit: "step", MsPerOp: ms, Runs: 3, Check: &check}})
+		ours = append(ours, Sample{Round: i + 1, Result: Result{Name: NameMNISTStep, Backend: "go", Unit: "step", MsPerOp: 1, Runs: 3}})
+	}
+	for i, ms := range []float64{4, 10, 2} {
+		refs = append(refs, RefSample{Round: i + 1, Result: RefResult{Name: NameMNISTStep, MsPerStep: ms, Runs: 3, Check: 1}})
+	}
+	info := &Reference{Name: "PyTorch test", BLAS: "OpenBLAS test"}
+	rep := BuildReport(ours, refs, info, time.Second, 3)
+	if rep.Rounds != 3 || rep.ReferenceBLAS != "OpenBLAS test" || len(rep.Workloads) != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	x := rep.Workloads[0]
+	if x.MsPerStep != 4 || x.BestMs != 2 || *x.ReferenceMsPerStep != 4 || x.Runs != 9 {
+		t.Errorf("xla entry: ms %v, best %v, reference %v, runs %d", x.MsPerStep, x.BestMs, *x.ReferenceMsPerStep, x.Runs)
+	}
+	if *x.Ratio != 1 || !slices.Equal(x.RatioRounds, []float64{2, 1, 0.5}) || *x.RatioOfBest != 1 {
+		t.Errorf("xla ratios: median %v, rounds %v, of best %v", *x.Ratio, x.RatioRounds, *x.RatioOfBest)
+	}
+	if *x.CheckRelDiff != 0 {
+		t.Errorf("check difference %v", *x.CheckRelDiff)
+	}
+	// Targets: xla at 1.0 on the MNIST step meets the ≥ 1 target there, but the other
+	// training workloads and the matrix products were not measured.
+	if len(rep.Targets) != 3 {
+		t.Fatalf("targets %v", rep.Targets)
+	}
+	for _, tg := range rep.Targets {
+		if tg.Met || len(tg.Missing) == 0 {
+			t.Errorf("with workloads missing a target cannot be met: %v", tg)
+		}
+		if tg.Backend == "go" && tg.Ratios[NameMNISTStep] != 4 {
+			t.Errorf("go's MNIST ratio %v, want 4 (the median of 4, 10, 2 over 1)", tg.Ratios[NameMNISTStep])
+		}
+	}
+	if s := SummarizeLoad([]float64{3, 1, 2}); s.Start != 3 || s.End != 2 || s.Min != 1 || s.Max != 3 || s.Median != 2 {
+		t.Errorf("load summary %+v", s)
+	}
+}
+
+func TestCheckTargets(t *testing.T) {
+	r := func(x float64) *float64 { return &x }
+	var es []ReportEntry
+	for _, n := range TrainingWorkloads {
+		es = append(es, ReportEntry{Name: n, Backend: "xla:cpu", Ratio: r(1.2)}, ReportEntry{Name: n, Backend: "go:ops_sequential", Ratio: r(0.8)},
+			ReportEntry{Name: n, Backend: "go+GOMLX_GO_SIMD_AVX512=false", Ratio: r(0.1)})
+	}
+	for _, n := range MatmulSizes {
+		es = append(es, ReportEntry{Name: "matmul-" + strconv.Itoa(n), Backend: "xla:cpu", Ratio: r(0.69)})
+	}
+	got := CheckTargets(es)
+	if len(got) != 3 { // SIMD variants have no target
+		t.Fatalf("targets %v", got)
+	}
+	want := map[string]bool{"xla:cpu training steps and HVPs": true, "xla:cpu matrix products": false, "go:ops_sequential training steps and HVPs": true}
+	for _, tg := range got {
+		if met, ok := want[tg.Backend+" "+tg.What]; !ok || met != tg.Met {
+			t.Errorf("%s", tg)
+		}
 	}
 }

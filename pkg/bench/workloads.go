@@ -400,7 +400,7 @@ func mnistHVP() Workload {
 		Name: NameMNISTHVP,
 		Unit: "HVP",
 		Description: "one Hessian-vector product (double backprop, hessian.NewHVP) of the eos-mnist-step loss " +
-			"at initialization, float32, 1 run, fast gradients",
+			"at initialization, float32, 1 run",
 	}
 	w.reference = func(dir string) (map[string]any, error) {
 		spec, err := mnistReference(dir, true)

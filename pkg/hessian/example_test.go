@@ -2,6 +2,7 @@ package hessian_test
 
 import (
 	"fmt"
+	"math"
 
 	"theorylab/pkg/hessian"
 )
@@ -68,4 +69,21 @@ func ExamplePowerIteration() {
 	// Output:
 	// power: 4.6180339887 (residual < 1e-8: true)
 	// dense: 4.6180339887
+}
+
+// SymEig on a 2×2 symmetric matrix: eigenvalues in descending order, unit
+// eigenvectors in the columns of a row-major n×n slice.
+func ExampleSymEig() {
+	// A = [[2, 1], [1, 2]] = 3·uuᵀ + 1·wwᵀ with u = (1, 1)/√2, w = (1, −1)/√2.
+	values, vectors, err := hessian.SymEig([]float64{2, 1, 1, 2}, 2)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("eigenvalues: %.3f\n", values)
+	// Eigenvectors are unique up to sign: print |v| and the sign of v₁·v₂.
+	fmt.Printf("top eigenvector: |v| = (%.3f, %.3f), same signs: %v\n",
+		math.Abs(vectors[0]), math.Abs(vectors[2]), vectors[0]*vectors[2] > 0)
+	// Output:
+	// eigenvalues: [3.000 1.000]
+	// top eigenvector: |v| = (0.707, 0.707), same signs: true
 }

@@ -3,6 +3,8 @@ package hessian
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -225,10 +227,65 @@ func TestSymEigErrors(t *testing.T) {
 	}
 }
 
+// The same input gives bit-identical values and vectors, on one thread or
+// several; SymEigValues agrees with SymEig's values and makes the same checks.
+func TestSymEigDeterministicAndValuesOnly(t *testing.T) {
+	lambda := append(laLinspace(-1e-3, 1e-3, 94), -0.5, 2, 3.7, 3.7+1e-9, 8, 40)
+	a := laWithSpectrum(laRandomOrthogonal(len(lambda), 7), lambda)
+	n := len(lambda)
+	v1, q1, err := SymEig(a, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := runtime.GOMAXPROCS(1) // gonum's products may run on several threads
+	v2, q2, err := SymEig(slices.Clone(a), n)
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(v1, v2) || !slices.Equal(q1, q2) {
+		t.Error("two SymEig calls on the same matrix differ")
+	}
+	only, err := SymEigValues(a, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range only {
+		if math.Abs(only[i]-v1[i]) > 1e-10*40 {
+			t.Errorf("value %d: SymEigValues %.15g, SymEig %.15g", i, only[i], v1[i])
+		}
+	}
+	if _, err := SymEigValues([]float64{1, 2, 0, 1}, 2); err == nil {
+		t.Error("SymEigValues accepted an asymmetric matrix")
+	}
+}
+
 func sortDesc(x []float64) {
 	for i := 1; i < len(x); i++ {
 		for j := i; j > 0 && x[j] > x[j-1]; j-- {
 			x[j], x[j-1] = x[j-1], x[j]
+		}
+	}
+}
+
+// BenchmarkSymEig times the dense eigendecomposition at the size of the
+// Chebyshev toy's explicit Hessian (300×300).
+func BenchmarkSymEig(b *testing.B) {
+	lambda := laLinspace(-1, 10, 300)
+	a := laWithSpectrum(laRandomOrthogonal(300, 1), lambda)
+	for b.Loop() {
+		if _, _, err := SymEig(a, 300); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSymEigValues times the eigenvalues alone at the same size.
+func BenchmarkSymEigValues(b *testing.B) {
+	a := laWithSpectrum(laRandomOrthogonal(300, 1), laLinspace(-1, 10, 300))
+	for b.Loop() {
+		if _, err := SymEigValues(a, 300); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

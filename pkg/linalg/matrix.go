@@ -2,12 +2,14 @@ package linalg
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Matrix is a dense row-major matrix: Data[i*Cols+j] is the entry in row i,
-// column j.
+// column j. It is the layout of gonum's mat.Dense, which the arithmetic below
+// uses as a view on Data (no copy).
 type Matrix struct {
 	Rows, Cols int
 	Data       []float64
@@ -33,6 +35,15 @@ func FromSlice(rows, cols int, data []float64) (*Matrix, error) {
 	return &Matrix{Rows: rows, Cols: cols, Data: data}, nil
 }
 
+// dense returns a gonum view sharing a's Data; nil for an empty matrix,
+// which gonum does not represent.
+func (a *Matrix) dense() *mat.Dense {
+	if a.Rows == 0 || a.Cols == 0 {
+		return nil
+	}
+	return mat.NewDense(a.Rows, a.Cols, a.Data)
+}
+
 // Identity returns the n×n identity matrix.
 func Identity(n int) *Matrix {
 	m := New(n, n)
@@ -56,10 +67,8 @@ func (a *Matrix) Clone() *Matrix {
 // T returns the transpose as a new matrix.
 func (a *Matrix) T() *Matrix {
 	t := New(a.Cols, a.Rows)
-	for i := range a.Rows {
-		for j := range a.Cols {
-			t.Data[j*a.Rows+i] = a.Data[i*a.Cols+j]
-		}
+	if len(a.Data) > 0 {
+		t.dense().Copy(a.dense().T())
 	}
 	return t
 }
@@ -83,13 +92,13 @@ func (a *Matrix) Col(j int) []float64 {
 	return out
 }
 
-// Frobenius returns ‖A‖_F = √(Σᵢⱼ A_ij²).
+// Frobenius returns ‖A‖_F = √(Σᵢⱼ A_ij²) (computed with scaling, so it
+// neither overflows nor underflows).
 func (a *Matrix) Frobenius() float64 {
-	var s float64
-	for _, x := range a.Data {
-		s += x * x
+	if len(a.Data) == 0 {
+		return 0
 	}
-	return math.Sqrt(s)
+	return mat.Norm(a.dense(), 2)
 }
 
 // Mul returns A·B. It panics if A.Cols ≠ B.Rows (a programming error).
@@ -97,21 +106,7 @@ func Mul(a, b *Matrix) *Matrix {
 	if a.Cols != b.Rows {
 		panic(fmt.Sprintf("linalg: Mul of %d×%d by %d×%d", a.Rows, a.Cols, b.Rows, b.Cols))
 	}
-	out := New(a.Rows, b.Cols)
-	for i := range a.Rows {
-		row := out.Data[i*b.Cols : (i+1)*b.Cols]
-		for k := range a.Cols {
-			aik := a.Data[i*a.Cols+k]
-			if aik == 0 {
-				continue
-			}
-			brow := b.Data[k*b.Cols : (k+1)*b.Cols]
-			for j, bkj := range brow {
-				row[j] += aik * bkj
-			}
-		}
-	}
-	return out
+	return product(a.Rows, b.Cols, a.Cols, func() mat.Matrix { return a.dense() }, b)
 }
 
 // MulTA returns Aᵀ·B without forming Aᵀ. It panics if A.Rows ≠ B.Rows.
@@ -119,19 +114,15 @@ func MulTA(a, b *Matrix) *Matrix {
 	if a.Rows != b.Rows {
 		panic(fmt.Sprintf("linalg: MulTA of (%d×%d)ᵀ by %d×%d", a.Rows, a.Cols, b.Rows, b.Cols))
 	}
-	out := New(a.Cols, b.Cols)
-	for k := range a.Rows {
-		arow := a.Data[k*a.Cols : (k+1)*a.Cols]
-		brow := b.Data[k*b.Cols : (k+1)*b.Cols]
-		for i, aki := range arow {
-			if aki == 0 {
-				continue
-			}
-			row := out.Data[i*b.Cols : (i+1)*b.Cols]
-			for j, bkj := range brow {
-				row[j] += aki * bkj
-			}
-		}
+	return product(a.Cols, b.Cols, a.Rows, func() mat.Matrix { return a.dense().T() }, b)
+}
+
+// product returns the rows×cols matrix left·B, where left is rows×inner;
+// an empty inner dimension gives the zero matrix.
+func product(rows, cols, inner int, left func() mat.Matrix, b *Matrix) *Matrix {
+	out := New(rows, cols)
+	if rows > 0 && cols > 0 && inner > 0 {
+		out.dense().Mul(left(), b.dense())
 	}
 	return out
 }
@@ -168,60 +159,37 @@ func Gaussian(rows, cols int, rng *rand.Rand) *Matrix {
 }
 
 // RandomOrthonormal returns an n×p matrix (p ≤ n) whose columns are an
-// orthonormal basis of a uniformly random p-dimensional subspace of ℝⁿ:
-// the Q factor of a Gaussian matrix, by modified Gram–Schmidt (twice, for
-// orthogonality to rounding).
+// orthonormal basis of a uniformly random p-dimensional subspace of ℝⁿ: the
+// Q factor of an n×p Gaussian matrix G = QR (gonum's Householder QR), with
+// the signs of Q's columns chosen so that diag(R) > 0 — the basis that
+// Gram–Schmidt on G's columns would give.
 func RandomOrthonormal(n, p int, rng *rand.Rand) *Matrix {
 	if p > n || p < 0 {
 		panic(fmt.Sprintf("linalg: RandomOrthonormal(%d, %d): need 0 ≤ p ≤ n", n, p))
 	}
+	if p == 0 {
+		return New(n, 0)
+	}
 	for {
-		q := Gaussian(n, p, rng)
-		if orthonormalizeColumns(q, 0) == p {
-			return q
-		}
-	}
-}
-
-// orthonormalizeColumns orthonormalises columns from..Cols-1 of q against
-// all earlier columns and each other (modified Gram–Schmidt, two passes).
-// It returns the number of columns that ended with a unit norm; a column
-// that is (numerically) in the span of earlier ones is left at zero.
-func orthonormalizeColumns(q *Matrix, from int) int {
-	ok := from
-	for j := from; j < q.Cols; j++ {
-		norm0 := colNorm(q, j)
-		for range 2 {
-			for k := range j {
-				var dot float64
-				for i := range q.Rows {
-					dot += q.Data[i*q.Cols+k] * q.Data[i*q.Cols+j]
-				}
-				for i := range q.Rows {
-					q.Data[i*q.Cols+j] -= dot * q.Data[i*q.Cols+k]
-				}
+		var qr mat.QR
+		qr.Factorize(Gaussian(n, p, rng).dense())
+		var q, r mat.Dense
+		qr.QTo(&q) // n×n; its first p columns span G's columns
+		qr.RTo(&r)
+		out, ok := New(n, p), true
+		for j := range p {
+			// A zero R_jj means G's columns are dependent (probability 0): draw again.
+			ok = ok && r.At(j, j) != 0
+			sign := 1.0
+			if r.At(j, j) < 0 {
+				sign = -1
+			}
+			for i := range n {
+				out.Data[i*p+j] = sign * q.At(i, j)
 			}
 		}
-		norm := colNorm(q, j)
-		if norm <= 1e-10*norm0 || norm == 0 {
-			for i := range q.Rows {
-				q.Data[i*q.Cols+j] = 0
-			}
-			continue
+		if ok {
+			return out
 		}
-		for i := range q.Rows {
-			q.Data[i*q.Cols+j] /= norm
-		}
-		ok++
 	}
-	return ok
-}
-
-func colNorm(q *Matrix, j int) float64 {
-	var s float64
-	for i := range q.Rows {
-		x := q.Data[i*q.Cols+j]
-		s += x * x
-	}
-	return math.Sqrt(s)
 }

@@ -15,7 +15,7 @@ import (
 // how long the run took and on which backend, and whether it came from the
 // results cache. For example
 //
-//	eos quick: 6/6 claims pass — run took 95.3s on go:ops_sequential (loaded from the results cache)
+//	eos quick: 6/6 claims pass — run took 9.5s on go (loaded from the results cache)
 func Summary(l claims.List, man runs.Manifest, cacheHit bool) string {
 	source := "computed now"
 	if cacheHit {

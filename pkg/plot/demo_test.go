@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"math/rand/v2"
@@ -19,7 +20,7 @@ func eosFigure() *Figure {
 	sharp := fig.Panel("Sharpness").YLabel("top Hessian eigenvalue")
 	ratio := fig.Panel("Sharpness relative to 2/η").YLabel("S · η / 2").XLabel("step")
 	for _, eta := range []float64{0.01, 0.02, 0.04} {
-		label := "η = " + formatPlain(eta)
+		label := fmt.Sprintf("η = %g", eta)
 		n := 3000
 		xs := make([]float64, 0, n)
 		ls, ss, rs := []float64{}, []float64{}, []float64{}
@@ -40,7 +41,7 @@ func eosFigure() *Figure {
 		ls[20] = math.NaN() // a diverged measurement: the line is broken there
 		loss.Line(label, xs, ls)
 		sharp.Line(label, xs, ss)
-		sharp.HLine(2/eta, Dashed, ColorOf(label), Label("2/η = "+formatPlain(2/eta)))
+		sharp.HLine(2/eta, Dashed, ColorOf(label), Label(fmt.Sprintf("2/η = %g", 2/eta)))
 		ratio.Line(label, xs, rs, Width(1.2))
 	}
 	sharp.Legend(LegendNone)
@@ -118,7 +119,7 @@ func denseFigure() *Figure {
 			xs = append(xs, x)
 			ys = append(ys, math.Sin(x+float64(k))*(1+0.1*float64(k))-0.2*float64(k))
 		}
-		p.Line("phase "+formatPlain(float64(k)), xs, ys)
+		p.Line(fmt.Sprintf("phase %d", k), xs, ys)
 	}
 	p.HLine(0, Label("zero"))
 	return fig

@@ -1,14 +1,45 @@
 package plot_test
 
 import (
+	"encoding/xml"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"theorylab/pkg/plot"
 )
+
+// elements counts the elements of an SVG document by name and lists the
+// texts it writes.
+func elements(svg string) (count map[string]int, texts []string) {
+	count = map[string]int{}
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return count, texts
+		}
+		if err != nil {
+			panic(err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			count[tok.Name.Local]++
+			inText = tok.Name.Local == "text"
+		case xml.CharData:
+			if inText {
+				texts = append(texts, string(tok))
+			}
+		case xml.EndElement:
+			inText = false
+		}
+	}
+}
 
 // A paper-style figure: two stacked panels sharing the step axis, the loss
 // on a log scale, and each run's stability threshold 2/η drawn as a dashed
@@ -32,7 +63,13 @@ func Example() {
 	sharp.Band(15, 25, plot.Label("target"))
 
 	svg := fig.SVG() // a self-contained <svg> document
-	fmt.Println(strings.HasPrefix(svg, "<svg"), fig.ColorOf("η=0.1"))
+	count, texts := elements(svg)
+	fmt.Println(strings.HasPrefix(svg, "<svg"), count["title"], fig.ColorOf("η=0.1"))
+	var found []bool // the texts the SVG writes
+	for _, want := range []string{"Training loss", "loss", "λ_max", "step", "η=0.05", "2/η"} {
+		found = append(found, slices.Contains(texts, want))
+	}
+	fmt.Println(found)
 
 	dir, _ := os.MkdirTemp("", "plot")
 	defer os.RemoveAll(dir)
@@ -40,18 +77,38 @@ func Example() {
 		fmt.Println(err)
 	}
 	fig.Display() // shows the figure in a GoNB notebook; does nothing here
-	// Output: true #D55E00
+	// Output:
+	// true 1 #D55E00
+	// [true true true true true true]
 }
 
-// A grid of panels: a scatter on log–log axes and a heatmap.
+// A log axis labels powers of ten (the exponent is raised, so the label
+// 10⁻² is written as "10" and "−2"), and a diverged run — NaN and +Inf
+// values — breaks its line without breaking the figure.
+func ExamplePanel_YLog() {
+	fig := plot.New(plot.Size(400, 300))
+	p := fig.Panel("").YLog().XLabel("step").Legend(plot.LegendNone)
+	p.Line("stable", nil, []float64{1, 0.1, 0.01, 0.001})
+	p.Line("diverged", nil, []float64{1, 3, math.NaN(), math.Inf(1)})
+	_, texts := elements(fig.SVG())
+	fmt.Println(texts)
+	fmt.Println(fig.Err())
+	// Output:
+	// [0 1 2 3 10 −3 10 −2 10 −1 10 0 step]
+	// <nil>
+}
+
+// A grid of panels: a scatter on log–log axes beside a heatmap with its
+// colour bar. The heatmap is one image; the colour bar's gradient another.
 func ExampleGrid() {
 	fig := plot.New(plot.Grid(1, 2), plot.Size(720, 300))
 	xs := []float64{1e2, 1e3, 1e4, 1e5}
 	fig.Panel("Scaling").XLog().YLog().
 		Dots("runs", xs, []float64{1.2, 0.6, 0.31, 0.15}).
 		Line("fit", xs, []float64{1.2, 0.6, 0.3, 0.15}, plot.Dashed)
-	z := [][]float64{{0, 1}, {2, 3}}
+	z := [][]float64{{0, 1}, {2, math.NaN()}}
 	fig.Panel("Landscape").Heatmap(z, 0, 1, 0, 1).ZLabel("loss")
-	fmt.Println(len(fig.Panels()))
-	// Output: 2
+	count, texts := elements(fig.SVG())
+	fmt.Println(len(fig.Panels()), count["image"], strings.Contains(strings.Join(texts, " "), "runs fit"))
+	// Output: 2 2 true
 }

@@ -77,22 +77,30 @@ func (f *Figure) ColorOf(label string) string { return f.colors[label] }
 // the colour the label already has, else an explicit colour, else the next
 // colour of the palette.
 func (f *Figure) colorFor(label, explicit string) string {
-	if label != "" {
-		if c, ok := f.colors[label]; ok && explicit == "" {
-			return c
-		}
+	if c, ok := f.colors[label]; ok && label != "" && explicit == "" {
+		return c
 	}
 	c := explicit
 	if c == "" {
 		c = Palette[f.nextColor%len(Palette)]
 		f.nextColor++
 	}
-	if label != "" {
-		if _, ok := f.colors[label]; !ok {
-			f.colors[label] = c
-		}
+	if _, ok := f.colors[label]; !ok && label != "" {
+		f.colors[label] = c
 	}
 	return c
+}
+
+// resolveColor returns the colour a style asks for (explicit, or that of
+// another series), falling back to def.
+func (f *Figure) resolveColor(st style, def string) string {
+	if st.color != "" {
+		return st.color
+	}
+	if c, ok := f.colors[st.colorOf]; ok && st.colorOf != "" {
+		return c
+	}
+	return def
 }
 
 func (f *Figure) setErr(err error) {
@@ -101,8 +109,9 @@ func (f *Figure) setErr(err error) {
 	}
 }
 
-// Err returns the first problem met while building the figure (such as a
-// series with more x than y values), or nil. The figure still renders.
+// Err returns the first problem met while building or drawing the figure
+// (such as a series with more x than y values, or an unknown colour name),
+// or nil. The figure still renders.
 func (f *Figure) Err() error { return f.err }
 
 // Save writes the figure's SVG to path atomically: to a temporary file in the
@@ -113,7 +122,7 @@ func (f *Figure) Save(path string) error {
 		return errors.New("plot: save: empty path")
 	}
 	if err := writeFileAtomic(path, []byte(f.SVG())); err != nil {
-		return err
+		return fmt.Errorf("plot: save %s: %w", path, err)
 	}
 	if f.err != nil {
 		return fmt.Errorf("plot: saved %s, but: %w", path, f.err)
@@ -124,11 +133,11 @@ func (f *Figure) Save(path string) error {
 func writeFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("plot: save %s: %w", path, err)
+		return err
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("plot: save %s: %w", path, err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -137,22 +146,20 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("plot: save %s: %w", path, err)
+		return err
 	}
 	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("plot: save %s: %w", path, err)
+		return err
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("plot: save %s: %w", path, err)
+		return err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("plot: save %s: %w", path, err)
-	}
-	return nil
+	return os.Rename(tmp.Name(), path)
 }
 
-// Display shows the figure inline in a GoNB notebook cell. Outside a
-// notebook it does nothing.
+// Display shows the figure inline in a GoNB notebook cell, as an <svg>
+// element inside the cell's HTML output (so that it survives export and
+// needs nothing from the internet). Outside a notebook it does nothing.
 func (f *Figure) Display() {
 	if !gonbui.IsNotebook {
 		return

@@ -1,12 +1,14 @@
 package plot
 
 import (
-	"bytes"
-	"encoding/base64"
-	"fmt"
 	"image"
-	"image/png"
+	"image/color"
 	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 type heatmap struct {
@@ -21,8 +23,9 @@ type heatmap struct {
 // cell x ∈ [x0 + j·dx, x0 + (j+1)·dx], y ∈ [y0 + i·dy, y0 + (i+1)·dy], so
 // row 0 is at the bottom (y0) and dx, dy split [x0, x1] and [y0, y1] evenly.
 // Colours follow viridis from the smallest to the largest finite value (or
-// ZRange); NaN cells are grey. A colour bar is drawn on the right. Lines,
-// dots and reference lines may be drawn on top.
+// ZRange); NaN cells are grey, ±Inf cells take the end colours. A colour bar
+// is drawn on the right. Lines, dots and reference lines may be drawn on
+// top.
 func (p *Panel) Heatmap(z [][]float64, x0, x1, y0, y1 float64) *Panel {
 	h := &heatmap{x0: x0, x1: x1, y0: y0, y1: y1}
 	for _, row := range z {
@@ -36,7 +39,6 @@ func (p *Panel) Heatmap(z [][]float64, x0, x1, y0, y1 float64) *Panel {
 }
 
 // ZRange fixes the values mapped to the ends of the heatmap's colour scale.
-// Call it after Heatmap.
 func (p *Panel) ZRange(lo, hi float64) *Panel {
 	if p.heat == nil {
 		p.heat = &heatmap{}
@@ -54,6 +56,7 @@ func (p *Panel) ZLabel(s string) *Panel {
 	return p
 }
 
+// zRange is the range of values the colour scale spans.
 func (h *heatmap) zRange() (lo, hi float64) {
 	if h.zset && h.zhi > h.zlo {
 		return h.zlo, h.zhi
@@ -67,88 +70,174 @@ func (h *heatmap) zRange() (lo, hi float64) {
 	return finalRange(r, false, false, [2]float64{}, 0)
 }
 
-type colorbar struct {
-	width float64
-	z     axis
+// colorAt is the colour of value v: viridis over [lo, hi], clamped, grey
+// for NaN.
+func colorAt(v, lo, hi float64) color.NRGBA {
+	if math.IsNaN(v) {
+		return nanColor
+	}
+	return viridisAt((v - lo) / (hi - lo))
 }
 
-func (h *heatmap) measureColorbar(length float64) *colorbar {
-	cb := &colorbar{}
-	cb.z.lo, cb.z.hi = h.zRange()
-	fitTicks(&cb.z, length, false)
-	maxW := 0.0
-	for _, tk := range cb.z.ticks.majors() {
-		maxW = math.Max(maxW, textWidth(tk.label, tickFont))
-	}
-	cb.width = 12 + 12 + 7 + maxW + 6
-	if h.zlabel != "" {
-		cb.width += 20
-	}
-	return cb
+// viridis is the perceptually uniform colour map of matplotlib, sampled at
+// nine points (gonum's palettes do not include it).
+var viridis = [][3]float64{
+	{68, 1, 84}, {71, 44, 122}, {59, 81, 139}, {44, 113, 142}, {33, 144, 141},
+	{39, 173, 129}, {92, 200, 99}, {170, 220, 50}, {253, 231, 37},
 }
 
-func (h *heatmap) draw(b *svgBuilder, bx *box) {
+// viridisAt interpolates viridis linearly at t ∈ [0, 1] (clamped).
+func viridisAt(t float64) color.NRGBA {
+	t = math.Max(0, math.Min(1, t))
+	x := t * float64(len(viridis)-1)
+	i := min(int(x), len(viridis)-2)
+	f := x - float64(i)
+	mix := func(k int) uint8 { return uint8(viridis[i][k] + (viridis[i+1][k]-viridis[i][k])*f + 0.5) }
+	return color.NRGBA{mix(0), mix(1), mix(2), 255}
+}
+
+// heatArt draws the heatmap as one image through gonum's plotter.Image: no
+// seams between cells, and a small file however many cells.
+type heatArt struct{ v *view }
+
+func (a heatArt) Plot(c draw.Canvas, gp *plot.Plot) {
+	img, area, ok := a.v.p.heat.cells(gp.X.Min, gp.X.Max, gp.Y.Min, gp.Y.Max)
+	if !ok {
+		return
+	}
+	x0, x1 := c.X(gp.X.Norm(area[0])), c.X(gp.X.Norm(area[1]))
+	y0, y1 := c.Y(gp.Y.Norm(area[2])), c.Y(gp.Y.Norm(area[3]))
+	px := sharpen(img, x1-x0, y1-y0)
+	plotter.NewImage(px, area[0], area[2], area[1], area[3]).Plot(c, gp)
+}
+
+// cells returns the heatmap's cells that meet [xmin, xmax] × [ymin, ymax]
+// as an image, one pixel per cell (z's row 0 at the bottom), and the area
+// it covers (x0, x1, y0, y1; gonum's images are not clipped, so it is
+// clamped to the ranges).
+func (h *heatmap) cells(xmin, xmax, ymin, ymax float64) (img *image.NRGBA, area [4]float64, ok bool) {
+	rows := len(h.z)
+	if rows == 0 || len(h.z[0]) == 0 {
+		return nil, area, false
+	}
+	cols := len(h.z[0])
 	lo, hi := h.zRange()
-	b.w(`<g shape-rendering="crispEdges">`, "\n")
-	for i, row := range h.z {
-		if len(row) == 0 {
-			continue
-		}
-		dy := (h.y1 - h.y0) / float64(len(h.z))
-		dx := (h.x1 - h.x0) / float64(len(row))
-		ya, oka := bx.y.px(h.y0 + float64(i)*dy)
-		yb, okb := bx.y.px(h.y0 + float64(i+1)*dy)
-		if !oka || !okb {
-			continue
-		}
-		for j, v := range row {
-			xa, oka := bx.x.px(h.x0 + float64(j)*dx)
-			xb, okb := bx.x.px(h.x0 + float64(j+1)*dx)
-			if !oka || !okb {
-				continue
+	dx, dy := (h.x1-h.x0)/float64(cols), (h.y1-h.y0)/float64(rows)
+	j0, j1 := visibleCells(h.x0, dx, cols, xmin, xmax)
+	i0, i1 := visibleCells(h.y0, dy, rows, ymin, ymax)
+	if j0 >= j1 || i0 >= i1 {
+		return nil, area, false
+	}
+	img = image.NewNRGBA(image.Rect(0, 0, j1-j0, i1-i0))
+	for i := i0; i < i1; i++ {
+		for j := j0; j < j1; j++ {
+			v := math.NaN()
+			if j < len(h.z[i]) {
+				v = h.z[i][j]
 			}
-			fill := "#d0d0d0"
-			if !math.IsNaN(v) {
-				fill = viridisHex((v - lo) / (hi - lo))
-			}
-			// Slight overlap hides hairline seams between cells.
-			b.rect(math.Min(xa, xb), math.Min(ya, yb), math.Abs(xb-xa)+0.3, math.Abs(yb-ya)+0.3, `fill="`+fill+`"`)
+			img.SetNRGBA(j-j0, i1-1-i, colorAt(v, lo, hi)) // image row 0 is the top
 		}
 	}
-	b.w("</g>\n")
+	clamp := func(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+	area = [4]float64{
+		clamp(h.x0+float64(j0)*dx, xmin, xmax), clamp(h.x0+float64(j1)*dx, xmin, xmax),
+		clamp(h.y0+float64(i0)*dy, ymin, ymax), clamp(h.y0+float64(i1)*dy, ymin, ymax),
+	}
+	return img, area, true
 }
 
-func (h *heatmap) drawColorbar(b *svgBuilder, bx *box) {
-	cb := bx.cbar
-	x := bx.px + bx.pw + 12
-	y0, y1 := bx.py, bx.py+bx.ph
-	cb.z.a, cb.z.b = y1, y0
-	grad := idPlaceholder + fmt.Sprintf("-g%d-%d", bx.row, bx.col)
-	b.w(`<linearGradient id="`, grad, `" x1="0" y1="1" x2="0" y2="0">`)
-	for i := range 11 {
-		t := float64(i) / 10
-		b.w(`<stop offset="`, num(t), `" stop-color="`, viridisHex(t), `"/>`)
+// visibleCells returns the cells [k0, k1) of n cells of width d starting at
+// start that meet [lo, hi].
+func visibleCells(start, d float64, n int, lo, hi float64) (k0, k1 int) {
+	if d < 0 {
+		return 0, 0
 	}
-	b.w("</linearGradient>\n")
-	b.rect(x, y0, 12, bx.ph, `fill="url(#`+grad+`)" stroke="`+axisColor+`" stroke-width="0.8"`)
-	for _, tk := range cb.z.ticks.majors() {
-		py, ok := cb.z.px(tk.v)
-		if !ok || py < y0-0.5 || py > y1+0.5 {
-			continue
+	k0 = max(0, int(math.Floor((lo-start)/d+1e-9)))
+	k1 = min(n, int(math.Ceil((hi-start)/d-1e-9)))
+	return k0, k1
+}
+
+// sharpen enlarges a small image by whole factors (nearest neighbour) to
+// about the size it is shown at, so that viewers, which smooth enlarged
+// images, keep the cells sharp.
+func sharpen(img image.Image, width, height vg.Length) image.Image {
+	b := img.Bounds()
+	fx := max(1, min(int(math.Ceil(float64(width)/float64(b.Dx()))), 2048/b.Dx()))
+	fy := max(1, min(int(math.Ceil(float64(height)/float64(b.Dy()))), 2048/b.Dy()))
+	if fx == 1 && fy == 1 {
+		return img
+	}
+	out := image.NewNRGBA(image.Rect(0, 0, b.Dx()*fx, b.Dy()*fy))
+	for y := range out.Bounds().Dy() {
+		for x := range out.Bounds().Dx() {
+			out.Set(x, y, img.At(b.Min.X+x/fx, b.Min.Y+y/fy))
 		}
-		b.line(x+12, py, x+15, py, axisColor, 0.8, "")
-		b.text(x+18, py+3.8, tk.label, tickFont, "start", textColor, "")
 	}
-	if note := cb.z.ticks.note; note != "" {
-		b.text(x, y0-6, note, noteFont, "start", mutedColor, "")
+	return out
+}
+
+// colorBar is the scale beside a heatmap: a gradient strip with ticks and
+// labels on its right, and the z label. Gonum's plotter.ColorBar is a plot
+// of its own with its axis on the left; this one sits against the panel and
+// shares its height.
+type colorBar struct{ h *heatmap }
+
+const (
+	barGap   = 12 // between the panel's frame and the bar
+	barWidth = 12
+)
+
+// ticks returns the labelled ticks over a bar of the given height, and the
+// width of the widest label.
+func (cb *colorBar) ticks(height vg.Length) (ticks []plot.Tick, widest vg.Length) {
+	lo, hi := cb.h.zRange()
+	t := ticker{vertical: true, length: height, label: tickStyle()}
+	for _, tk := range t.Ticks(lo, hi) {
+		if tk.Label != "" {
+			ticks = append(ticks, tk)
+			widest = max(widest, t.label.Width(tk.Label))
+		}
 	}
-	if h.zlabel != "" {
-		// Reads bottom to top like a y label; the glyphs extend left of the
-		// rotated baseline.
-		lx := x + cb.width - 12 - 6
-		cy := (y0 + y1) / 2
-		b.text(lx, cy, h.zlabel, labelFont, "middle", textColor,
-			fmt.Sprintf(`transform="rotate(-90 %s %s)"`, num(lx), num(cy)))
+	return ticks, widest
+}
+
+// width is the room the bar takes right of the panel, with a gap after it.
+func (cb *colorBar) width(height vg.Length) vg.Length {
+	_, widest := cb.ticks(height)
+	w := barGap + barWidth + 7 + widest + 12
+	if cb.h.zlabel != "" {
+		w += 6 + textStyle(sansFont, labelSize, textColor).Height(cb.h.zlabel)
+	}
+	return w
+}
+
+func (cb *colorBar) draw(dc draw.Canvas, v *view) {
+	x := v.data.Max.X + v.axes[right] + barGap
+	bar := vg.Rectangle{Min: vg.Point{X: x, Y: v.data.Min.Y}, Max: vg.Point{X: x + barWidth, Y: v.data.Max.Y}}
+	gradient := image.NewNRGBA(image.Rect(0, 0, 1, 256))
+	for i := range 256 {
+		gradient.SetNRGBA(0, 255-i, viridisAt(float64(i)/255))
+	}
+	dc.DrawImage(bar, sharpen(gradient, barWidth, 1))
+	line := draw.LineStyle{Color: axisColor, Width: 0.8}
+	dc.SetLineStyle(line)
+	dc.Stroke(bar.Path())
+	lo, hi := cb.h.zRange()
+	sty := tickStyle()
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
+	ticks, widest := cb.ticks(v.ph)
+	for _, tk := range ticks {
+		y := bar.Min.Y + vg.Length((tk.Value-lo)/(hi-lo))*bar.Size().Y
+		dc.StrokeLine2(line, bar.Max.X, y, bar.Max.X+3, y)
+		dc.FillText(sty, vg.Point{X: bar.Max.X + 6, Y: y}, tk.Label)
+	}
+	if cb.h.zlabel != "" {
+		// As gonum draws a y-axis label: a quarter turn, reading upwards, the
+		// glyphs left of the anchor.
+		lsty := textStyle(sansFont, labelSize, textColor)
+		lsty.XAlign, lsty.YAlign, lsty.Rotation = draw.XCenter, draw.YBottom, math.Pi/2
+		x := bar.Max.X + 7 + widest + 6 + lsty.Height(cb.h.zlabel) - lsty.FontExtents().Descent
+		dc.FillText(lsty, vg.Point{X: x, Y: (bar.Min.Y + bar.Max.Y) / 2}, cb.h.zlabel)
 	}
 }
 
@@ -159,8 +248,8 @@ type imageGrid struct {
 
 // Images turns the panel into a grid of images (such as generated samples or
 // learned filters) without axes, cols per row (0: chosen to make the images
-// as large as possible). Images are embedded as PNG and drawn with sharp
-// pixels. See GrayImage to make images from float slices.
+// as large as possible). Pixels stay sharp however much the images are
+// enlarged. See GrayImage to make images from float slices.
 func (p *Panel) Images(imgs []image.Image, cols int) *Panel {
 	p.images = &imageGrid{imgs: append([]image.Image(nil), imgs...), cols: cols}
 	return p
@@ -183,58 +272,54 @@ func GrayImage(pix []float64, width, height int, lo, hi float64) image.Image {
 	}
 	img := image.NewGray(image.Rect(0, 0, width, height))
 	for i := 0; i < width*height && i < len(pix); i++ {
-		v := pix[i]
 		g := 128.0
-		if !math.IsNaN(v) {
-			g = 255 * math.Max(0, math.Min(1, (v-lo)/(hi-lo)))
+		if !math.IsNaN(pix[i]) {
+			g = 255 * math.Max(0, math.Min(1, (pix[i]-lo)/(hi-lo)))
 		}
 		img.Pix[i] = uint8(g + 0.5)
 	}
 	return img
 }
 
-func (g *imageGrid) draw(b *svgBuilder, x0, y0, pw, ph float64) {
+// draw lays the images out in area, as large as fits, with thin borders.
+func (g *imageGrid) draw(dc draw.Canvas, area vg.Rectangle) {
 	n := len(g.imgs)
 	if n == 0 {
 		return
 	}
 	const gap = 3.0
-	bounds := g.imgs[0].Bounds()
-	aspect := 1.0 // height / width
-	if bounds.Dx() > 0 && bounds.Dy() > 0 {
-		aspect = float64(bounds.Dy()) / float64(bounds.Dx())
+	aspect := 1.0 // height / width of the first image
+	if b := g.imgs[0].Bounds(); b.Dx() > 0 && b.Dy() > 0 {
+		aspect = float64(b.Dy()) / float64(b.Dx())
 	}
-	cellW := func(c int) float64 {
-		r := (n + c - 1) / c
-		w := (pw - gap*float64(c-1)) / float64(c)
-		hMax := (ph - gap*float64(r-1)) / float64(r)
-		return math.Min(w, hMax/aspect)
+	pw, ph := float64(area.Size().X), float64(area.Size().Y)
+	cellWidth := func(cols int) float64 {
+		rows := (n + cols - 1) / cols
+		return math.Min((pw-gap*float64(cols-1))/float64(cols), (ph-gap*float64(rows-1))/float64(rows)/aspect)
 	}
 	cols := g.cols
 	if cols <= 0 {
 		cols = 1
 		for c := 2; c <= n; c++ {
-			if cellW(c) > cellW(cols) {
+			if cellWidth(c) > cellWidth(cols) {
 				cols = c
 			}
 		}
 	}
 	rows := (n + cols - 1) / cols
-	w := math.Max(cellW(cols), 1)
+	w := math.Max(cellWidth(cols), 1)
 	h := w * aspect
-	totalW := float64(cols)*w + gap*float64(cols-1)
-	totalH := float64(rows)*h + gap*float64(rows-1)
-	ox, oy := x0+(pw-totalW)/2, y0+(ph-totalH)/2
+	x0 := float64(area.Min.X) + (pw-float64(cols)*w-gap*float64(cols-1))/2
+	y1 := float64(area.Max.Y) - (ph-float64(rows)*h-gap*float64(rows-1))/2
 	for i, img := range g.imgs {
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err != nil {
+		if img.Bounds().Empty() {
 			continue
 		}
-		x := ox + float64(i%cols)*(w+gap)
-		y := oy + float64(i/cols)*(h+gap)
-		b.w(`<image x="`, num(x), `" y="`, num(y), `" width="`, num(w), `" height="`, num(h),
-			`" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="data:image/png;base64,`,
-			base64.StdEncoding.EncodeToString(buf.Bytes()), `"/>`, "\n")
-		b.rect(x, y, w, h, `fill="none" stroke="#bbbbbb" stroke-width="0.5"`)
+		x := x0 + float64(i%cols)*(w+gap)
+		y := y1 - float64(i/cols)*(h+gap) - h
+		r := vg.Rectangle{Min: vg.Point{X: vg.Length(x), Y: vg.Length(y)}, Max: vg.Point{X: vg.Length(x + w), Y: vg.Length(y + h)}}
+		dc.DrawImage(r, sharpen(img, r.Size().X, r.Size().Y))
+		dc.SetLineStyle(draw.LineStyle{Color: frameColor, Width: 0.5})
+		dc.Stroke(r.Path())
 	}
 }

@@ -1,81 +1,50 @@
 package plot
 
-import "math"
+import (
+	"image/color"
 
-// rectF is an axis-aligned rectangle (x, y is the top-left corner).
-type rectF struct{ x, y, w, h float64 }
-
-func (r rectF) contains(x, y float64) bool {
-	return x >= r.x && x <= r.x+r.w && y >= r.y && y <= r.y+r.h
-}
-
-func (r rectF) overlaps(o rectF) bool {
-	return r.x < o.x+o.w && o.x < r.x+r.w && r.y < o.y+o.h && o.y < r.y+r.h
-}
-
-// segmentHits reports whether the segment (x0,y0)-(x1,y1) meets r
-// (Liang–Barsky clipping).
-func (r rectF) segmentHits(x0, y0, x1, y1 float64) bool {
-	dx, dy := x1-x0, y1-y0
-	t0, t1 := 0.0, 1.0
-	for _, pq := range [4][2]float64{
-		{-dx, x0 - r.x}, {dx, r.x + r.w - x0},
-		{-dy, y0 - r.y}, {dy, r.y + r.h - y0},
-	} {
-		p, q := pq[0], pq[1]
-		if p == 0 {
-			if q < 0 {
-				return false
-			}
-			continue
-		}
-		t := q / p
-		if p < 0 {
-			t0 = math.Max(t0, t)
-		} else {
-			t1 = math.Min(t1, t)
-		}
-		if t0 > t1 {
-			return false
-		}
-	}
-	return true
-}
-
-type legendEntry struct {
-	label  string
-	color  string
-	line   bool
-	dash   string
-	width  float64
-	marker Marker
-	radius float64
-	patch  bool
-	alpha  float64
-}
-
-type legendPlan struct {
-	entries []legendEntry
-	w, h    float64
-	outside bool
-	at      rectF // inside: relative to the plot area's top-left corner
-}
-
-// Legend geometry.
-const (
-	legPad    = 6.0
-	legRow    = 16.0
-	legSwatch = 22.0
-	legGap    = 6.0
-	legMargin = 6.0
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
-// legendEntries collects the labelled series (a line and dots with the same
-// label make one entry) and labelled bands of a panel.
-func legendEntries(f *Figure, bx *box) []legendEntry {
+// A legend is gonum's plot.Legend (entries of a label and thumbnails), drawn
+// on a white box that the lab places itself: gonum only puts a legend in a
+// fixed corner, while here it goes where it covers no data.
+
+// Legend geometry, in pixels.
+const (
+	legendPad    = 6  // inside the box
+	legendSwatch = 28 // thumbnail width, including the gap before the text
+	legendRow    = 16 // height of an entry
+	legendMargin = 6  // between the box and the frame
+	// legendOutsideGap is between the data area (or colour bar) and a
+	// legend outside.
+	legendOutsideGap = 12
+)
+
+// legendEntry is one line of a legend: a label and what to draw beside it.
+type legendEntry struct {
+	label  string
+	thumbs []plot.Thumbnailer
+}
+
+// legendPlan is a legend's entries, size and place; at is relative to the
+// data area's lower left corner (unless outside).
+type legendPlan struct {
+	entries []legendEntry
+	size    vg.Point
+	outside bool
+	at      vg.Point
+}
+
+// legendEntries collects the labelled series and bands of the panel. A line
+// and dots with the same label make one entry.
+func (v *view) legendEntries() []legendEntry {
 	var out []legendEntry
 	index := map[string]int{}
-	for _, s := range bx.p.series {
+	hasLine, hasMarker := map[string]bool{}, map[string]bool{}
+	for _, s := range v.p.series {
 		if s.label == "" || s.st.noLegend {
 			continue
 		}
@@ -83,188 +52,167 @@ func legendEntries(f *Figure, bx *box) []legendEntry {
 		if !ok {
 			i = len(out)
 			index[s.label] = i
-			out = append(out, legendEntry{label: s.label, color: bx.seriesColor(f, s)})
+			out = append(out, legendEntry{label: s.label})
 		}
-		e := &out[i]
-		if s.kind == lineKind {
-			if !e.line {
-				e.line, e.dash, e.width = true, s.st.dash, s.st.width
-			}
-			if s.st.marker != NoMarker && e.marker == NoMarker {
-				e.marker, e.radius = s.st.marker, s.st.size
-			}
-		} else if e.marker == NoMarker {
-			e.marker, e.radius = s.st.marker, s.st.size
-			if e.marker == NoMarker {
-				e.marker = Circle
-			}
+		opaque := *s // legend swatches are opaque
+		opaque.st.opacity = 0
+		a := seriesArt{v, &opaque}
+		if !s.dots && !hasLine[s.label] {
+			hasLine[s.label] = true
+			sty := a.lineStyle()
+			sty.Width = max(sty.Width, 1.6)
+			out[i].thumbs = append(out[i].thumbs, lineThumb{sty})
+		}
+		if g, ok := a.glyph(); ok && !hasMarker[s.label] {
+			hasMarker[s.label] = true
+			g.Radius = min(g.Radius, 4)
+			out[i].thumbs = append(out[i].thumbs, glyphThumb{g})
 		}
 	}
-	for _, bd := range bx.p.bands {
-		if bd.st.label == "" || bd.st.noLegend {
-			continue
+	for _, b := range v.p.bands {
+		if b.st.label != "" && !b.st.noLegend {
+			out = append(out, legendEntry{label: b.st.label, thumbs: []plot.Thumbnailer{patchThumb{bandArt{v, b}.color()}}})
 		}
-		out = append(out, legendEntry{label: bd.st.label, color: f.resolveColor(bd.st, bandColor), patch: true, alpha: bd.st.opacity})
 	}
 	return out
 }
 
-// planLegend sizes a panel's legend and chooses its place.
-func planLegend(f *Figure, bx *box) *legendPlan {
-	pos := bx.p.legend
-	if pos == LegendNone {
+// planLegend sizes the legend and chooses its place for the current size
+// of the data area: the spot asked for, or (LegendAuto) the first of the
+// corners and edge middles that covers no data, else outside on the right.
+func (v *view) planLegend() *legendPlan {
+	if v.p.legend == LegendNone {
 		return nil
 	}
-	entries := legendEntries(f, bx)
+	entries := v.legendEntries()
 	if len(entries) == 0 {
 		return nil
 	}
-	maxW := 0.0
+	sty := textStyle(sansFont, legendSize, textColor)
+	var widest vg.Length
 	for _, e := range entries {
-		maxW = math.Max(maxW, textWidth(e.label, legendFont))
+		widest = max(widest, sty.Width(e.label))
 	}
-	lp := &legendPlan{
-		entries: entries,
-		w:       legPad + legSwatch + legGap + maxW + legPad,
-		h:       2*legPad + float64(len(entries))*legRow - 2,
+	lp := &legendPlan{entries: entries}
+	lp.size = vg.Point{X: 2*legendPad + legendSwatch + widest, Y: 2*legendPad + vg.Length(len(entries))*legendRow - 2}
+	w, h, m := lp.size.X, lp.size.Y, vg.Length(legendMargin)
+	corners := map[LegendPos]vg.Point{
+		LegendUpperRight: {X: v.pw - w - m, Y: v.ph - h - m},
+		LegendUpperLeft:  {X: m, Y: v.ph - h - m},
+		LegendLowerLeft:  {X: m, Y: m},
+		LegendLowerRight: {X: v.pw - w - m, Y: m},
 	}
-	pw, ph := bx.pw, bx.ph
-	m := legMargin
-	corners := map[LegendPos]rectF{
-		LegendUpperRight: {pw - lp.w - m, m, lp.w, lp.h},
-		LegendUpperLeft:  {m, m, lp.w, lp.h},
-		LegendLowerLeft:  {m, ph - lp.h - m, lp.w, lp.h},
-		LegendLowerRight: {pw - lp.w - m, ph - lp.h - m, lp.w, lp.h},
-	}
-	switch pos {
-	case LegendOutside:
+	switch pos := v.p.legend; {
+	case pos == LegendOutside:
 		lp.outside = true
 		return lp
-	case LegendUpperRight, LegendUpperLeft, LegendLowerLeft, LegendLowerRight:
+	case pos != LegendAuto:
 		lp.at = corners[pos]
 		return lp
-	}
-	// Auto: the first spot that covers nothing, else outside.
-	if bx.p.heat != nil {
-		// A heatmap covers everything: keep the legend in its corner.
+	case v.p.heat != nil: // a heatmap covers everything: keep to a corner
 		lp.at = corners[LegendUpperRight]
 		return lp
-	}
-	if lp.w > 0.6*pw || lp.h > 0.85*ph {
+	case w > 0.6*v.pw || h > 0.85*v.ph:
 		lp.outside = true
 		return lp
 	}
-	candidates := []rectF{
-		corners[LegendUpperRight], corners[LegendUpperLeft],
-		corners[LegendLowerRight], corners[LegendLowerLeft],
-		{pw - lp.w - m, (ph - lp.h) / 2, lp.w, lp.h},
-		{m, (ph - lp.h) / 2, lp.w, lp.h},
-		{(pw - lp.w) / 2, m, lp.w, lp.h},
-		{(pw - lp.w) / 2, ph - lp.h - m, lp.w, lp.h},
-	}
-	for _, c := range candidates {
-		if !bx.covers(c) {
-			lp.at = c
+	for _, at := range []vg.Point{
+		corners[LegendUpperRight], corners[LegendUpperLeft], corners[LegendLowerRight], corners[LegendLowerLeft],
+		{X: v.pw - w - m, Y: (v.ph - h) / 2}, {X: m, Y: (v.ph - h) / 2},
+		{X: (v.pw - w) / 2, Y: v.ph - h - m}, {X: (v.pw - w) / 2, Y: m},
+	} {
+		if !v.covers(vg.Rectangle{Min: at, Max: at.Add(lp.size)}, true, v.refLabels) {
+			lp.at = at
 			return lp
 		}
 	}
+	// Nowhere free: outside (the upper right corner is kept in case the
+	// layout made no room outside).
 	lp.outside = true
+	lp.at = corners[LegendUpperRight]
 	return lp
 }
 
-// covers reports whether anything drawn in the panel (series, reference
-// lines and their labels) meets r, given in pixels relative to the plot
-// area's top-left corner for the current plot size.
-func (bx *box) covers(r rectF) bool {
-	pw, ph := bx.pw, bx.ph
-	// A little slack so that lines do not graze the legend's border.
-	grown := rectF{r.x - 2, r.y - 2, r.w + 4, r.h + 4}
-	pos := func(x, y float64) (float64, float64, bool) {
-		tx, okx := bx.x.frac(x)
-		ty, oky := bx.y.frac(y)
-		return tx * pw, (1 - ty) * ph, okx && oky
-	}
-	for _, s := range bx.p.series {
-		hasLine := s.kind == lineKind
-		hasMarks := s.kind == dotsKind || s.st.marker != NoMarker
-		havePrev := false
-		var lx, ly float64
-		for i := range s.xs {
-			x, y, ok := pos(s.xs[i], s.ys[i])
-			if !ok {
-				havePrev = false
-				continue
-			}
-			if hasMarks && grown.contains(x, y) {
-				return true
-			}
-			if hasLine {
-				if havePrev && grown.segmentHits(lx, ly, x, y) {
-					return true
-				}
-				if !havePrev && grown.contains(x, y) {
-					return true
-				}
-			}
-			lx, ly, havePrev = x, y, true
+// draw draws the legend box and hands the entries to gonum's plot.Legend.
+func (lp *legendPlan) draw(dc draw.Canvas, v *view) {
+	corner := v.data.Min.Add(lp.at)
+	if lp.outside {
+		corner = vg.Point{X: v.data.Max.X + v.axes[right] + legendOutsideGap, Y: v.data.Max.Y - lp.size.Y}
+		if v.cbar != nil {
+			corner.X += v.cbar.width(v.ph) - legendOutsideGap // the bar ends with a gap
 		}
 	}
-	for _, rl := range bx.p.refs {
-		if rl.vertical {
-			if t, ok := bx.x.frac(rl.v); ok && grown.segmentHits(t*pw, 0, t*pw, ph) {
-				return true
-			}
-		} else if t, ok := bx.y.frac(rl.v); ok && grown.segmentHits(0, (1-t)*ph, pw, (1-t)*ph) {
-			return true
-		}
-		if _, _, _, lr, ok := bx.refLabelBox(rl); ok && grown.overlaps(lr) {
-			return true
-		}
+	box := vg.Rectangle{Min: corner, Max: corner.Add(lp.size)}
+	dc.SetColor(color.NRGBA{255, 255, 255, 224})
+	dc.Fill(roundedRect(box, 3))
+	dc.SetLineStyle(draw.LineStyle{Color: frameColor, Width: 0.8})
+	dc.Stroke(roundedRect(box, 3))
+
+	l := plot.NewLegend()
+	l.TextStyle = textStyle(sansFont, legendSize, textColor)
+	l.ThumbnailWidth = legendSwatch - l.TextStyle.Width(" ")
+	l.Top, l.Left = true, true
+	var entryH vg.Length // gonum spaces entries by its tallest text
+	for _, e := range lp.entries {
+		l.Add(e.label, e.thumbs...)
+		entryH = max(entryH, l.TextStyle.Rectangle(e.label).Max.Y)
 	}
-	return false
+	l.Padding = legendRow - entryH
+	inner := dc
+	inner.Rectangle = vg.Rectangle{
+		Min: box.Min.Add(vg.Point{X: legendPad, Y: legendPad}),
+		// gonum starts the first entry one font descent below the top.
+		Max: box.Max.Sub(vg.Point{X: legendPad, Y: legendPad + (legendRow-entryH)/2 - l.TextStyle.FontExtents().Descent}),
+	}
+	l.Draw(inner)
 }
 
-func (lp *legendPlan) draw(b *svgBuilder, bx *box) {
-	var x, y float64
-	if lp.outside {
-		x, y = bx.px+bx.pw+12, bx.py
-		if bx.cbar != nil {
-			x += bx.cbar.width
-		}
-	} else {
-		x, y = bx.px+lp.at.x, bx.py+lp.at.y
-	}
-	b.rect(x, y, lp.w, lp.h, `rx="3" fill="white" fill-opacity="0.88" stroke="#cccccc" stroke-width="0.8"`)
-	for i, e := range lp.entries {
-		cy := y + legPad + float64(i)*legRow + legRow/2 - 1
-		sx0, sx1 := x+legPad, x+legPad+legSwatch
-		switch {
-		case e.patch:
-			a := e.alpha
-			if a <= 0 {
-				a = 0.16
-			}
-			b.rect(sx0, cy-5, legSwatch, 10, `fill="`+e.color+`" fill-opacity="`+num(math.Min(1, a*1.6))+`" stroke="`+e.color+`" stroke-opacity="0.5" stroke-width="0.8"`)
-		default:
-			if e.line {
-				w := e.width
-				if w <= 0 {
-					w = 1.6
-				}
-				extra := ""
-				if e.dash != "" {
-					extra = `stroke-dasharray="` + e.dash + `"`
-				}
-				b.line(sx0, cy, sx1, cy, e.color, math.Max(w, 1.6), extra)
-			}
-			if e.marker != NoMarker {
-				r := e.radius
-				if r <= 0 {
-					r = 3
-				}
-				b.marker(e.marker, (sx0+sx1)/2, cy, math.Min(r, 4), e.color)
-			}
-		}
-		b.text(sx1+legGap, cy+3.8, e.label, legendFont, "start", textColor, "")
-	}
+// roundedRect is the outline of r with corners rounded by radius rad.
+func roundedRect(r vg.Rectangle, rad vg.Length) vg.Path {
+	const quarter = 3.141592653589793 / 2
+	var p vg.Path
+	p.Move(vg.Point{X: r.Min.X + rad, Y: r.Min.Y})
+	p.Line(vg.Point{X: r.Max.X - rad, Y: r.Min.Y})
+	p.Arc(vg.Point{X: r.Max.X - rad, Y: r.Min.Y + rad}, rad, -quarter, quarter)
+	p.Line(vg.Point{X: r.Max.X, Y: r.Max.Y - rad})
+	p.Arc(vg.Point{X: r.Max.X - rad, Y: r.Max.Y - rad}, rad, 0, quarter)
+	p.Line(vg.Point{X: r.Min.X + rad, Y: r.Max.Y})
+	p.Arc(vg.Point{X: r.Min.X + rad, Y: r.Max.Y - rad}, rad, quarter, quarter)
+	p.Line(vg.Point{X: r.Min.X, Y: r.Min.Y + rad})
+	p.Arc(vg.Point{X: r.Min.X + rad, Y: r.Min.Y + rad}, rad, 2*quarter, quarter)
+	p.Close()
+	return p
+}
+
+// Legend thumbnails (gonum plot.Thumbnailers), drawn in the left part of
+// their canvas: gonum leaves only a space before the text.
+
+const thumbGap = 4
+
+type lineThumb struct{ sty draw.LineStyle }
+
+func (t lineThumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(t.sty, c.Min.X, y, c.Max.X-thumbGap, y)
+}
+
+type glyphThumb struct{ sty draw.GlyphStyle }
+
+func (t glyphThumb) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(t.sty, vg.Point{X: (c.Min.X + c.Max.X - thumbGap) / 2, Y: c.Center().Y})
+}
+
+type patchThumb struct{ fill color.NRGBA }
+
+func (t patchThumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	r := vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: y - 5}, Max: vg.Point{X: c.Max.X - thumbGap, Y: y + 5}}
+	fill := t.fill
+	fill.A = uint8(min(255, 1.6*float64(fill.A)))
+	c.SetColor(fill)
+	c.Fill(r.Path())
+	edge := t.fill
+	edge.A = 128
+	c.SetLineStyle(draw.LineStyle{Color: edge, Width: 0.8})
+	c.Stroke(r.Path())
 }

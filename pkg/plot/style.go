@@ -1,6 +1,14 @@
 package plot
 
-import "fmt"
+import (
+	"fmt"
+	"image/color"
+	"strconv"
+	"strings"
+
+	"golang.org/x/image/colornames"
+	"gonum.org/v1/plot/vg"
+)
 
 // Palette is the colour cycle given to series in the order their labels first
 // appear in a figure. It is the colour-blind-safe Okabe–Ito palette (with its
@@ -17,14 +25,19 @@ var Palette = []string{
 	"#882255", // wine
 }
 
-// Default colours of the figure furniture.
+// Colours of reference lines and bands that are given none.
 const (
-	refColor   = "#555555" // reference lines without a colour
-	bandColor  = "#888888" // bands without a colour
-	axisColor  = "#333333"
-	gridColor  = "#e8e8e8"
-	textColor  = "#222222"
-	mutedColor = "#555555"
+	refColor  = "#555555"
+	bandColor = "#888888"
+)
+
+// Colours of the figure furniture.
+var (
+	axisColor  = mustColor("#333333")
+	gridColor  = mustColor("#e8e8e8")
+	textColor  = mustColor("#222222")
+	nanColor   = mustColor("#d0d0d0") // heatmap cells that are NaN
+	frameColor = mustColor("#cccccc") // legend and image borders
 )
 
 // Marker is the shape drawn at data points.
@@ -46,31 +59,31 @@ const (
 type Option func(*style)
 
 type style struct {
-	color    string  // explicit colour
-	colorOf  string  // take the colour of the series with this label
-	dash     string  // SVG stroke-dasharray, "" for solid
-	width    float64 // stroke width in px (0: default)
-	marker   Marker  // marker shape (dots default to Circle)
-	size     float64 // marker radius in px (0: default)
-	opacity  float64 // 0: default
-	label    string  // label of a reference line or band
+	color    string      // explicit colour
+	colorOf  string      // take the colour of the series with this label
+	dashes   []vg.Length // dash pattern, nil for solid
+	width    float64     // stroke width in px (0: default)
+	marker   Marker      // marker shape (dots default to Circle)
+	radius   float64     // marker radius in px (0: default)
+	opacity  float64     // 0: default
+	label    string      // label of a reference line or band
 	noLegend bool
 }
 
 var (
 	// Dashed draws a line dashed.
-	Dashed Option = func(s *style) { s.dash = "6,4" }
+	Dashed Option = func(s *style) { s.dashes = []vg.Length{6, 4} }
 	// Dotted draws a line dotted.
-	Dotted Option = func(s *style) { s.dash = "1.5,3" }
+	Dotted Option = func(s *style) { s.dashes = []vg.Length{1.5, 3} }
 	// DashDot draws a line in dash-dot pattern.
-	DashDot Option = func(s *style) { s.dash = "7,3,1.5,3" }
+	DashDot Option = func(s *style) { s.dashes = []vg.Length{7, 3, 1.5, 3} }
 	// NoLegend leaves a series or band out of the legend.
 	NoLegend Option = func(s *style) { s.noLegend = true }
 )
 
-// Color sets an explicit colour (any SVG colour: "#0072B2", "gray", ...).
-// A labelled series with an explicit colour also fixes the colour that
-// ColorOf and later series with the same label get.
+// Color sets an explicit colour: "#rrggbb", "#rgb" or an SVG colour name
+// ("gray", "white", ...). A labelled series with an explicit colour also
+// fixes the colour that ColorOf and later series with the same label get.
 func Color(c string) Option { return func(s *style) { s.color = c; s.colorOf = "" } }
 
 // ColorOf gives a reference line, band or series the colour of the series
@@ -90,7 +103,7 @@ func Width(px float64) Option { return func(s *style) { s.width = px } }
 func WithMarker(m Marker) Option { return func(s *style) { s.marker = m } }
 
 // Radius sets the marker (dot) radius in pixels.
-func Radius(px float64) Option { return func(s *style) { s.size = px } }
+func Radius(px float64) Option { return func(s *style) { s.radius = px } }
 
 // Opacity sets the stroke/fill opacity in [0, 1].
 func Opacity(a float64) Option { return func(s *style) { s.opacity = a } }
@@ -105,33 +118,34 @@ func applyOptions(opts []Option) style {
 	return s
 }
 
-// colormap is a perceptually uniform sequential colour map (viridis, sampled
-// at 9 points and interpolated linearly in RGB).
-var viridis = [][3]float64{
-	{68, 1, 84}, {71, 44, 122}, {59, 81, 139}, {44, 113, 142}, {33, 144, 141},
-	{39, 173, 129}, {92, 200, 99}, {170, 220, 50}, {253, 231, 37},
+// parseColor reads "#rgb", "#rrggbb" or an SVG colour name.
+func parseColor(s string) (color.NRGBA, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	if c, ok := colornames.Map[s]; ok {
+		return color.NRGBA{c.R, c.G, c.B, 255}, nil
+	}
+	hex, ok := strings.CutPrefix(s, "#")
+	if ok && len(hex) == 3 {
+		hex = string([]byte{hex[0], hex[0], hex[1], hex[1], hex[2], hex[2]})
+	}
+	if v, err := strconv.ParseUint(hex, 16, 32); ok && err == nil && len(hex) == 6 {
+		return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}, nil
+	}
+	return color.NRGBA{}, fmt.Errorf("plot: unknown colour %q (want #rrggbb, #rgb or an SVG colour name)", s)
 }
 
-// viridisAt returns the colour for t in [0, 1].
-func viridisAt(t float64) (r, g, b uint8) {
-	if !(t >= 0) {
-		t = 0
+func mustColor(s string) color.NRGBA {
+	c, err := parseColor(s)
+	if err != nil {
+		panic(err)
 	}
-	if t > 1 {
-		t = 1
-	}
-	x := t * float64(len(viridis)-1)
-	i := int(x)
-	if i >= len(viridis)-1 {
-		i = len(viridis) - 2
-	}
-	f := x - float64(i)
-	c0, c1 := viridis[i], viridis[i+1]
-	mix := func(a, b float64) uint8 { return uint8(a + (b-a)*f + 0.5) }
-	return mix(c0[0], c1[0]), mix(c0[1], c1[1]), mix(c0[2], c1[2])
+	return c
 }
 
-func viridisHex(t float64) string {
-	r, g, b := viridisAt(t)
-	return fmt.Sprintf("#%02x%02x%02x", r, g, b)
+// withAlpha returns c with opacity a (a ≤ 0 or ≥ 1 leaves it opaque).
+func withAlpha(c color.NRGBA, a float64) color.NRGBA {
+	if a > 0 && a < 1 {
+		c.A = uint8(255*a + 0.5)
+	}
+	return c
 }

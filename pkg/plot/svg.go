@@ -1,155 +1,79 @@
 package plot
 
 import (
+	"bytes"
+	"fmt"
+	"html"
 	"math"
-	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Font settings. The font is named, not embedded: every viewer has some
-// sans-serif face, and sizes are estimated generously (DejaVu Sans is wide).
-const (
-	fontFamily    = "DejaVu Sans, Helvetica Neue, Helvetica, Arial, sans-serif"
-	tickFont      = 11.0
-	labelFont     = 12.0
-	panelFont     = 13.0
-	titleFont     = 15.0
-	legendFont    = 11.0
-	noteFont      = 10.0
-	refLabelFont  = 10.5
-	idPlaceholder = "\x01"
-)
-
-// num formats a coordinate with at most two decimals.
-func num(v float64) string {
-	if math.IsNaN(v) {
-		return "0"
+// size returns the figure's size in pixels.
+func (f *Figure) size() (width, height vg.Length) {
+	rows, _ := f.gridShape()
+	width, height = vg.Length(f.width), vg.Length(f.height)
+	if width <= 0 {
+		width = 720
 	}
-	v = math.Max(-1e6, math.Min(1e6, v))
-	v = math.Round(v*100) / 100
-	if v == 0 {
-		return "0"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
-
-// esc escapes text for XML character data and attribute values, dropping
-// characters that XML 1.0 forbids.
-func esc(s string) string {
-	var sb strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '&':
-			sb.WriteString("&amp;")
-		case r == '<':
-			sb.WriteString("&lt;")
-		case r == '>':
-			sb.WriteString("&gt;")
-		case r == '"':
-			sb.WriteString("&quot;")
-		case r == '\'':
-			sb.WriteString("&#39;")
-		case r == '\t' || r == '\n' || r == '\r':
-			sb.WriteByte(' ')
-		case r < 0x20 || r == 0xFFFE || r == 0xFFFF || r == utf8.RuneError:
-			// dropped
-		default:
-			sb.WriteRune(r)
+	if height <= 0 {
+		height = vg.Length(math.Max(360, 220*float64(rows)))
+		if f.title != "" {
+			height += 32
 		}
 	}
-	return sb.String()
+	return width, height
 }
 
-// textWidth estimates the rendered width of s in pixels at the given font
-// size, from rough per-character advance widths of DejaVu Sans (the widest
-// of the usual sans-serif faces, so the estimate errs on the wide side).
-func textWidth(s string, size float64) float64 {
-	w := 0.0
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune("il.,:;|!'`ijI", r):
-			w += 0.30
-		case strings.ContainsRune(" ()[]{}ftr-/\\", r):
-			w += 0.40
-		case strings.ContainsRune("mwMW", r):
-			w += 0.88
-		case r >= '0' && r <= '9':
-			w += 0.64
-		case strings.ContainsRune("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", r):
-			w += 0.42
-		case r >= 'A' && r <= 'Z':
-			w += 0.70
-		case r == '×' || r == '−' || r == '+' || r == '=' || r == '<' || r == '>':
-			w += 0.84
-		default:
-			w += 0.61
+// SVG renders the figure as a self-contained SVG document: drawn by gonum
+// on its vgsvg canvas, then finished by finishSVG.
+func (f *Figure) SVG() string {
+	width, height := f.size()
+	c := vgsvg.New(width, height)
+	f.draw(c, width, height)
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil { // cannot fail on a bytes.Buffer
+		f.setErr(fmt.Errorf("plot: writing SVG: %w", err))
+	}
+	return finishSVG(buf.String(), width, height, f.title)
+}
+
+// fontFamily is the font list written into the SVG. gonum measures text with
+// Liberation Sans, which has the same glyph widths as Arimo, Arial and
+// Helvetica, so that any of them fills exactly the room the layout made.
+const fontFamily = `'Liberation Sans',Arimo,Arial,Helvetica,sans-serif`
+
+// finishSVG adapts gonum's SVG document to notebooks, READMEs and browsers,
+// in textual edits (vgsvg has no options for them):
+//   - the root element: sized in pixels (vgsvg writes points, which would
+//     show the figure a third larger than its size), scaling down to the
+//     width of a notebook cell, with the title as a <title>, lines joined
+//     round, and without the XML prolog (the SVG goes inline in HTML);
+//   - the font: the Liberation Sans gonum measured, then the faces with the
+//     same metrics (fontFamily), instead of Liberation Sans alone;
+//   - images: labelled PNG, which is what vgsvg encodes (it says JPEG), and
+//     stretched to the rectangle they are drawn in (SVG's default, which
+//     vgsvg keeps, is to keep their aspect ratio and leave the rest blank).
+func finishSVG(doc string, width, height vg.Length, title string) string {
+	body := doc
+	if i := strings.Index(doc, "<svg"); i >= 0 {
+		if j := strings.Index(doc[i:], ">"); j >= 0 {
+			body = doc[i+j+1:]
 		}
 	}
-	return w * size
-}
-
-// svgBuilder accumulates SVG markup.
-type svgBuilder struct {
-	strings.Builder
-}
-
-func (b *svgBuilder) w(parts ...string) {
-	for _, p := range parts {
-		b.WriteString(p)
+	var b strings.Builder
+	w, h := float64(width), float64(height)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" `+
+		`width="%g" height="%g" viewBox="0 0 %g %g" stroke-linejoin="round" style="max-width:100%%;height:auto">`,
+		w, h, w, h)
+	if title != "" {
+		fmt.Fprintf(&b, "\n<title>%s</title>", html.EscapeString(title))
 	}
-}
-
-// text writes a text element. anchor is "start", "middle" or "end".
-func (b *svgBuilder) text(x, y float64, s string, size float64, anchor, color, extra string) {
-	b.w(`<text x="`, num(x), `" y="`, num(y), `" font-size="`, num(size), `"`)
-	if anchor != "" && anchor != "start" {
-		b.w(` text-anchor="`, anchor, `"`)
-	}
-	b.w(` fill="`, color, `"`)
-	if extra != "" {
-		b.w(" ", extra)
-	}
-	b.w(">", esc(s), "</text>\n")
-}
-
-func (b *svgBuilder) line(x1, y1, x2, y2 float64, color string, width float64, extra string) {
-	b.w(`<line x1="`, num(x1), `" y1="`, num(y1), `" x2="`, num(x2), `" y2="`, num(y2),
-		`" stroke="`, color, `" stroke-width="`, num(width), `"`)
-	if extra != "" {
-		b.w(" ", extra)
-	}
-	b.w("/>\n")
-}
-
-func (b *svgBuilder) rect(x, y, w, h float64, attrs string) {
-	b.w(`<rect x="`, num(x), `" y="`, num(y), `" width="`, num(math.Max(w, 0)), `" height="`, num(math.Max(h, 0)), `" `, attrs, "/>\n")
-}
-
-// marker draws one marker of shape m centred at (x, y) with radius r.
-func (b *svgBuilder) marker(m Marker, x, y, r float64, color string) {
-	switch m {
-	case Square:
-		s := r * 0.9
-		b.w(`<rect x="`, num(x-s), `" y="`, num(y-s), `" width="`, num(2*s), `" height="`, num(2*s), `" fill="`, color, `"/>`)
-	case Triangle:
-		h := r * 1.2
-		b.w(`<path d="M`, num(x), " ", num(y-h), "L", num(x+h*0.95), " ", num(y+h*0.6), "L", num(x-h*0.95), " ", num(y+h*0.6),
-			`Z" fill="`, color, `"/>`)
-	case Diamond:
-		h := r * 1.25
-		b.w(`<path d="M`, num(x), " ", num(y-h), "L", num(x+h*0.8), " ", num(y), "L", num(x), " ", num(y+h), "L", num(x-h*0.8), " ", num(y),
-			`Z" fill="`, color, `"/>`)
-	case Cross:
-		h := r
-		b.w(`<path d="M`, num(x-h), " ", num(y-h), "L", num(x+h), " ", num(y+h), "M", num(x-h), " ", num(y+h), "L", num(x+h), " ", num(y-h),
-			`" stroke="`, color, `" stroke-width="1.5" fill="none"/>`)
-	case Plus:
-		h := r * 1.2
-		b.w(`<path d="M`, num(x-h), " ", num(y), "L", num(x+h), " ", num(y), "M", num(x), " ", num(y-h), "L", num(x), " ", num(y+h),
-			`" stroke="`, color, `" stroke-width="1.5" fill="none"/>`)
-	default: // Circle
-		b.w(`<circle cx="`, num(x), `" cy="`, num(y), `" r="`, num(r), `" fill="`, color, `"/>`)
-	}
-	b.w("\n")
+	body = strings.ReplaceAll(body, "font-family:Liberation Sans;", "font-family:"+fontFamily+";")
+	body = strings.ReplaceAll(body, "data:image/jpg;base64,", "data:image/png;base64,")
+	body = strings.ReplaceAll(body, "<image ", `<image preserveAspectRatio="none" `)
+	b.WriteString(body)
+	return b.String()
 }

@@ -32,7 +32,7 @@ const log = (msg) => console.log(`browser: [${((Date.now() - t0) / 1000).toFixed
 
 // The cells to run, found by a piece of their source, with what their output must show.
 const steps = [
-  { name: 'standard first cell', source: 'TheoryLab set-up', text: [/backend: \S+/] },
+  { name: 'standard first cell', source: "TheoryLab's first cell", text: [/backend: \S+/] },
   { name: 'GoMLX gradient cell', source: 'graph.Gradient(f, x)', text: [/∇f\(x\)\s+=\s+\[-0\.6397\d*/] },
   {
     name: 'plotting cell (eos run + figure)', source: 'eos.MainFigure(res).Display()',

