@@ -65,7 +65,7 @@ func TestDeterministic(t *testing.T) {
 // TestBatchedMatchesStandalone: run r of the batched graph equals the same run trained alone.
 func TestBatchedMatchesStandalone(t *testing.T) {
 	batched := tiny()
-	batched.Steps, batched.ZoomSteps = 100, 0
+	batched.Steps, batched.ZoomSteps, batched.Window = 100, 0, 50
 	batched.EdgeEtas = []float64{0.2, 0.3, 0.4}
 	alone := batched
 	alone.EdgeEtas = []float64{0.3}
