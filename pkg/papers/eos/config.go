@@ -20,29 +20,38 @@ type Config struct {
 	EdgeEtas   []float64 `json:"edge_etas"`   // step sizes expected to reach the edge
 	ControlEta float64   `json:"control_eta"` // a step size whose 2/η stays far above the sharpness
 	Steps      int       `json:"steps"`       // GD steps per run
+	// Window is how many steps after t* (the first measured step with S ≥ 2/η)
+	// the claims about the edge look at, so that they mean the same thing
+	// whatever the run's length.
+	Window int `json:"window"`
 
 	SharpnessEvery int `json:"sharpness_every"` // measure S every this many steps
 	LanczosIters   int `json:"lanczos_iters"`   // Lanczos iterations per measurement
 	Unroll         int `json:"unroll"`          // GD steps per executed graph
 	ZoomSteps      int `json:"zoom_steps"`      // length of the step-by-step window recorded at 3/4 of training
 
-	// Full preset only.
-	Flow  bool         `json:"flow"`            // compare each edge run with gradient flow up to 2t* (EOS-7)
-	MNIST *MNISTConfig `json:"mnist,omitempty"` // the MNIST-1k study (EOS-8); nil: skipped
+	// The real network: fc-tanh on MNIST (EOS-8 … EOS-10); nil: skipped.
+	MNIST *MNISTConfig `json:"mnist,omitempty"`
+	// Full preset only: compare each edge run with gradient flow up to 2t* (EOS-7).
+	Flow bool `json:"flow"`
 }
 
-// Quick is the CI-sized preset: the spec's quick preset (4 step sizes × 3 seeds, 20k steps).
+// Quick is the CI-sized preset: the spec's quick preset of the Chebyshev toy
+// (4 step sizes × 3 seeds, 20k steps), the teaching warm-up, and the real
+// network, fc-tanh on MNIST-500 (QuickMNIST).
 func Quick() Config {
+	m := QuickMNIST()
 	return Config{
 		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 3},
 		Degree: 3, Points: 20, Width: 100,
-		EdgeEtas: []float64{0.2, 0.3, 0.4}, ControlEta: 0.05, Steps: 20000,
+		EdgeEtas: []float64{0.2, 0.3, 0.4}, ControlEta: 0.05, Steps: 20000, Window: 10000,
 		SharpnessEvery: 100, LanczosIters: 20, Unroll: 10, ZoomSteps: 200,
+		MNIST: &m,
 	}
 }
 
 // Full is the spec's full preset: the larger toy study (5 step sizes, 5 seeds,
-// sharpness twice as often) with the gradient-flow comparison, and the MNIST-1k study.
+// sharpness twice as often) with the gradient-flow comparison, and MNIST-1k.
 func Full() Config {
 	c := Quick()
 	c.Preset = "full"
@@ -77,6 +86,7 @@ func (c Config) Validate() error {
 	k.If(c.Steps < 1 || c.SharpnessEvery > 0 && c.Steps%c.SharpnessEvery != 0,
 		"steps must be a positive multiple of sharpness_every (%d), got %d", c.SharpnessEvery, c.Steps)
 	k.If(c.LanczosIters < 2, "lanczos_iters must be ≥ 2, got %d", c.LanczosIters)
+	k.If(c.Window < 1 || c.Window >= c.Steps, "window must be in [1, steps = %d), got %d", c.Steps, c.Window)
 	k.If(c.ZoomSteps < 0 || c.ZoomSteps > c.Steps/4 || c.Unroll > 0 && c.ZoomSteps%c.Unroll != 0,
 		"zoom_steps must be a multiple of unroll (%d) in [0, steps/4 = %d], got %d", c.Unroll, c.Steps/4, c.ZoomSteps)
 	if c.MNIST != nil {

@@ -15,8 +15,10 @@ func tiny() Config {
 	c.EdgeEtas = []float64{0.3}
 	c.Seeds = 2
 	c.Steps = 400
+	c.Window = 200
 	c.SharpnessEvery = 100
 	c.ZoomSteps = 20
+	c.MNIST = nil
 	return c
 }
 
@@ -25,8 +27,8 @@ func tiny() Config {
 // the same runs.
 func TestQuickPreset(t *testing.T) {
 	out := papertest.Quick(t, Paper)
-	if len(out.Claims) != 6 {
-		t.Errorf("want the spec's 6 quick claims, got %d", len(out.Claims))
+	if len(out.Claims) != 9 {
+		t.Errorf("want 9 quick claims (EOS-1…6 on the toy, EOS-8…10 on MNIST), got %d", len(out.Claims))
 	}
 	res := out.Results
 	// Lanczos (20 iterations) against the dense eigendecomposition of the
@@ -63,7 +65,7 @@ func TestDeterministic(t *testing.T) {
 // TestBatchedMatchesStandalone: run r of the batched graph equals the same run trained alone.
 func TestBatchedMatchesStandalone(t *testing.T) {
 	batched := tiny()
-	batched.Steps, batched.ZoomSteps = 100, 0
+	batched.Steps, batched.ZoomSteps, batched.Window = 100, 0, 50
 	batched.EdgeEtas = []float64{0.2, 0.3, 0.4}
 	alone := batched
 	alone.EdgeEtas = []float64{0.3}
@@ -111,6 +113,7 @@ func TestBadConfigs(t *testing.T) {
 		"unroll":                      func(c *Config) { c.Unroll = 0 },
 		"lanczos_iters":               func(c *Config) { c.LanczosIters = 1 },
 		"points":                      func(c *Config) { c.Points = 1 },
+		"window":                      func(c *Config) { c.Window = c.Steps },
 		"eos mnist: examples":         func(c *Config) { m := DefaultMNIST(); m.Examples = 5; c.MNIST = &m },
 	})
 }

@@ -18,7 +18,7 @@ func Figures(res *Results) []plot.Named {
 		figs = append(figs, plot.Named{Name: "flow", Caption: "Distance between GD and gradient flow started at the same θ₀, relative to how far GD travelled; dashed lines at each run's crossing time t*·η.", Fig: FlowFigure(res)})
 	}
 	if res.MNIST != nil {
-		figs = append(figs, plot.Named{Name: "mnist", Caption: "MNIST-1k, fc-tanh 196-64-64-10: loss, sharpness with 2/η dashed, and S·η/2 (first seed).", Fig: MNISTFigure(res.MNIST)})
+		figs = append(figs, plot.Named{Name: "mnist", Caption: fmt.Sprintf("MNIST-%d, fc-tanh 196-64-64-10: loss, sharpness (Lanczos) with 2/η dashed, and S·η/2 (first seed); dotted: each edge run's t* and the end of its %d-step window.", res.MNIST.Config.Examples, res.MNIST.Config.Window), Fig: MNISTFigure(res.MNIST)})
 	}
 	return figs
 }
@@ -46,9 +46,10 @@ func FlowFigure(res *Results) *plot.Figure {
 	return fig
 }
 
-// MNISTFigure draws the three panels of the main figure for the MNIST-1k study.
+// MNISTFigure draws the three panels of the main figure for the MNIST study
+// (first seed), with each edge run's window (t*, t*+Window] marked.
 func MNISTFigure(m *MNISTResult) *plot.Figure {
-	e := newEdgeFigure(fmt.Sprintf("MNIST-%d, fc-tanh: gradient descent at the edge of stability", m.Config.Examples), mnistBand.Lo(), mnistBand.Hi())
+	e := newEdgeFigure(fmt.Sprintf("MNIST-%d, fc-tanh: gradient descent at the edge of stability", m.Config.Examples), edgeBand.Lo(), edgeBand.Hi())
 	for _, r := range m.Runs {
 		if r.Seed != m.Runs[0].Seed {
 			continue
@@ -58,8 +59,9 @@ func MNISTFigure(m *MNISTResult) *plot.Figure {
 			label += " (control)"
 		}
 		e.add(label, r.Eta, r.Loss, r.SharpSteps, r.Sharpness)
-		if r.GoalStep >= 0 { // the 99%-accuracy stopping point
-			e.ratio.VLine(float64(r.GoalStep), plot.Dotted, plot.ColorOf(label))
+		if !r.Control && r.CrossStep >= 0 { // the window the claims look at
+			e.ratio.VLine(float64(r.CrossStep), plot.Dotted, plot.ColorOf(label))
+			e.ratio.VLine(float64(r.CrossStep+m.Config.Window), plot.Dotted, plot.ColorOf(label))
 		}
 	}
 	return e.fig
