@@ -31,6 +31,7 @@ func Preset() string {
 func Markdown(md string) {
 	if gonbui.IsNotebook {
 		gonbui.DisplayMarkdown(md)
+		gonbui.Sync() // delivered before the cell's program exits
 		return
 	}
 	fmt.Println(md)

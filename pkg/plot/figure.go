@@ -159,10 +159,13 @@ func writeFileAtomic(path string, data []byte) (err error) {
 
 // Display shows the figure inline in a GoNB notebook cell, as an <svg>
 // element inside the cell's HTML output (so that it survives export and
-// needs nothing from the internet). Outside a notebook it does nothing.
+// needs nothing from the internet). It waits until the kernel has received
+// the output (gonbui.Sync), so that a figure in a cell's last line is not lost
+// when the cell's program exits. Outside a notebook it does nothing.
 func (f *Figure) Display() {
 	if !gonbui.IsNotebook {
 		return
 	}
 	gonbui.DisplayHTML("<div>" + f.SVG() + "</div>")
+	gonbui.Sync()
 }
