@@ -109,17 +109,8 @@ func runPaper(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(positional) != 1 {
-		fmt.Fprintf(stderr, "theorylab run: want exactly one paper name, got %d (%s); see `theorylab list`\n", len(positional), strings.Join(positional, " "))
-		return exitUsage
-	}
-	paper, err := papers.Lookup(positional[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "theorylab run: %v\n", err)
-		return exitUsage
-	}
-	if !paper.HasPreset(*preset) {
-		fmt.Fprintf(stderr, "theorylab run: unknown preset %q for %s (want one of: %s)\n", *preset, paper.Name, strings.Join(paper.Presets, ", "))
+	paper, ok := paperArg("run", positional, *preset, stderr)
+	if !ok {
 		return exitUsage
 	}
 	if *seed < 0 {
@@ -192,4 +183,24 @@ func writeOutputs(dir, paper, preset string, seed int, o *papers.Outcome[any, an
 		return err
 	}
 	return runs.WriteJSON(filepath.Join(dir, "results.json"), rep)
+}
+
+// paperArg finds the one paper named on the command line of theorylab CMD
+// and checks that it has the preset; it prints why not and returns false
+// when the arguments are off (a usage error).
+func paperArg(cmd string, positional []string, preset string, stderr io.Writer) (papers.Entry, bool) {
+	if len(positional) != 1 {
+		fmt.Fprintf(stderr, "theorylab %s: want exactly one paper name, got %d (%s); see `theorylab list`\n", cmd, len(positional), strings.Join(positional, " "))
+		return papers.Entry{}, false
+	}
+	paper, err := papers.Lookup(positional[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "theorylab %s: %v\n", cmd, err)
+		return papers.Entry{}, false
+	}
+	if !paper.HasPreset(preset) {
+		fmt.Fprintf(stderr, "theorylab %s: unknown preset %q for %s (want one of: %s)\n", cmd, preset, paper.Name, strings.Join(paper.Presets, ", "))
+		return papers.Entry{}, false
+	}
+	return paper, true
 }

@@ -94,8 +94,8 @@ func TestRunWritesResults(t *testing.T) {
 	if rep.Paper != "eos" || rep.Preset != "quick" || rep.Seed == nil || rep.Backend == "" || rep.ElapsedSeconds <= 0 {
 		t.Errorf("results.json header: %+v", rep)
 	}
-	if len(rep.Claims) != 6 {
-		t.Fatalf("want 6 claims, got %d", len(rep.Claims))
+	if len(rep.Claims) != 9 {
+		t.Fatalf("want the quick preset's 9 claims (EOS-1…6 on the toy, EOS-8…10 on MNIST), got %d", len(rep.Claims))
 	}
 	for _, c := range rep.Claims {
 		if c.ID == "" || c.Statement == "" || c.PaperRef == "" || c.Threshold == "" || c.Measured == nil || c.Pass == nil {
@@ -108,8 +108,8 @@ func TestRunWritesResults(t *testing.T) {
 			t.Errorf("figure %s: %v", f, err)
 		}
 	}
-	if len(rep.Figures) < 3 {
-		t.Errorf("want at least 3 figures, got %v", rep.Figures)
+	if len(rep.Figures) != 4 {
+		t.Errorf("want 4 figures (quadratic, main, zoom, MNIST), got %v", rep.Figures)
 	}
 }
 

@@ -6,10 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"theorylab/pkg/backend"
-	"theorylab/pkg/papers"
 	"theorylab/pkg/runs"
 	"theorylab/pkg/sweep"
 )
@@ -25,17 +23,8 @@ func runSweep(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(positional) != 1 {
-		fmt.Fprintf(stderr, "theorylab sweep: want exactly one paper name, got %d (%s); see `theorylab list`\n", len(positional), strings.Join(positional, " "))
-		return exitUsage
-	}
-	paper, err := papers.Lookup(positional[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "theorylab sweep: %v\n", err)
-		return exitUsage
-	}
-	if !paper.HasPreset(*preset) {
-		fmt.Fprintf(stderr, "theorylab sweep: unknown preset %q for %s (want one of: %s)\n", *preset, paper.Name, strings.Join(paper.Presets, ", "))
+	paper, ok := paperArg("sweep", positional, *preset, stderr)
+	if !ok {
 		return exitUsage
 	}
 	replicates, err := sweep.ParseReplicates(*seeds)
