@@ -39,6 +39,7 @@ func Check(id string, ok bool, format string, args ...any) bool {
 		gonbui.DisplayHTML(fmt.Sprintf(`<div data-exercise="%s" data-exercise-id="%s" `+
 			`style="font-family:monospace;font-size:13px;color:#1a7f37;font-weight:bold">✓ Exercise %s passed — %s</div>`,
 			MarkerPass, html.EscapeString(id), html.EscapeString(id), html.EscapeString(msg)))
+		gonbui.Sync() // delivered before the cell's program exits
 	} else {
 		fmt.Fprintf(stdout, "✓ Exercise %s passed — %s [%s]\n", id, msg, MarkerPass)
 	}

@@ -104,7 +104,9 @@ func Source(dir, name string) (string, error) {
 			if fd, ok := node.(*ast.FuncDecl); ok {
 				fd.Doc = nil
 			}
-			if err := printer.Fprint(&buf, fset, node); err != nil {
+			// CommentedNode keeps the comments inside the declaration (the
+			// formulas written above the lines that compute them).
+			if err := printer.Fprint(&buf, fset, &printer.CommentedNode{Node: node, Comments: file.Comments}); err != nil {
 				return "", err
 			}
 			return buf.String(), nil
