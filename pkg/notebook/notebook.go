@@ -106,7 +106,9 @@ func Source(dir, name string) (string, error) {
 			}
 			// CommentedNode keeps the comments inside the declaration (the
 			// formulas written above the lines that compute them).
-			if err := printer.Fprint(&buf, fset, &printer.CommentedNode{Node: node, Comments: file.Comments}); err != nil {
+			// gofmt's layout: tabs to indent, spaces to align the trailing comments.
+			pc := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
+			if err := pc.Fprint(&buf, fset, &printer.CommentedNode{Node: node, Comments: file.Comments}); err != nil {
 				return "", err
 			}
 			return buf.String(), nil
