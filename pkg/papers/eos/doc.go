@@ -19,6 +19,6 @@
 //
 // Files: config.go (Config, Quick, Full, Validate), run.go, flow.go,
 // mnist.go and quadratic.go (the experiment), claims.go and claims_full.go
-// (the claims as data: EOS-1 … EOS-10), edge.go (a run as the claims see it), figures.go, paper.go (Paper, the
+// (the claims as data: EOS-1 … EOS-10), claims_trajectory.go (a run as the claims see it), figures.go, paper.go (Paper, the
 // definition the notebook, the command line and the tests share).
 package eos
