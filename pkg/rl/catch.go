@@ -24,9 +24,11 @@ import (
 //     absorbing state, reward 0 for ever).
 //
 // Stay also earns StayBonus while the game is on (0 in Catch). Lazy Catch
-// (LazyCatch) sets a bonus and NewPaddle: the bonus is an immediate
-// incentive that short lookahead over-weighs, and re-drawing the paddle with
-// each ball makes every ball a round of its own.
+// (LazyCatch) sets a bonus, NewPaddle and MissGoesOn: the bonus is an
+// immediate incentive that short lookahead over-weighs (waiting is right
+// until the last moment at which the paddle can still make it), re-drawing
+// the paddle with each ball makes every ball a round of its own, and a
+// missed ball costs that ball only.
 //
 // The paddle is stored as an anchor and a number of moves (p = Base +
 // Moves·Speed; a move past a wall re-anchors at the wall), so two action
@@ -39,6 +41,9 @@ type Catch struct {
 	MaxDrift  float64 `json:"max_drift"`  // drift bound: u ∈ [−MaxDrift, MaxDrift]
 	StayBonus float64 `json:"stay_bonus"` // reward for Stay while the game is on
 	NewPaddle bool    `json:"new_paddle"` // a new ball also re-draws the paddle
+	// MissGoesOn: a missed ball is lost (reward 0) and the next one comes as
+	// after a catch, instead of ending the game.
+	MissGoesOn bool `json:"miss_goes_on"`
 }
 
 // Catch's actions.
@@ -63,12 +68,13 @@ func DefaultCatch() Catch {
 	return Catch{Heights: 8, Speed: 0.15, Radius: 0.10, MaxDrift: 0.06}
 }
 
-// LazyCatch is DefaultCatch with a Stay bonus of 0.05 and a paddle re-drawn
-// with every new ball (our construction).
+// LazyCatch is DefaultCatch with a Stay bonus of 0.05, a paddle re-drawn
+// with every new ball, and misses that do not end the game (our construction).
 func LazyCatch() Catch {
 	c := DefaultCatch()
 	c.StayBonus = 0.05
 	c.NewPaddle = true
+	c.MissGoesOn = true
 	return c
 }
 
@@ -130,6 +136,9 @@ func (c Catch) Step(s CatchState, a int) (CatchState, float64) {
 	}
 	// 3. Landing: caught iff |x − p| ≤ w.
 	if math.Abs(s.X-c.Paddle(s)) > c.Radius {
+		if c.MissGoesOn {
+			return c.respawn(s), r
+		}
 		return CatchState{Dead: true}, r
 	}
 	return c.respawn(s), r + 1

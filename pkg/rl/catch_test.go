@@ -70,6 +70,11 @@ func TestCatchDynamics(t *testing.T) {
 	if _, r := l.Step(CatchState{Base: 0.5, X: 0.5, Y: 4}, Left); r != 0 {
 		t.Errorf("lazy catch pays %v for a move", r)
 	}
+	// In Lazy Catch a miss costs the ball only: the next one comes.
+	lost, rl := l.Step(CatchState{Base: 0.1, X: 0.8, U: 0, Y: 1}, Left)
+	if lost.Dead || lost.Y != l.Heights || rl != 0 {
+		t.Errorf("lazy miss: %+v reward %v", lost, rl)
+	}
 }
 
 func TestCatchWindowEstimate(t *testing.T) {

@@ -1,6 +1,9 @@
 package rl
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Tol is the tolerance within which two lookahead values count as tied, and
 // an action counts as optimal (rewards are sums of a few numbers of order 1).
@@ -66,4 +69,27 @@ func ArgmaxSet(q []float64) []int {
 		}
 	}
 	return out
+}
+
+func tanh(x float64) float64 { return math.Tanh(x) }
+
+func nan() float64 { return math.NaN() }
+
+// PlayLookahead plays L-step lookahead-greedy from s for up to H steps: at
+// step h it takes an action of argmax_a Q_{min(L, H−h+1)}(s, a) computed by
+// sr (whose queries it therefore counts), ties broken by rule with rng. stop,
+// if not nil, ends the episode early when the caller knows its outcome is
+// decided. It returns the total reward.
+func PlayLookahead[S comparable](sr *Search[S], s S, H, L int, rule TieRule, rng *rand.Rand, stop func(S) bool) float64 {
+	total := 0.0
+	for t := range H {
+		if sr.M.Absorbing(s) || stop != nil && stop(s) {
+			break
+		}
+		a := rule.Pick(ArgmaxSet(sr.QValues(s, min(L, H-t), t)), rng)
+		var r float64
+		s, r = sr.M.Step(s, a)
+		total += r
+	}
+	return total
 }

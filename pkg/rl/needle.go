@@ -105,3 +105,7 @@ func (n Needle) Enumerate(rng *rand.Rand) int {
 	}
 	return leaves // unreachable: σ is one of the leaves
 }
+
+// OnPath reports whether s lies on σ's path (the first s.T actions of σ):
+// only then can the episode still pay.
+func (n Needle) OnPath(s NeedleState) bool { return s.S == n.Position(n.Code, s.T) }
