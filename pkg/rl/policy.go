@@ -86,17 +86,33 @@ func flat64(t *tensors.Tensor) ([]float64, error) {
 // Logits is the network's output for one observation: layer by layer
 // h ← σ(h·W + b), no activation after the last layer (as mlp.Config.Forward).
 func (p *Policy) Logits(x []float64) []float64 {
+	return p.logits(x, nil)
+}
+
+// logits computes into out when it has room (a caller's stack buffer) and
+// uses small fixed buffers for the hidden layers, so that a call allocates
+// nothing for networks up to 64 units wide.
+func (p *Policy) logits(x, out []float64) []float64 {
+	var bufs [2][64]float64
 	h := x
 	for l := range p.W {
-		in, out := p.Sizes[l], p.Sizes[l+1]
-		next := make([]float64, out)
+		in, width := p.Sizes[l], p.Sizes[l+1]
+		var next []float64
+		switch {
+		case l == len(p.W)-1 && cap(out) >= width:
+			next = out[:width]
+		case l < len(p.W)-1 && width <= 64:
+			next = bufs[l%2][:width]
+		default:
+			next = make([]float64, width)
+		}
 		copy(next, p.B[l])
 		for i := range in {
 			hi := h[i]
 			if hi == 0 {
 				continue
 			}
-			row := p.W[l][i*out : (i+1)*out]
+			row := p.W[l][i*width : (i+1)*width]
 			for j, w := range row {
 				next[j] += hi * w
 			}
@@ -117,7 +133,8 @@ func (p *Policy) Logits(x []float64) []float64 {
 
 // Act is the greedy action: the largest logit, the lowest index on ties.
 func (p *Policy) Act(x []float64) int {
-	z := p.Logits(x)
+	var buf [16]float64
+	z := p.logits(x, buf[:0])
 	best := 0
 	for a, v := range z {
 		if v > z[best] {
@@ -156,7 +173,8 @@ func PolicyGradientLoss(logits, onehot, adv *graph.Node) *graph.Node {
 
 // Sample draws an action from softmax(logits).
 func (p *Policy) Sample(x []float64, rng *rand.Rand) int {
-	z := p.Logits(x)
+	var buf [16]float64
+	z := p.logits(x, buf[:0])
 	m := z[0]
 	for _, v := range z {
 		m = math.Max(m, v)
