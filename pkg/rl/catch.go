@@ -129,7 +129,7 @@ func (c Catch) Step(s CatchState, a int) (CatchState, float64) {
 		s.Moves += d
 	}
 	// 2. x ← x + u, mirrored at the walls; y ← y − 1.
-	s.X, s.U = reflect(s.X+s.U, s.U)
+	s.X, s.U = mirror(s.X+s.U, s.U)
 	s.Y--
 	if s.Y > 0 {
 		return s, r
@@ -144,8 +144,8 @@ func (c Catch) Step(s CatchState, a int) (CatchState, float64) {
 	return c.respawn(s), r + 1
 }
 
-// reflect mirrors a ball that crossed a wall back into [0, 1] and reverses its drift.
-func reflect(x, u float64) (float64, float64) {
+// mirror mirrors a ball that crossed a wall back into [0, 1] and reverses its drift.
+func mirror(x, u float64) (float64, float64) {
 	if x > 1 {
 		return 2 - x, -u
 	}

@@ -3,6 +3,7 @@ package rl
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -72,6 +73,46 @@ type Task[S comparable] struct {
 	Seed    uint64
 	Val     EvalSet[S]
 	Test    EvalSet[S]
+	// Consensus (paper 10): when Envs is not empty the task has several
+	// environments that share Env's transitions and differ in their rewards
+	// (Envs[i]) and in what the policy sees (ObserveIn(i, s); Observe is then
+	// unused). Roll-in episode j runs in environment j mod len(Envs); a
+	// labelled state is labelled in every environment (each search pays its
+	// queries) with the intersection of the label sets, and enters the data
+	// once per environment. Scores are per environment, with Env's rewards.
+	Envs      []MDP[S]
+	ObserveIn func(env int, s S) []float64
+}
+
+// envs is the number of environments of the task (1 without Envs).
+func (t Task[S]) envs() int { return max(1, len(t.Envs)) }
+
+// observe is what the policy sees of s in environment i.
+func (t Task[S]) observe(i int, s S) []float64 {
+	if len(t.Envs) == 0 {
+		return t.Observe(s)
+	}
+	return t.ObserveIn(i, s)
+}
+
+// rewardEnv is environment i's MDP (its rewards).
+func (t Task[S]) rewardEnv(i int) MDP[S] {
+	if len(t.Envs) == 0 {
+		return t.Env
+	}
+	return t.Envs[i]
+}
+
+// score returns the worst environment's ratio and every environment's.
+func (t Task[S]) score(e EvalSet[S], p *Policy) (float64, []float64) {
+	worst := math.Inf(1)
+	var each []float64
+	for i := range t.envs() {
+		r := e.Score(t.Env, func(s S) []float64 { return t.observe(i, s) }, p, t.H)
+		each = append(each, r)
+		worst = math.Min(worst, r)
+	}
+	return worst, each
 }
 
 // EvalSet is a set of start states and Σ V*(s₁) over them (exact).
@@ -110,9 +151,12 @@ type Round struct {
 	RollIn      int64   `json:"roll_in"`     // cumulative roll-in transitions
 	Labels      int     `json:"labels"`      // cumulative labelled states
 	Informative int     `json:"informative"` // of which with a label set smaller than A
+	Conflicts   int     `json:"conflicts"`   // labelled states whose consensus label set was empty (skipped)
 	Loss        float64 `json:"loss"`        // training loss at the round's last step
-	Val         float64 `json:"val"`         // validation return ratio
-	Test        float64 `json:"test"`        // test return ratio
+	Val         float64 `json:"val"`         // validation return ratio (the worst environment's)
+	Test        float64 `json:"test"`        // test return ratio (the worst environment's)
+	// Per environment, for tasks with several.
+	TestEnv []float64 `json:"test_env,omitempty"`
 }
 
 // LearnerRun is one task's learning curve.
@@ -168,9 +212,9 @@ func Learn[S comparable](be compute.Backend, cfg LearnerConfig, tasks []Task[S],
 		return nil, fmt.Errorf("rl.Learn: no tasks")
 	}
 	k := tasks[0].Env.NumActions()
-	dim := len(tasks[0].Observe(tasks[0].Start(rand.New(rand.NewPCG(0, 0)))))
+	dim := len(tasks[0].observe(0, tasks[0].Start(rand.New(rand.NewPCG(0, 0)))))
 	for _, t := range tasks {
-		if t.Env.NumActions() != k || len(t.Observe(t.Start(rand.New(rand.NewPCG(0, 0))))) != dim {
+		if t.Env.NumActions() != k || len(t.observe(0, t.Start(rand.New(rand.NewPCG(0, 0))))) != dim {
 			return nil, fmt.Errorf("rl.Learn: task %s has a different observation size or action count", t.Name)
 		}
 		if t.H < 1 || t.L < 1 {
@@ -192,10 +236,10 @@ func Learn[S comparable](be compute.Backend, cfg LearnerConfig, tasks []Task[S],
 
 	type state struct {
 		rollRng, pickRng, batchRng *rand.Rand
-		search                     *Search[S]
+		searches                   []*Search[S]
 		data                       *Dataset
 		rollIn                     int64
-		informative                int
+		informative, conflicts     int
 	}
 	st := make([]*state, len(tasks))
 	runs := make([]LearnerRun, len(tasks))
@@ -204,8 +248,10 @@ func Learn[S comparable](be compute.Backend, cfg LearnerConfig, tasks []Task[S],
 			rollRng:  rand.New(rand.NewPCG(t.Seed, 2)),
 			pickRng:  rand.New(rand.NewPCG(t.Seed, 3)),
 			batchRng: rand.New(rand.NewPCG(t.Seed, 4)),
-			search:   NewSearch(t.Env, false, true),
 			data:     &Dataset{Dim: dim, K: k},
+		}
+		for e := range t.envs() {
+			st[i].searches = append(st[i].searches, NewSearch(t.rewardEnv(e), false, true))
 		}
 		runs[i] = LearnerRun{Name: t.Name, H: t.H, L: t.L}
 	}
@@ -215,26 +261,33 @@ func Learn[S comparable](be compute.Backend, cfg LearnerConfig, tasks []Task[S],
 	}
 	parallel(len(tasks), func(i int) {
 		t := tasks[i]
-		runs[i].Initial = t.Test.Score(t.Env, t.Observe, pols[i], t.H)
+		runs[i].Initial, _ = t.score(t.Test, pols[i])
 	})
 	for round := range cfg.Rounds {
 		// Roll in and label, every task in parallel (plain Go).
 		parallel(len(tasks), func(i int) {
 			t, s := tasks[i], st[i]
 			p := pols[i]
-			for range cfg.Starts {
-				_, visited := Rollout(t.Env, t.Start(s.rollRng), t.H, func(_ int, x S) int { return p.Act(t.Observe(x)) })
+			for j := range cfg.Starts {
+				env := j % t.envs()
+				_, visited := Rollout(t.Env, t.Start(s.rollRng), t.H, func(_ int, x S) int { return p.Act(t.observe(env, x)) })
 				s.rollIn += int64(len(visited))
 				picks := s.pickRng.Perm(len(visited))
 				if len(picks) > cfg.Labels {
 					picks = picks[:cfg.Labels]
 				}
 				for _, h := range picks {
-					y := ArgmaxSet(s.search.QValues(visited[h], t.L, h))
+					y, _ := ConsensusLabels(s.searches, visited[h], t.L, h)
+					if len(y) == 0 {
+						s.conflicts++
+						continue
+					}
 					if len(y) < k {
 						s.informative++
 					}
-					s.data.Add(t.Observe(visited[h]), y)
+					for e := range t.envs() {
+						s.data.Add(t.observe(e, visited[h]), y)
+					}
 				}
 			}
 		})
@@ -260,10 +313,16 @@ func Learn[S comparable](be compute.Backend, cfg LearnerConfig, tasks []Task[S],
 		}
 		parallel(len(tasks), func(i int) {
 			t, s := tasks[i], st[i]
-			rd := Round{Search: s.search.Queries, RollIn: s.rollIn, Labels: s.data.Len(), Informative: s.informative, Loss: last[i]}
+			rd := Round{RollIn: s.rollIn, Labels: s.data.Len() / t.envs(), Informative: s.informative, Conflicts: s.conflicts, Loss: last[i]}
+			for _, sr := range s.searches {
+				rd.Search.Add(sr.Queries)
+			}
 			rd.Queries = rd.Search.Generative + rd.RollIn
-			rd.Val = t.Val.Score(t.Env, t.Observe, pols[i], t.H)
-			rd.Test = t.Test.Score(t.Env, t.Observe, pols[i], t.H)
+			rd.Val, _ = t.score(t.Val, pols[i])
+			rd.Test, rd.TestEnv = t.score(t.Test, pols[i])
+			if t.envs() == 1 {
+				rd.TestEnv = nil
+			}
 			runs[i].Rounds = append(runs[i].Rounds, rd)
 		})
 		if progress != nil {

@@ -59,18 +59,19 @@ func (sr *Search[S]) QValues(s S, d, prefix int) []float64 {
 	for a := range sr.k {
 		next, r := sr.step(s, a, prefix, 1)
 		// Q_d(s, a) = r(s, a) + max_{a′} Q_{d−1}(s′, a′) = r(s, a) + V_{d−1}(s′).
-		q[a] = r + sr.value(next, d-1, prefix, 1)
+		q[a] = r + searchValue(sr, next, d-1, prefix, 1)
 	}
 	return q
 }
 
 // Value returns V_d(s) = max_a Q_d(s, a), with V₀ = 0.
 func (sr *Search[S]) Value(s S, d, prefix int) float64 {
-	return sr.value(s, d, prefix, 0)
+	return searchValue(sr, s, d, prefix, 0)
 }
 
-// value is V_d(s) for a state at depth `depth` below the search's root.
-func (sr *Search[S]) value(s S, d, prefix, depth int) float64 {
+// searchValue is the lookahead recursion: V_d(s) for a state at depth
+// `depth` below the search's root (see Search).
+func searchValue[S comparable](sr *Search[S], s S, d, prefix, depth int) float64 {
 	if d <= 0 || sr.Prune && sr.M.Absorbing(s) {
 		return 0
 	}
@@ -83,7 +84,7 @@ func (sr *Search[S]) value(s S, d, prefix, depth int) float64 {
 	for a := range sr.k {
 		next, r := sr.step(s, a, prefix, depth+1)
 		// V_d(s) = max_a [ r(s, a) + V_{d−1}(T(s, a)) ].
-		best = math.Max(best, r+sr.value(next, d-1, prefix, depth+1))
+		best = math.Max(best, r+searchValue(sr, next, d-1, prefix, depth+1))
 	}
 	if sr.Cache {
 		sr.vals[stateDepth[S]{s, d}] = best

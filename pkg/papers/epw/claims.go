@@ -118,8 +118,8 @@ func HorizonFits(res *Results) []HorizonFit {
 		for i := range f.H {
 			xs[i], ys[i] = math.Log(float64(f.H[i])), math.Log(f.Q[i])
 		}
-		f.B, _, f.R2 = FitLine(xs, ys)
-		f.Locals = LocalSlopes(xs, ys)
+		f.B, _, f.R2 = rl.FitLine(xs, ys)
+		f.Locals = rl.LocalSlopes(xs, ys)
 		out = append(out, f)
 	}
 	return out
@@ -184,9 +184,9 @@ func epw3(res *Results) claims.Claim {
 		logH[i] = math.Log(float64(h))
 		logCached[i] = math.Log(s.Cached[i])
 	}
-	slope, _, r2 := FitLine(xs, tree)
-	slopeU, _, _ := FitLine(xs, unpruned)
-	cachedExp, _, _ := FitLine(logH, logCached)
+	slope, _, r2 := rl.FitLine(xs, tree)
+	slopeU, _, _ := rl.FitLine(xs, unpruned)
+	cachedExp, _, _ := rl.FitLine(logH, logCached)
 	pass := slope >= MinTreeSlope
 	return claims.Claim{
 		ID:        "EPW-3",
@@ -195,7 +195,7 @@ func epw3(res *Results) claims.Claim {
 		Measured:  slope,
 		Detail: fmt.Sprintf("mean queries per start (%d starts), H = %v: %s; fit R² %.3f, local slopes %s; without pruning Σ 3^k, slope %.3f (theory → log₂ 3 ≈ %.3f); "+
 			"a state-cached search on Catch's paddle lattice needs only %s queries (polynomial, ∝ H^%.2f) — Catch's states recur, a generic continuous MDP's do not (Needle: caching saves nothing)",
-			s.Starts, s.Horizons, claims.Each(s.Tree, "%.0f"), r2, claims.Each(LocalSlopes(xs, tree), "%.2f"), slopeU, math.Log2(3),
+			s.Starts, s.Horizons, claims.Each(s.Tree, "%.0f"), r2, claims.Each(rl.LocalSlopes(xs, tree), "%.2f"), slopeU, math.Log2(3),
 			claims.Each(s.Cached, "%.0f"), cachedExp),
 		Threshold: fmt.Sprintf("slope of log₂(mean queries) against H over H = %d…%d, with terminal pruning, ≥ %.2f", s.Horizons[0], s.Horizons[len(s.Horizons)-1], MinTreeSlope),
 		Pass:      pass,
@@ -210,7 +210,7 @@ func epw4(res *Results) claims.Claim {
 	for i, h := range n.Horizons {
 		xs[i], ys[i] = float64(h), math.Log2(n.MeanQueries[i])
 	}
-	slope, _, _ := FitLine(xs, ys)
+	slope, _, _ := rl.FitLine(xs, ys)
 	rate := float64(n.AgentSuccess) / float64(n.Codes)
 	windowsOK, shapedOK := len(n.WindowHs) > 0, len(n.WindowHs) > 0
 	for i, h := range n.WindowHs {
@@ -334,47 +334,6 @@ func epw6(res *Results) claims.Claim {
 		Pass:      pass,
 		Reason:    claims.ReasonIf(!pass, "see the per-seed ratios"),
 	}
-}
-
-// FitLine is least squares y = a + b·x; it returns b, a and R² (NaN when
-// some value is not finite or x does not vary).
-func FitLine(xs, ys []float64) (b, a, r2 float64) {
-	n := float64(len(xs))
-	var sx, sy, sxx, sxy, syy float64
-	for i := range xs {
-		if math.IsNaN(ys[i]) || math.IsInf(ys[i], 0) {
-			return math.NaN(), math.NaN(), math.NaN()
-		}
-		sx += xs[i]
-		sy += ys[i]
-	}
-	mx, my := sx/n, sy/n
-	for i := range xs {
-		dx, dy := xs[i]-mx, ys[i]-my
-		sxx += dx * dx
-		sxy += dx * dy
-		syy += dy * dy
-	}
-	if sxx == 0 {
-		return math.NaN(), math.NaN(), math.NaN()
-	}
-	// b = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², R² = b²·Σ(x − x̄)² / Σ(y − ȳ)²
-	b = sxy / sxx
-	a = my - b*mx
-	r2 = 1.0
-	if syy > 0 {
-		r2 = b * b * sxx / syy
-	}
-	return b, a, r2
-}
-
-// LocalSlopes is (y_{i+1} − y_i)/(x_{i+1} − x_i) for consecutive points.
-func LocalSlopes(xs, ys []float64) []float64 {
-	var out []float64
-	for i := 1; i < len(xs); i++ {
-		out = append(out, (ys[i]-ys[i-1])/(xs[i]-xs[i-1]))
-	}
-	return out
 }
 
 func abs(x int) int {
