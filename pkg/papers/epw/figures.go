@@ -23,13 +23,16 @@ func Figures(res *Results) []plot.Named {
 	}
 }
 
+// stayFirst breaks the figure's ties toward Stay.
+var stayFirst = rl.TieRule{Name: "stay-first", Order: []int{rl.Stay, rl.Left, rl.Right}}
+
 // CatchFigure draws one episode's first ball: the ball's path and the
-// paddle's, row by row, under W-step lookahead-greedy play, with the rows
-// within the window shaded.
+// paddle's, row by row, under W-step lookahead-greedy play (ties to Stay),
+// with the rows within the window shaded.
 func CatchFigure(res *Results) *plot.Figure {
 	g, w := res.Config.Catch, res.Learner.CatchL
 	s := rl.CatchState{Base: 0.12, X: 0.62, U: 0.05, Y: g.Heights}
-	fig := plot.New(plot.Size(640, 440), plot.Title(fmt.Sprintf("Catch: F = %d rows, paddle speed v = %g, catch radius w = %g, window W = %d", g.Heights, g.Speed, g.Radius, w)))
+	fig := plot.New(plot.Size(640, 440), plot.Title(fmt.Sprintf("Catch: F = %d, v = %g, w = %g, W = %d", g.Heights, g.Speed, g.Radius, w)))
 	p := fig.Panel("A ball falls one row per step; the paddle moves ±v or stays").XLabel("position").YLabel("rows above the paddle").XRange(0, 1).YRange(-0.5, float64(g.Heights)+0.5)
 	p.Band(0, float64(w), plot.Label(fmt.Sprintf("window: landing ≤ %d steps away", w)), plot.Opacity(0.12))
 	sr := rl.NewSearch[rl.CatchState](g, true, true)
@@ -37,7 +40,7 @@ func CatchFigure(res *Results) *plot.Figure {
 	for !s.Dead {
 		bx, by = append(bx, s.X), append(by, float64(s.Y))
 		px, py = append(px, g.Paddle(s)), append(py, float64(s.Y))
-		a := rl.ArgmaxSet(sr.QValues(s, min(w, s.Y), 0))[0]
+		a := stayFirst.Pick(rl.ArgmaxSet(sr.QValues(s, min(w, s.Y), 0)), nil)
 		next, _ := g.Step(s, a)
 		if next.Y != s.Y-1 { // landed: show the landing row and stop
 			bx, by = append(bx, reflectX(s.X+s.U)), append(by, 0)
