@@ -321,6 +321,16 @@ func epw6(res *Results) claims.Claim {
 	}
 	need := cfg.needed()
 	pass := claims.Majority(okW, need) && claims.Majority(okShort, need) && claims.Majority(okCatch, need)
+	var reasons []string
+	if !claims.Majority(okW, need) {
+		reasons = append(reasons, fmt.Sprintf("the L = W learner on Lazy Catch reached %.2f in only %s seeds (%s)", SuccessRatio, claims.Tally(okW), claims.Each(lazyW, "%.3f")))
+	}
+	if !claims.Majority(okShort, need) {
+		reasons = append(reasons, fmt.Sprintf("the L = %d learner on Lazy Catch stayed ≤ %.2f in only %s seeds", ShortL, MaxShortRatio, claims.Tally(okShort)))
+	}
+	if !claims.Majority(okCatch, need) {
+		reasons = append(reasons, fmt.Sprintf("the L = %d control on Catch reached %.2f in only %s seeds", ShortL, SuccessRatio, claims.Tally(okCatch)))
+	}
 	return claims.Claim{
 		ID: "EPW-6",
 		Statement: fmt.Sprintf("The window matters to the learner when short lookahead is misleading: on Lazy Catch (a reward for waiting) the learner with L = W = %d "+
@@ -332,7 +342,7 @@ func epw6(res *Results) claims.Claim {
 			ShortL, claims.Each(catchShort, "%.3f"), claims.Tally(okCatch)),
 		Threshold: fmt.Sprintf("final test return ratio, each %s: Lazy Catch L = W ≥ %.2f; Lazy Catch L = %d ≤ %.2f; Catch L = %d ≥ %.2f", cfg.rule(), SuccessRatio, ShortL, MaxShortRatio, ShortL, SuccessRatio),
 		Pass:      pass,
-		Reason:    claims.ReasonIf(!pass, "see the per-seed ratios"),
+		Reason:    claims.ReasonIf(!pass, strings.Join(reasons, "; ")),
 	}
 }
 

@@ -15,7 +15,7 @@ func Figures(res *Results) []plot.Named {
 		{Name: "catch", Caption: "Catch (our construction): one ball and the paddle under W-step lookahead play; inside the shaded band the lookahead sees the landing.", Fig: CatchFigure(res)},
 		{Name: "window", Caption: "The planning window: fraction of starts from which W-step lookahead-greedy play is optimal, ties adversarial (definition) and under the worst named tie rule.", Fig: WindowFigure(res)},
 		{Name: "queries", Caption: "Queries against the horizon: the lookahead learner until it is near-optimal, exhaustive tree search (measured, then Σ3^k), a state-cached search, and REINFORCE's transitions.", Fig: QueriesFigure(res)},
-		{Name: "returns", Caption: "Return relative to the optimum against the horizon: the learner (L = W), a linear-softmax policy on the same labels, REINFORCE.", Fig: ReturnsFigure(res)},
+		{Name: "returns", Caption: "Return relative to the optimum against the horizon: the learner (L = W), an MLP and a linear-softmax policy fit to its labels, REINFORCE.", Fig: ReturnsFigure(res)},
 		{Name: "lookahead", Caption: "Final return against the learner's lookahead L on Catch (short lookahead ties) and Lazy Catch (short lookahead misleads).", Fig: LookaheadFigure(res)},
 		{Name: "needle-success", Caption: "Needle-H: how often L-step lookahead play (random ties) finds the needle; line: 2^−(H−L).", Fig: NeedleSuccessFigure(res)},
 		{Name: "needle-queries", Caption: "Needle-H: queries of random-order search until the needle pays, against 2^(H−1); the shaped control needs 2H.", Fig: NeedleQueriesFigure(res)},
@@ -162,7 +162,7 @@ func ReturnsFigure(res *Results) *plot.Figure {
 		for _, r := range m.Return {
 			row = append(row, mean(r))
 		}
-		p.Line(fmt.Sprintf("%s policy fit to the labels of random states", m.Name), ints(cfg.Horizons), row, plot.Dashed, plot.WithMarker(plot.Square))
+		p.Line(fmt.Sprintf("%s policy fit to the learner's labels (H = %d)", m.Name, cfg.SweepH), ints(cfg.Horizons), row, plot.Dashed, plot.WithMarker(plot.Square))
 	}
 	var rx, ry []float64
 	for _, r := range res.Reinforce.Runs {

@@ -25,7 +25,7 @@ func Figures(res *Results) []plot.Named {
 func TreeFigure(res *Results) *plot.Figure {
 	cfg, t := res.Config, res.Split.Table
 	envs, err := rl.NewSplitNeedles(t.H, t.Code, cfg.M, cfg.Eps, 0, false)
-	fig := plot.New(plot.Size(720, 420), plot.Title(fmt.Sprintf("Split-needle, H = %d, m = %d, σ = %0*b (first action rightmost)", t.H, cfg.M, t.H, t.Code)))
+	fig := plot.New(plot.Size(720, 420), plot.Title(fmt.Sprintf("Split-needle, H = %d, m = %d, σ = %s (actions from the root)", t.H, cfg.M, actions(t.Code, t.H))))
 	if err != nil {
 		return fig
 	}
@@ -83,8 +83,8 @@ func TreeFigure(res *Results) *plot.Figure {
 // ValuesFigure is the cross-environment value table as a heatmap.
 func ValuesFigure(res *Results) *plot.Figure {
 	t := res.Split.Table
-	fig := plot.New(plot.Size(640, 360), plot.Title(fmt.Sprintf("V − V* (H = %d): rows %q", t.H, t.Policies)))
-	p := fig.Panel("Columns: environment 1, 2, …").XLabel("environment").YLabel("policy (row)")
+	fig := plot.New(plot.Size(640, 380), plot.Title(fmt.Sprintf("V − V* of three policies in each environment (H = %d)", t.H)))
+	p := fig.Panel("Rows: 1 = environment 1's own solution, 2 = environment 2's, 3 = σ's path").XLabel("environment").YLabel("policy")
 	p.Heatmap(t.Gap, 0.5, float64(len(t.Gap[0]))+0.5, 0.5, float64(len(t.Gap))+0.5).ZLabel("V − V*")
 	return fig
 }
@@ -185,6 +185,15 @@ func IdenticalFigure(res *Results) *plot.Figure {
 	}
 	p.Line("2^−(H−L)", ints(cfg.IdenticalHs), th, plot.Dashed)
 	return fig
+}
+
+// actions writes a code as its action sequence, first action first.
+func actions(code uint64, h int) string {
+	b := make([]byte, h)
+	for i := range b {
+		b[i] = '0' + byte(code>>uint(i)&1)
+	}
+	return string(b)
 }
 
 func ints(xs []int) []float64 {
