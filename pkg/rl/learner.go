@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
@@ -346,7 +347,7 @@ type trainer struct {
 // of loss(logits [R, B, K], targets) → [R]; a step's batch is the
 // observations [R, B, d] followed by the targets.
 func newTrainer(be compute.Backend, net mlp.Config, seeds []uint64, lr float64, loss func(logits *graph.Node, targets []*graph.Node) *graph.Node) (*trainer, error) {
-	init, err := net.InitParams(seeds)
+	init, err := net.InitParams(seeds, dtypes.Float64) // float64, as before mlp.InitParams took a dtype
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -55,7 +56,7 @@ func TestPolicyMatchesGraph(t *testing.T) {
 	be := backend.MustGet()
 	for _, hidden := range [][]int{{32, 32}, nil} {
 		net := PolicyNet(ObsDim, 3, hidden)
-		params, err := net.InitParams([]uint64{3, 4})
+		params, err := net.InitParams([]uint64{3, 4}, dtypes.Float64)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,40 +9,86 @@ import (
 	"theorylab/pkg/rl"
 )
 
-// Thresholds, fixed from the spec (and its prototype notes) before any run.
-// Every claim's text is generated from these constants.
-const (
-	WindowSlack      = 1    // EPW-1: |W − ⌈(1 − w)/v⌉| ≤ WindowSlack
-	SuccessRatio     = 0.95 // EPW-2, EPW-6: "near-optimal" = return ≥ SuccessRatio × optimal (ratio of sums)
-	MaxQueryExponent = 1.5  // EPW-2: Q₀.₉₅ ∝ H^b with b ≤ MaxQueryExponent
-	MinTreeSlope     = 1.15 // EPW-3: log₂(tree-search queries) grows ≥ MinTreeSlope per unit of H (pruned)
-	NeedleSlopeLow   = 0.9  // EPW-4: log₂(enumeration queries) grows by a slope in [NeedleSlopeLow, NeedleSlopeHigh]
-	NeedleSlopeHigh  = 1.1
-	MaxNeedleSuccess = 0.03 // EPW-4: the short-lookahead agent finds σ for ≤ 3% of codes
-	MinMLPAccuracy   = 0.98 // EPW-5: MLP label accuracy on informative test states
-	MinAccuracyGap   = 0.05 // EPW-5: MLP − linear-softmax accuracy
-	MaxShortRatio    = 0.80 // EPW-6: the L = 1 learner on Lazy Catch stays ≤ MaxShortRatio × optimal
-	ShortL           = 1    // EPW-6: the short lookahead compared with W
+// The thresholds of the claims, fixed from the spec (and its prototype notes)
+// before any run. Each claim compares with these values and prints them from
+// the same values, so no number is typed twice.
+var (
+	// EPW-1: |W − ⌈(1 − w)/v⌉| within windowSlack.
+	windowSlack = claims.AtMost(1)
+	// EPW-2, EPW-6: "near-optimal" = test return ≥ nearOptimal × optimal (ratio of sums).
+	nearOptimal = claims.AtLeast(0.95)
+	// EPW-2: Q₀.₉₅ ∝ H^b with b within queryExponent.
+	queryExponent = claims.AtMost(1.5)
+	// EPW-3: log₂(tree-search queries) grows by at least treeSlope per unit of H (pruned).
+	treeSlope = claims.AtLeast(1.15)
+	// EPW-4: log₂(enumeration queries) grows by a slope within needleSlope per
+	// unit of H, and the short-lookahead agent finds σ for at most needleSuccess of codes.
+	needleSlope   = claims.Between(0.9, 1.1)
+	needleSuccess = claims.AtMost(0.03).Percent()
+	// EPW-5: MLP label accuracy on informative test states, and MLP − linear-softmax.
+	mlpAccuracy = claims.AtLeast(0.98)
+	accuracyGap = claims.AtLeast(0.05)
+	// EPW-6: the L = ShortL learner on Lazy Catch stays within shortRatio × optimal.
+	shortRatio = claims.AtMost(0.80)
 )
 
-// Claims checks the paper's claims on the results.
-func Claims(res *Results) claims.List {
-	return claims.List{epw1(res), epw2(res), epw3(res), epw4(res), epw5(res), epw6(res)}
+// ShortL is the short lookahead that EPW-6 compares with W.
+const ShortL = 1
+
+// Claims are the paper's claims EPW-1 … EPW-6. The learner claims hold in the
+// majority of the seeds (config.Majority: 2 of 3, 4 of 5).
+var Claims = claims.Set[*Results]{
+	{ID: "EPW-1",
+		Statement: "Catch satisfies the Effective Planning Window condition with a short, measurable window: " +
+			"W-step lookahead-greedy play is optimal from every start (ties resolved adversarially), W − 1 steps are not enough, " +
+			"and the window is a property of the game, not of the start set.",
+		PaperRef: "EPW definition (operational form: Laidlaw et al.'s calculate_minimum_k; agreement with the paper unverified)",
+		Measure:  epw1},
+	{ID: "EPW-2",
+		Statement: "Under the window condition a learner is sample-efficient: the lookahead-labelled learner (L = W) with a small neural policy " +
+			"reaches near-optimal return at every horizon, and the queries it needs grow polynomially in H — " +
+			"against Σ 3^k for planning H by exhaustive tree search.",
+		PaperRef: "abstract; main upper bound (its exponents unverified: check the paper)",
+		Measure:  epw2},
+	{ID: "EPW-3",
+		Statement: "Planning over the full horizon by exhaustive (tree) search costs a number of queries exponential in H — the cost the window avoids.",
+		PaperRef:  "motivation for EPW (§1)",
+		Measure:   epw3},
+	{ID: "EPW-4",
+		Statement: "Without a short window, slight nonlinearity makes learning exponentially hard: on Needle-H (linear dynamics, one ReLU-bump reward) " +
+			"the window is the whole horizon, generic search needs about 2^(H−1) queries, and a fixed-lookahead learner almost never finds the needle — " +
+			"while the same MDP with a small reward along the needle's path has window 1 and is solved with 2H queries.",
+		PaperRef: "lower bound (abstract: slight nonlinearities); Needle-H is our construction",
+		Measure:  epw4},
+	{ID: "EPW-5",
+		Statement: "Beyond linearity: on the states the learner visits, the optimal lookahead labels of Catch are a nonlinear function of the state, " +
+			"which a small MLP policy fits and a linear-softmax policy on the same labels cannot.",
+		PaperRef: "abstract (\"neural network policy class\"); the comparison is our illustration",
+		Measure:  epw5},
+	{ID: "EPW-6",
+		Statement: "The window matters to the learner when short lookahead is misleading: on Lazy Catch (a reward for waiting) the learner with L = W " +
+			"is near-optimal and the learner with a one-step lookahead is not; on Catch, where short lookahead only ties, one step is enough (the control).",
+		PaperRef: "EPW condition (why a window, not just any lookahead); Lazy Catch is our construction",
+		Measure:  epw6},
 }
 
-func (c Config) rule() string {
-	return fmt.Sprintf("in ≥ %d of %d seeds", c.needed(), c.Seeds)
+// seedRule is the majority rule in words: "in ≥ 2 of 3 seeds".
+func seedRule(c Config) string {
+	return fmt.Sprintf("in ≥ %d of %d seeds", c.Majority(), c.Seeds)
 }
 
-func epw1(res *Results) claims.Claim {
+func epw1(res *Results) claims.Measurement {
 	w, cfg := res.Window, res.Config
 	W := w.A.Window
 	below := math.NaN() // fraction of starts that pass the definition at W − 1
 	if W >= 2 {
 		below = w.A.Literal[W-2]
 	}
-	pass := W >= 1 && W <= cfg.Catch.Heights && w.B.Window == W &&
-		abs(W-w.Estimate) <= WindowSlack && below < 1
+	inRange := W >= 1 && W <= cfg.Catch.Heights
+	same := w.B.Window == W
+	near := windowSlack.Holds(float64(abs(W - w.Estimate)))
+	short := below < 1
+	pass := inRange && same && near && short
 	var reasons []string
 	switch {
 	case W == 0:
@@ -50,39 +96,36 @@ func epw1(res *Results) claims.Claim {
 	case W > cfg.Catch.Heights:
 		reasons = append(reasons, "window longer than the fall height F")
 	}
-	if w.B.Window != W {
+	if !same {
 		reasons = append(reasons, fmt.Sprintf("the second start set gave W = %d", w.B.Window))
 	}
-	if abs(W-w.Estimate) > WindowSlack {
-		reasons = append(reasons, fmt.Sprintf("W = %d is more than %d from the estimate %d", W, WindowSlack, w.Estimate))
+	if !near {
+		reasons = append(reasons, fmt.Sprintf("|W − estimate| = |%d − %d| is not %s", W, w.Estimate, windowSlack))
 	}
-	if !(below < 1) {
+	if !short {
 		reasons = append(reasons, "W − 1 steps already suffice (or W < 2)")
 	}
-	return claims.Claim{
-		ID: "EPW-1",
-		Statement: "Catch satisfies the Effective Planning Window condition with a short, measurable window: " +
-			"W-step lookahead-greedy play is optimal from every start (ties resolved adversarially), W − 1 steps are not enough, " +
-			"and the window is a property of the game, not of the start set.",
-		PaperRef: "EPW definition (operational form: Laidlaw et al.'s calculate_minimum_k; agreement with the paper unverified)",
-		Measured: float64(W),
+	return claims.Measurement{
+		Value: float64(W),
+		Rule: fmt.Sprintf("on %d starts with H = %d: 1 ≤ W ≤ F = %d; the same W on a second independent set of %d starts; |W − ⌈(1 − w)/v⌉| %s; "+
+			"with W − 1 at least one start fails", cfg.WindowStarts, cfg.WindowH, cfg.Catch.Heights, cfg.WindowStarts, windowSlack),
+		Pass: pass,
+		Parts: []claims.Part{{Name: "window in [1, F]", Holds: inRange}, {Name: "same W on set B", Holds: same},
+			{Name: "near the estimate", Holds: near}, {Name: "W − 1 not enough", Holds: short}},
 		Detail: fmt.Sprintf("W = %d (start set A), %d (independent set B), estimate ⌈(1 − w)/v⌉ = %d; at W − 1: %s (A) and %s (B) of starts pass, worst named tie rule %s; "+
 			"null: Needle-H's window equals H (%s); Lazy Catch W = %d",
 			W, w.B.Window, w.Estimate, pctAt(w.A.Literal, W-1), pctAt(w.B.Literal, W-1), pctAt(w.A.Worst, W-1),
 			needleWindows(res.Needle), w.Lazy.Window),
-		Threshold: fmt.Sprintf("on %d starts with H = %d: 1 ≤ W ≤ F = %d; the same W on a second independent set of %d starts; |W − ⌈(1 − w)/v⌉| ≤ %d; "+
-			"with W − 1 at least one start fails", cfg.WindowStarts, cfg.WindowH, cfg.Catch.Heights, cfg.WindowStarts, WindowSlack),
-		Pass:   pass,
-		Reason: claims.ReasonIf(!pass, strings.Join(reasons, "; ")),
+		Reason: strings.Join(reasons, "; "),
 	}
 }
 
 // Q95 is the number of queries (label-search queries plus roll-in
 // transitions, cumulative) after the first round whose test return ratio is
-// ≥ SuccessRatio; +Inf when no round reaches it.
+// near-optimal (nearOptimal); +Inf when no round reaches it.
 func Q95(r rl.LearnerRun) float64 {
 	for _, rd := range r.Rounds {
-		if rd.Test >= SuccessRatio {
+		if nearOptimal.Holds(rd.Test) {
 			return float64(rd.Queries)
 		}
 	}
@@ -135,7 +178,7 @@ func (l LearnerResult) find(game string, h, lk, seed int) (LearnerCurve, bool) {
 	return LearnerCurve{}, false
 }
 
-func epw2(res *Results) claims.Claim {
+func epw2(res *Results) claims.Measurement {
 	cfg := res.Config
 	fits := HorizonFits(res)
 	var bs []float64
@@ -145,32 +188,30 @@ func epw2(res *Results) claims.Claim {
 	for _, f := range fits {
 		ok := len(f.H) == len(cfg.Horizons)
 		for _, r := range f.Final {
-			ok = ok && r >= SuccessRatio
+			ok = ok && nearOptimal.Holds(r)
 			minFinal = math.Min(minFinal, r)
 		}
-		ok = ok && f.B <= MaxQueryExponent // NaN fails
+		ok = ok && queryExponent.Holds(f.B) // NaN fails
 		bs = append(bs, f.B)
 		passes = append(passes, ok)
 		parts = append(parts, fmt.Sprintf("seed %d: final %s, Q₀.₉₅ %s, b = %.2f (R² %.2f, local %s)",
 			f.Seed, claims.Each(f.Final, "%.3f"), qs(f.Q), f.B, f.R2, claims.Each(f.Locals, "%.2f")))
 	}
-	pass := claims.Majority(passes, cfg.needed())
+	need := cfg.Majority()
+	pass := claims.Majority(passes, need)
 	hmax := cfg.Horizons[len(cfg.Horizons)-1]
-	return claims.Claim{
-		ID: "EPW-2",
-		Statement: fmt.Sprintf("Under the window condition a learner is sample-efficient: the lookahead-labelled learner (L = W = %d) with a small neural policy "+
-			"reaches near-optimal return at every horizon, and the queries it needs grow polynomially in H — "+
-			"against Σ 3^k ≈ %.2g for planning H = %d by exhaustive tree search.", res.Learner.CatchL, rl.TreeQueries(3, hmax), hmax),
-		PaperRef:  "abstract; main upper bound (its exponents unverified: check the paper)",
-		Measured:  claims.MajorityValue(bs, cfg.needed(), false),
-		Detail:    fmt.Sprintf("lr = %g (chosen on validation); H = %v; %s (%s seeds pass)", res.Learner.LR, cfg.Horizons, strings.Join(parts, "; "), claims.Tally(passes)),
-		Threshold: fmt.Sprintf("final test return ≥ %.2f × optimal at every H, and the fit log Q₀.₉₅ = α + b·log H (Q₀.₉₅: queries until a round reaches %.2f) has b ≤ %.1f, %s", SuccessRatio, SuccessRatio, MaxQueryExponent, cfg.rule()),
-		Pass:      pass,
-		Reason:    claims.ReasonIf(!pass, fmt.Sprintf("lowest final ratio %.3f; exponents %s", minFinal, claims.Each(bs, "%.2f"))),
+	return claims.Measurement{
+		Value: claims.MajorityValue(bs, need, false),
+		Rule: fmt.Sprintf("learner with L = W = %d: final test return %s × optimal at every H in %v, and the fit log Q₀.₉₅ = α + b·log H (Q₀.₉₅: queries until a round reaches %s) has b %s, %s",
+			res.Learner.CatchL, nearOptimal, cfg.Horizons, nearOptimal.Format(nearOptimal.Lo()), queryExponent, seedRule(cfg)),
+		Pass: pass,
+		Detail: fmt.Sprintf("lr = %g (chosen on validation); exhaustive tree search at H = %d: Σ 3^k ≈ %.2g queries; %s (%s seeds pass)",
+			res.Learner.LR, hmax, rl.TreeQueries(3, hmax), strings.Join(parts, "; "), claims.Tally(passes)),
+		Reason: fmt.Sprintf("lowest final ratio %.3f; exponents %s", minFinal, claims.Each(bs, "%.2f")),
 	}
 }
 
-func epw3(res *Results) claims.Claim {
+func epw3(res *Results) claims.Measurement {
 	s := res.Search
 	xs := make([]float64, len(s.Horizons))
 	tree := make([]float64, len(s.Horizons))
@@ -187,23 +228,20 @@ func epw3(res *Results) claims.Claim {
 	slope, _, r2 := rl.FitLine(xs, tree)
 	slopeU, _, _ := rl.FitLine(xs, unpruned)
 	cachedExp, _, _ := rl.FitLine(logH, logCached)
-	pass := slope >= MinTreeSlope
-	return claims.Claim{
-		ID:        "EPW-3",
-		Statement: "Planning over the full horizon by exhaustive (tree) search costs a number of queries exponential in H — the cost the window avoids.",
-		PaperRef:  "motivation for EPW (§1)",
-		Measured:  slope,
+	pass := treeSlope.Holds(slope)
+	return claims.Measurement{
+		Value: slope,
 		Detail: fmt.Sprintf("mean queries per start (%d starts), H = %v: %s; fit R² %.3f, local slopes %s; without pruning Σ 3^k, slope %.3f (theory → log₂ 3 ≈ %.3f); "+
 			"a state-cached search on Catch's paddle lattice needs only %s queries (polynomial, ∝ H^%.2f) — Catch's states recur, a generic continuous MDP's do not (Needle: caching saves nothing)",
 			s.Starts, s.Horizons, claims.Each(s.Tree, "%.0f"), r2, claims.Each(rl.LocalSlopes(xs, tree), "%.2f"), slopeU, math.Log2(3),
 			claims.Each(s.Cached, "%.0f"), cachedExp),
-		Threshold: fmt.Sprintf("slope of log₂(mean queries) against H over H = %d…%d, with terminal pruning, ≥ %.2f", s.Horizons[0], s.Horizons[len(s.Horizons)-1], MinTreeSlope),
-		Pass:      pass,
-		Reason:    claims.ReasonIf(!pass, "tree search grew more slowly than 2^(1.15·H)"),
+		Rule:   fmt.Sprintf("slope of log₂(mean queries) against H over H = %d…%d, with terminal pruning, %s", s.Horizons[0], s.Horizons[len(s.Horizons)-1], treeSlope),
+		Pass:   pass,
+		Reason: fmt.Sprintf("tree search grew more slowly than 2^(%s·H)", claims.Num(treeSlope.Lo())),
 	}
 }
 
-func epw4(res *Results) claims.Claim {
+func epw4(res *Results) claims.Measurement {
 	n, cfg := res.Needle, res.Config
 	xs := make([]float64, len(n.Horizons))
 	ys := make([]float64, len(n.Horizons))
@@ -220,12 +258,13 @@ func epw4(res *Results) claims.Claim {
 		}
 	}
 	controlOK := shapedOK && n.ShapedSuccess == n.Codes
-	pass := slope >= NeedleSlopeLow && slope <= NeedleSlopeHigh && rate <= MaxNeedleSuccess && windowsOK && controlOK
+	slopeOK, rateOK := needleSlope.Holds(slope), needleSuccess.Holds(rate)
+	pass := slopeOK && rateOK && windowsOK && controlOK
 	var reasons []string
-	if !(slope >= NeedleSlopeLow && slope <= NeedleSlopeHigh) {
+	if !slopeOK {
 		reasons = append(reasons, fmt.Sprintf("slope %.3f", slope))
 	}
-	if rate > MaxNeedleSuccess {
+	if !rateOK {
 		reasons = append(reasons, fmt.Sprintf("the lookahead agent found %s of codes", claims.Pct(rate)))
 	}
 	if !windowsOK {
@@ -238,25 +277,22 @@ func epw4(res *Results) claims.Claim {
 	for i, h := range n.Horizons {
 		theory[i] = (math.Ldexp(1, h) + 1) / 2
 	}
-	return claims.Claim{
-		ID: "EPW-4",
-		Statement: "Without a short window, slight nonlinearity makes learning exponentially hard: on Needle-H (linear dynamics, one ReLU-bump reward) " +
-			"the window is the whole horizon, generic search needs about 2^(H−1) queries, and a fixed-lookahead learner almost never finds the needle — " +
-			"while the same MDP with a small reward along the needle's path has window 1 and is solved with 2H queries.",
-		PaperRef: "lower bound (abstract: slight nonlinearities); Needle-H is our construction",
-		Measured: slope,
+	return claims.Measurement{
+		Value: slope,
 		Detail: fmt.Sprintf("mean enumeration queries, H = %v: %s (theory (2^H + 1)/2: %s); windows (%d codes per H) %s; lookahead-%d agent at H = %d: %d/%d codes (theory 2^−%d = %s); "+
 			"control (shaped, lookahead 1): windows %s, %d/%d codes, %.0f queries per code (2H = %d)",
 			n.Horizons, claims.Each(n.MeanQueries, "%.1f"), claims.Each(theory, "%.1f"), cfg.NeedleWindowsN, needleWindows(n), n.AgentL, n.AgentH,
 			n.AgentSuccess, n.Codes, n.AgentH-n.AgentL, claims.Pct(math.Ldexp(1, n.AgentL-n.AgentH)), shapedWindows(n), n.ShapedSuccess, n.Codes, n.ShapedQueries, 2*n.AgentH),
-		Threshold: fmt.Sprintf("slope of log₂(mean queries to find σ) against H in [%.1f, %.1f]; lookahead-%d success at H = %d ≤ %s of %d codes; measured window = H for H ≤ %d; "+
-			"control: window 1 and every code found", NeedleSlopeLow, NeedleSlopeHigh, cfg.NeedleAgentL, cfg.NeedleAgentH, claims.Pct(MaxNeedleSuccess), cfg.NeedleCodes, cfg.NeedleWindowH),
-		Pass:   pass,
-		Reason: claims.ReasonIf(!pass, strings.Join(reasons, "; ")),
+		Rule: fmt.Sprintf("slope of log₂(mean queries to find σ) against H %s; lookahead-%d success at H = %d %s of %d codes; measured window = H for H ≤ %d; "+
+			"control: window 1 and every code found", needleSlope, cfg.NeedleAgentL, cfg.NeedleAgentH, needleSuccess, cfg.NeedleCodes, cfg.NeedleWindowH),
+		Pass: pass,
+		Parts: []claims.Part{{Name: "enumeration slope", Holds: slopeOK}, {Name: "lookahead success", Holds: rateOK},
+			{Name: "window = H", Holds: windowsOK}, {Name: "shaped control", Holds: controlOK}},
+		Reason: strings.Join(reasons, "; "),
 	}
 }
 
-func epw5(res *Results) claims.Claim {
+func epw5(res *Results) claims.Measurement {
 	p, cfg := res.Probe, res.Config
 	mlp, lin := p.model("mlp"), p.model("linear")
 	var gaps []float64
@@ -264,25 +300,22 @@ func epw5(res *Results) claims.Claim {
 	for i := range mlp.Test {
 		gap := mlp.Test[i] - lin.Test[i]
 		gaps = append(gaps, gap)
-		passes = append(passes, mlp.Test[i] >= MinMLPAccuracy && gap >= MinAccuracyGap)
+		passes = append(passes, mlpAccuracy.Holds(mlp.Test[i]) && accuracyGap.Holds(gap))
 	}
-	pass := claims.Majority(passes, cfg.needed())
-	return claims.Claim{
-		ID: "EPW-5",
-		Statement: "Beyond linearity: on the states the learner visits, the optimal lookahead labels of Catch are a nonlinear function of the state, " +
-			"which a small MLP policy fits and a linear-softmax policy on the same labels cannot.",
-		PaperRef: "abstract (\"neural network policy class\"); the comparison is our illustration",
-		Measured: claims.MajorityValue(gaps, cfg.needed(), true),
+	need := cfg.Majority()
+	pass := claims.Majority(passes, need)
+	return claims.Measurement{
+		Value: claims.MajorityValue(gaps, need, true),
 		Detail: fmt.Sprintf("learner states per seed %v, informative test states (label set ≠ A) %v; MLP %v: lr %g, accuracy %s; linear: lr %g, accuracy %s; "+
 			"both from lr grid %v, %d steps, chosen on validation; on uniformly random states (%v informative): MLP %s, linear %s; "+
 			"return ratio at H = %d: MLP %s, linear %s",
 			p.Examples, p.Informative, mlp.Hidden, mlp.LR, claims.Each(mlp.Test, "%.3f"), lin.LR, claims.Each(lin.Test, "%.3f"), cfg.LRGrid, cfg.ProbeSteps,
 			p.RandomInformative, claims.Each(mlp.Random, "%.3f"), claims.Each(lin.Random, "%.3f"),
 			cfg.Horizons[len(cfg.Horizons)-1], claims.Each(lastRow(mlp.Return), "%.3f"), claims.Each(lastRow(lin.Return), "%.3f")),
-		Threshold: fmt.Sprintf("on the learner's W-lookahead labels (Catch, H = %d; held-out %.0f%%), informative states only: MLP accuracy ≥ %.2f and MLP − linear ≥ %.2f, %s",
-			cfg.SweepH, 100*(1-cfg.ProbeTrain-cfg.ProbeVal), MinMLPAccuracy, MinAccuracyGap, cfg.rule()),
+		Rule: fmt.Sprintf("on the learner's W-lookahead labels (Catch, H = %d; held-out %.0f%%), informative states only: MLP accuracy %s and MLP − linear %s, %s",
+			cfg.SweepH, 100*(1-cfg.ProbeTrain-cfg.ProbeVal), mlpAccuracy, accuracyGap, seedRule(cfg)),
 		Pass:   pass,
-		Reason: claims.ReasonIf(!pass, fmt.Sprintf("gaps %s, MLP %s", claims.Each(gaps, "%.3f"), claims.Each(mlp.Test, "%.3f"))),
+		Reason: fmt.Sprintf("gaps %s, MLP %s", claims.Each(gaps, "%.3f"), claims.Each(mlp.Test, "%.3f")),
 	}
 }
 
@@ -302,7 +335,7 @@ func (p ProbeResult) model(name string) ProbeModel {
 	return ProbeModel{Name: name}
 }
 
-func epw6(res *Results) claims.Claim {
+func epw6(res *Results) claims.Measurement {
 	cfg, l := res.Config, res.Learner
 	finalOf := func(game string, lk, seed int) float64 {
 		r, ok := l.find(game, cfg.SweepH, lk, seed)
@@ -317,32 +350,32 @@ func epw6(res *Results) claims.Claim {
 		a, b, c := finalOf("lazy", l.LazyL, s), finalOf("lazy", ShortL, s), finalOf("catch", ShortL, s)
 		lazyW, lazyShort, catchShort = append(lazyW, a), append(lazyShort, b), append(catchShort, c)
 		gaps = append(gaps, a-b)
-		okW, okShort, okCatch = append(okW, a >= SuccessRatio), append(okShort, b <= MaxShortRatio), append(okCatch, c >= SuccessRatio)
+		okW, okShort, okCatch = append(okW, nearOptimal.Holds(a)), append(okShort, shortRatio.Holds(b)), append(okCatch, nearOptimal.Holds(c))
 	}
-	need := cfg.needed()
-	pass := claims.Majority(okW, need) && claims.Majority(okShort, need) && claims.Majority(okCatch, need)
+	need := cfg.Majority()
+	lazyOK, shortOK, catchOK := claims.Majority(okW, need), claims.Majority(okShort, need), claims.Majority(okCatch, need)
+	pass := lazyOK && shortOK && catchOK
 	var reasons []string
-	if !claims.Majority(okW, need) {
-		reasons = append(reasons, fmt.Sprintf("the L = W learner on Lazy Catch reached %.2f in only %s seeds (%s)", SuccessRatio, claims.Tally(okW), claims.Each(lazyW, "%.3f")))
+	if !lazyOK {
+		reasons = append(reasons, fmt.Sprintf("the L = W learner on Lazy Catch was %s in only %s seeds (%s)", nearOptimal, claims.Tally(okW), claims.Each(lazyW, "%.3f")))
 	}
-	if !claims.Majority(okShort, need) {
-		reasons = append(reasons, fmt.Sprintf("the L = %d learner on Lazy Catch stayed ≤ %.2f in only %s seeds", ShortL, MaxShortRatio, claims.Tally(okShort)))
+	if !shortOK {
+		reasons = append(reasons, fmt.Sprintf("the L = %d learner on Lazy Catch stayed %s in only %s seeds", ShortL, shortRatio, claims.Tally(okShort)))
 	}
-	if !claims.Majority(okCatch, need) {
-		reasons = append(reasons, fmt.Sprintf("the L = %d control on Catch reached %.2f in only %s seeds", ShortL, SuccessRatio, claims.Tally(okCatch)))
+	if !catchOK {
+		reasons = append(reasons, fmt.Sprintf("the L = %d control on Catch was %s in only %s seeds", ShortL, nearOptimal, claims.Tally(okCatch)))
 	}
-	return claims.Claim{
-		ID: "EPW-6",
-		Statement: fmt.Sprintf("The window matters to the learner when short lookahead is misleading: on Lazy Catch (a reward for waiting) the learner with L = W = %d "+
-			"is near-optimal and the learner with L = %d is not; on Catch, where short lookahead only ties, L = %d is enough (the control).", l.LazyL, ShortL, ShortL),
-		PaperRef: "EPW condition (why a window, not just any lookahead); Lazy Catch is our construction",
-		Measured: claims.MajorityValue(gaps, need, true),
+	return claims.Measurement{
+		Value: claims.MajorityValue(gaps, need, true),
 		Detail: fmt.Sprintf("H = %d, lr %g; Lazy Catch L = %d: %s (%s); L = %d: %s (%s); Catch L = %d: %s (%s); the full lookahead sweep is in the figure",
 			cfg.SweepH, l.LR, l.LazyL, claims.Each(lazyW, "%.3f"), claims.Tally(okW), ShortL, claims.Each(lazyShort, "%.3f"), claims.Tally(okShort),
 			ShortL, claims.Each(catchShort, "%.3f"), claims.Tally(okCatch)),
-		Threshold: fmt.Sprintf("final test return ratio, each %s: Lazy Catch L = W ≥ %.2f; Lazy Catch L = %d ≤ %.2f; Catch L = %d ≥ %.2f", cfg.rule(), SuccessRatio, ShortL, MaxShortRatio, ShortL, SuccessRatio),
-		Pass:      pass,
-		Reason:    claims.ReasonIf(!pass, strings.Join(reasons, "; ")),
+		Rule: fmt.Sprintf("final test return ratio, each %s: Lazy Catch L = W = %d %s; Lazy Catch L = %d %s; Catch L = %d %s",
+			seedRule(cfg), l.LazyL, nearOptimal, ShortL, shortRatio, ShortL, nearOptimal),
+		Pass: pass,
+		Parts: []claims.Part{{Name: "Lazy Catch L = W near-optimal", Holds: lazyOK}, {Name: "Lazy Catch short L not", Holds: shortOK},
+			{Name: "Catch short L near-optimal (control)", Holds: catchOK}},
+		Reason: strings.Join(reasons, "; "),
 	}
 }
 

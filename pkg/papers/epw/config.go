@@ -1,21 +1,19 @@
 package epw
 
 import (
-	"errors"
-	"fmt"
 	"slices"
 
+	"theorylab/pkg/papers/config"
 	"theorylab/pkg/rl"
 )
 
 // Config is one EPW experiment (see Quick for the meaning of each part).
 type Config struct {
-	Preset string `json:"preset"` // "quick", "full" or "custom"
-	// Seed is the base seed: every random stream (start states, network
+	// Common: the preset, the first seed and Seeds, the independent learner
+	// runs per setting. Every random stream (start states, network
 	// initialisation, minibatches, codes) is rl.Stream(Seed, purpose, index),
 	// so two configs that differ only in Seed share no stream.
-	Seed  int `json:"seed"`
-	Seeds int `json:"seeds"` // independent learner runs per setting
+	config.Common
 
 	Catch rl.Catch `json:"catch"` // E1, Catch (our construction)
 	Lazy  rl.Catch `json:"lazy"`  // Lazy Catch, the contrast game (our construction)
@@ -74,7 +72,7 @@ type Config struct {
 // corrections; deviations in docs/09-effective-planning-window.md).
 func Quick() Config {
 	return Config{
-		Preset: "quick", Seed: 0, Seeds: 3,
+		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 3},
 		Catch: rl.DefaultCatch(), Lazy: rl.LazyCatch(),
 		WindowH: 24, WindowStarts: 200, WindowMax: 10, RandomRules: 5,
 		Learner:  rl.LearnerConfig{Hidden: []int{32, 32}, Batch: 128, Rounds: 8, Starts: 32, Labels: 16, Steps: 300},
@@ -102,27 +100,10 @@ func Full() Config {
 	return c
 }
 
-// Preset returns the named preset.
-func Preset(name string) (Config, error) {
-	switch name {
-	case "quick":
-		return Quick(), nil
-	case "full":
-		return Full(), nil
-	}
-	return Config{}, fmt.Errorf("epw: unknown preset %q (want quick or full)", name)
-}
-
 // Validate reports every problem with the configuration, each naming its field.
 func (c Config) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("epw: "+format, args...)) }
-	if c.Seed < 0 {
-		bad("seed must be ≥ 0, got %d", c.Seed)
-	}
-	if c.Seeds < 1 {
-		bad("seeds must be ≥ 1, got %d", c.Seeds)
-	}
+	k := config.Check("epw", c.Common)
+	bad := func(format string, args ...any) { k.If(true, format, args...) }
 	for name, g := range map[string]rl.Catch{"catch": c.Catch, "lazy": c.Lazy} {
 		if err := g.Validate(); err != nil {
 			bad("%s: %v", name, err)
@@ -219,7 +200,7 @@ func (c Config) Validate() error {
 	if len(c.ReinforceHorizons) == 0 || !increasing(c.ReinforceHorizons) || c.ReinforceHorizons[0] < 1 {
 		bad("reinforce_horizons must be increasing values ≥ 1, got %v", c.ReinforceHorizons)
 	}
-	return errors.Join(errs...)
+	return k.Err()
 }
 
 func increasing(xs []int) bool {
@@ -229,12 +210,4 @@ func increasing(xs []int) bool {
 		}
 	}
 	return true
-}
-
-// needed is the majority rule: ≥ 2 of 3 seeds, ≥ 4 of 5.
-func (c Config) needed() int {
-	if c.Seeds <= 2 {
-		return c.Seeds
-	}
-	return c.Seeds - c.Seeds/3
 }

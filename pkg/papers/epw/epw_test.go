@@ -3,10 +3,10 @@ package epw
 import (
 	"math"
 	"reflect"
-	"strings"
 	"testing"
 
 	"theorylab/pkg/claims"
+	"theorylab/pkg/papers/papertest"
 	"theorylab/pkg/rl"
 )
 
@@ -29,28 +29,16 @@ func tiny() Config {
 	return c
 }
 
-// TestQuickPresetClaims runs the quick preset (through the results cache that
-// the notebook then reuses) and asserts every claim.
-func TestQuickPresetClaims(t *testing.T) {
-	if testing.Short() {
-		t.Skip("quick preset takes about a minute; skipped with -short")
+// TestQuickPreset runs the quick preset (through the results cache that the
+// notebook then reuses), asserts every claim, then checks the method on the
+// same runs.
+func TestQuickPreset(t *testing.T) {
+	out := papertest.Quick(t, Paper)
+	if len(out.Claims) != 6 {
+		t.Fatalf("want 6 claims, got %d", len(out.Claims))
 	}
-	res, man, hit, err := RunCached(Quick())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("quick preset: %.1fs on %s (cache hit: %v)", man.ElapsedSeconds, man.Backend, hit)
-	list := Claims(res)
-	if len(list) != 6 {
-		t.Fatalf("want 6 claims, got %d", len(list))
-	}
-	if err := list.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	t.Log("\n" + list.Text())
-	claims.Require(t, list)
 	// The learner's queries per label never exceed the unpruned tree (Σ_{k≤L} 3^k per label).
-	for _, r := range res.Learner.Runs {
+	for _, r := range out.Results.Learner.Runs {
 		last := r.Rounds[len(r.Rounds)-1]
 		if limit := float64(last.Labels) * rl.TreeQueries(3, r.L); float64(last.Search.Generative) > limit {
 			t.Errorf("%s: %d label queries for %d labels at L = %d (limit %v)", r.Name, last.Search.Generative, last.Labels, r.L, limit)
@@ -58,18 +46,12 @@ func TestQuickPresetClaims(t *testing.T) {
 	}
 }
 
-func TestDeterminism(t *testing.T) {
-	a, err := Run(tiny())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Run(tiny())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Seconds, b.Seconds = 0, 0
-	if !reflect.DeepEqual(a, b) {
-		t.Fatal("two runs with the same seed and backend differ")
+// TestDeterministic: same seed and backend, same results; the next seeds,
+// other claims; the eight figures render.
+func TestDeterministic(t *testing.T) {
+	res := papertest.Deterministic(t, Paper, tiny())
+	if n := len(Figures(res)); n != 8 {
+		t.Errorf("want 8 figures, got %d", n)
 	}
 	c := tiny()
 	c.Seed = 7
@@ -77,19 +59,13 @@ func TestDeterminism(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reflect.DeepEqual(other.Learner.Runs[0].Rounds, a.Learner.Runs[0].Rounds) {
+	if reflect.DeepEqual(other.Learner.Runs[0].Rounds, res.Learner.Runs[0].Rounds) {
 		t.Error("a different seed gave the same learning curve")
-	}
-	// Every claim is computed (no panic on a small run) and has its texts.
-	if err := Claims(a).Validate(); err != nil {
-		t.Error(err)
 	}
 }
 
-func TestConfigErrorsNameTheField(t *testing.T) {
-	cases := map[string]func(*Config){
-		"seeds must be ≥ 1":   func(c *Config) { c.Seeds = 0 },
-		"seed must be ≥ 0":    func(c *Config) { c.Seed = -1 },
+func TestBadConfigs(t *testing.T) {
+	papertest.BadConfigs(t, Paper, map[string]func(*Config){
 		"window_max":          func(c *Config) { c.WindowMax = 99 },
 		"lr_grid":             func(c *Config) { c.LRGrid = nil },
 		"horizons":            func(c *Config) { c.Horizons = []int{16, 8} },
@@ -100,54 +76,25 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		"catch: catch: speed": func(c *Config) { c.Catch.Speed = 0 },
 		"learner: batch":      func(c *Config) { c.Learner.Batch = 0 },
 		"reinforce: budget":   func(c *Config) { c.Reinforce.Budget = 1 },
-	}
-	for want, mutate := range cases {
-		c := Quick()
-		mutate(&c)
-		err := c.Validate()
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("want an error containing %q, got %v", want, err)
-		}
-		if _, err := Run(c); err == nil {
-			t.Errorf("Run accepted an invalid config (%s)", want)
-		}
-		if _, _, _, err := RunCached(c); err == nil {
-			t.Errorf("RunCached accepted an invalid config (%s)", want)
-		}
-	}
-	if _, err := Preset("huge"); err == nil || !strings.Contains(err.Error(), `"huge"`) {
-		t.Errorf("unknown preset: got %v", err)
-	}
-	for _, c := range []Config{Quick(), Full()} {
-		if err := c.Validate(); err != nil {
-			t.Errorf("%s preset invalid: %v", c.Preset, err)
-		}
-	}
+	})
 }
 
-func TestFiguresRender(t *testing.T) {
-	res, err := Run(tiny())
-	if err != nil {
+// TestThresholds: the claims print the thresholds they compare.
+func TestThresholds(t *testing.T) {
+	if err := Claims.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	figs := Figures(res)
-	if len(figs) != 8 {
-		t.Fatalf("want 8 figures, got %d", len(figs))
-	}
-	for _, f := range figs {
-		svg := strings.TrimSpace(f.Fig.SVG())
-		if err := f.Fig.Err(); err != nil {
-			t.Errorf("%s: %v", f.Name, err)
-		}
-		if !strings.HasPrefix(svg, "<svg") && !strings.HasPrefix(svg, "<?xml") {
-			t.Errorf("%s: not an SVG document", f.Name)
+	for th, want := range map[claims.Threshold]string{nearOptimal: "≥ 0.95", queryExponent: "≤ 1.5", treeSlope: "≥ 1.15",
+		needleSlope: "in [0.9, 1.1]", needleSuccess: "≤ 3%", mlpAccuracy: "≥ 0.98", accuracyGap: "≥ 0.05", shortRatio: "≤ 0.8", windowSlack: "≤ 1"} {
+		if th.String() != want {
+			t.Errorf("threshold prints %q, want %q", th.String(), want)
 		}
 	}
 }
 
 // TestQ95: the queries after the first round at or above the success ratio.
 func TestQ95(t *testing.T) {
-	r := rl.LearnerRun{Rounds: []rl.Round{{Queries: 10, Test: 0.5}, {Queries: 25, Test: SuccessRatio}, {Queries: 40, Test: 1}}}
+	r := rl.LearnerRun{Rounds: []rl.Round{{Queries: 10, Test: 0.5}, {Queries: 25, Test: nearOptimal.Lo()}, {Queries: 40, Test: 1}}}
 	if got := Q95(r); got != 25 {
 		t.Errorf("Q95 = %v, want 25", got)
 	}

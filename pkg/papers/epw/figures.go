@@ -98,13 +98,13 @@ func QueriesFigure(res *Results) *plot.Figure {
 			if i < len(f.Q) {
 				col = append(col, f.Q[i])
 				if !math.IsInf(f.Q[i], 1) {
-					p.Dots("learner, each seed", []float64{float64(f.H[i])}, []float64{f.Q[i]}, plot.ColorOf(fmt.Sprintf("learner L = %d: queries to %.2f (median)", res.Learner.CatchL, SuccessRatio)), plot.NoLegend)
+					p.Dots("learner, each seed", []float64{float64(f.H[i])}, []float64{f.Q[i]}, plot.ColorOf(fmt.Sprintf("learner L = %d: queries to %.2f (median)", res.Learner.CatchL, nearOptimal.Lo())), plot.NoLegend)
 				}
 			}
 		}
 		med[i] = claims.Median(col)
 	}
-	p.Line(fmt.Sprintf("learner L = %d: queries to %.2f (median)", res.Learner.CatchL, SuccessRatio), ints(cfg.Horizons), med, plot.WithMarker(plot.Circle))
+	p.Line(fmt.Sprintf("learner L = %d: queries to %.2f (median)", res.Learner.CatchL, nearOptimal.Lo()), ints(cfg.Horizons), med, plot.WithMarker(plot.Circle))
 	s := res.Search
 	p.Line("tree search over H (measured, pruned)", ints(s.Horizons), s.Tree, plot.WithMarker(plot.Square))
 	var hx, hy []float64
@@ -116,13 +116,13 @@ func QueriesFigure(res *Results) *plot.Figure {
 	var rx, ry []float64
 	missed := 0
 	for _, r := range res.Reinforce.Runs {
-		if t := transitionsTo(r, SuccessRatio); !math.IsInf(t, 1) {
+		if t := transitionsTo(r, nearOptimal.Lo()); !math.IsInf(t, 1) {
 			rx, ry = append(rx, float64(r.H)), append(ry, t)
 		} else {
 			missed++
 		}
 	}
-	label := fmt.Sprintf("REINFORCE: transitions to %.2f", SuccessRatio)
+	label := fmt.Sprintf("REINFORCE: transitions to %.2f", nearOptimal.Lo())
 	if missed > 0 {
 		label += fmt.Sprintf(" (%d horizon(s) not reached)", missed)
 	}
@@ -169,7 +169,7 @@ func ReturnsFigure(res *Results) *plot.Figure {
 		rx, ry = append(rx, float64(r.H)), append(ry, r.Curve[len(r.Curve)-1].Test)
 	}
 	p.Line(fmt.Sprintf("REINFORCE, %dk transitions", res.Config.Reinforce.Budget/1000), rx, ry, plot.WithMarker(plot.Diamond))
-	p.HLine(SuccessRatio, plot.Dotted, plot.Label(fmt.Sprintf("%.2f", SuccessRatio)))
+	p.HLine(nearOptimal.Lo(), plot.Dotted, plot.Label(fmt.Sprintf("%.2f", nearOptimal.Lo())))
 	return fig
 }
 
@@ -201,8 +201,8 @@ func LookaheadFigure(res *Results) *plot.Figure {
 		p.Line(game.label, xs, ys, plot.WithMarker(plot.Circle))
 	}
 	p.VLine(float64(res.Learner.CatchL), plot.Dashed, plot.Label(fmt.Sprintf("W = %d", res.Learner.CatchL)))
-	p.HLine(SuccessRatio, plot.Dotted, plot.Label(fmt.Sprintf("%.2f", SuccessRatio)))
-	p.HLine(MaxShortRatio, plot.Dotted, plot.Label(fmt.Sprintf("%.2f", MaxShortRatio)))
+	p.HLine(nearOptimal.Lo(), plot.Dotted, plot.Label(fmt.Sprintf("%.2f", nearOptimal.Lo())))
+	p.HLine(shortRatio.Lo(), plot.Dotted, plot.Label(fmt.Sprintf("%.2f", shortRatio.Lo())))
 	return fig
 }
 
@@ -263,7 +263,7 @@ func LearningFigure(res *Results) *plot.Figure {
 		}
 		p.Line(fmt.Sprintf("REINFORCE H = %d", r.H), xs, ys, plot.Dashed)
 	}
-	p.HLine(SuccessRatio, plot.Dotted)
+	p.HLine(nearOptimal.Lo(), plot.Dotted)
 	return fig
 }
 
