@@ -73,7 +73,7 @@ type Config struct {
 func Quick() Config {
 	return Config{
 		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 3},
-		Catch: rl.DefaultCatch(), Lazy: rl.LazyCatch(),
+		Catch:  rl.DefaultCatch(), Lazy: rl.LazyCatch(),
 		WindowH: 24, WindowStarts: 200, WindowMax: 10, RandomRules: 5,
 		Learner:  rl.LearnerConfig{Hidden: []int{32, 32}, Batch: 128, Rounds: 8, Starts: 32, Labels: 16, Steps: 300},
 		LRGrid:   []float64{1e-3, 3e-3, 1e-2},
