@@ -168,16 +168,6 @@ func HorizonFits(res *Results) []HorizonFit {
 	return out
 }
 
-// find returns the learner run of a game at (H, L, seed).
-func (l LearnerResult) find(game string, h, lk, seed int) (LearnerCurve, bool) {
-	for _, r := range l.Runs {
-		if r.Game == game && r.H == h && r.L == lk && r.Seed == seed {
-			return r, true
-		}
-	}
-	return LearnerCurve{}, false
-}
-
 func epw2(res *Results) claims.Measurement {
 	cfg := res.Config
 	fits := HorizonFits(res)

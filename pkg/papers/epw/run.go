@@ -545,3 +545,13 @@ func (e *experiment) reinforce() (ReinforceResult, error) {
 	}
 	return out, nil
 }
+
+// find returns the learner run of a game at (H, L, seed).
+func (l LearnerResult) find(game string, h, lk, seed int) (LearnerCurve, bool) {
+	for _, r := range l.Runs {
+		if r.Game == game && r.H == h && r.L == lk && r.Seed == seed {
+			return r, true
+		}
+	}
+	return LearnerCurve{}, false
+}
