@@ -1,0 +1,375 @@
+package robustness
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"theorylab/models/twolayer"
+	"theorylab/pkg/progress"
+)
+
+// Training methods.
+const (
+	// MethodPlain is the paper's training (without batch normalisation): Adam
+	// on the mean squared loss, each network stopped at the first step after
+	// which it memorizes its labels.
+	MethodPlain = "plain"
+	// MethodSmooth is our construction: the loss plus λ·mean ‖∇ₓf(z)‖² over
+	// fresh random points z at every step, for a fixed number of steps. It
+	// looks for the smoothest fit Adam can find, the fair test of a lower bound
+	// that is claimed for every fit.
+	MethodSmooth = "smooth"
+)
+
+// Label kinds.
+const (
+	// LabelsRandom: yᵢ uniform in {−1, +1}, independent of xᵢ — the paper's generic labels.
+	LabelsRandom = "random"
+	// LabelsTeacher: yᵢ = √d·(v·xᵢ) for a random unit vector v — a smooth
+	// target with Lipschitz constant √d at every width: the null that keeps the
+	// networks, the data and the training but removes the randomness of the
+	// labels, which is the law's mechanism (our construction).
+	LabelsTeacher = "teacher"
+)
+
+// Group is a set of networks trained by one Adam optimizer in one graph: one
+// network per width and per run (data draw).
+type Group struct {
+	Name      string  `json:"name"`
+	Method    string  `json:"method"`     // MethodPlain or MethodSmooth
+	Labels    string  `json:"labels"`     // LabelsRandom or LabelsTeacher
+	Bias      bool    `json:"bias"`       // hidden biases (false: Theorem 5's bias-free networks)
+	InitScale float64 `json:"init_scale"` // the spec's initialisation multiplied by this
+	Widths    []int   `json:"widths"`
+	LR        float64 `json:"lr"` // Adam's learning rate at step 0 (cosine decay to MinLRFactor × LR)
+}
+
+// problem is the data of one training phase: R runs, each its own draw of n
+// points in d dimensions with both label kinds.
+type problem struct {
+	N, D int
+	Runs []draw
+}
+
+// trainOpts are the training settings shared by every group of a phase.
+type trainOpts struct {
+	Steps         int     // at most this many Adam steps (exactly this many for MethodSmooth)
+	MinLRFactor   float64 // cosine decay from LR to MinLRFactor·LR over Steps
+	Epsilon       float64 // memorization: mean squared error ≤ Epsilon
+	Lambda        float64 // weight of the smoothness penalty
+	PenaltyPoints int     // fresh z per step and run for the penalty
+	DType         dtypes.DType
+}
+
+// trained is one network after training.
+type trained struct {
+	Init      twolayer.Net
+	Final     twolayer.Net // at the stopping step (plain) or after the last step (smooth)
+	Step      int          // steps taken by Final
+	Memorized bool
+	MSE       float64 // mean squared error of Final on its training set
+	Wrong     int     // training points whose sign Final gets wrong (random labels)
+}
+
+// memorizes is the memorization filter: every sign right and mean squared
+// error ≤ ε for random labels; mean squared error ≤ ε for the teacher null
+// (whose targets are not signs).
+func memorizes(labels string, mse float64, wrong int, eps float64) bool {
+	if labels == LabelsTeacher {
+		return mse <= eps
+	}
+	return wrong == 0 && mse <= eps
+}
+
+// fitStats returns, per run, the mean squared error (1/n) Σᵢ (f(xᵢ) − yᵢ)²
+// and the number of wrong signs, where a sign counts as wrong when
+// f(xᵢ)·yᵢ ≤ 0: f [R, n] and y [R, n] give two [R] vectors.
+func fitStats(f, y *Node) (mse, wrong *Node) {
+	mse = ReduceMean(Square(Sub(f, y)), 1)
+	bad := ConvertDType(LessOrEqual(Mul(f, y), ZerosLike(f)), f.DType())
+	return mse, ReduceSum(bad, 1)
+}
+
+// cosineLR is the learning rate at step t of T:
+//
+//	ηₜ = η_min + ½(η₀ − η_min)(1 + cos(π t/T)),  η_min = factor·η₀
+func cosineLR(lr0, factor float64, t, total int) float64 {
+	lrMin := factor * lr0
+	return lrMin + 0.5*(lr0-lrMin)*(1+math.Cos(math.Pi*float64(t)/float64(total)))
+}
+
+// netVars are the store variables of one (group, width) bank: W [R, k, d], B [R, k] (nil when bias-free), A [R, k].
+type netVars struct {
+	cfg     twolayer.Config
+	w, b, a *model.Variable
+}
+
+// trainGroups trains every group on every run of p and returns the networks
+// as out[group][width][run]. All groups share one graph; each has its own
+// Adam (own scope, moments and learning rate), so a group's networks see only
+// their own gradients and Adam, being element-wise, updates every network as
+// if it were trained alone.
+func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, inits func(g Group, k, run int) twolayer.Net, bar progress.Reporter) ([][][]trained, error) {
+	bar = progress.OrSilent(bar)
+	R := len(p.Runs)
+	store := model.NewStore()
+	root := store.RootScope()
+	vars := make([][]netVars, len(groups))
+	out := make([][][]trained, len(groups))
+	anySmooth := false
+	for gi, g := range groups {
+		anySmooth = anySmooth || g.Method == MethodSmooth
+		out[gi] = make([][]trained, len(g.Widths))
+		for wi, k := range g.Widths {
+			cfg := twolayer.Config{D: p.D, K: k, Bias: g.Bias}
+			nets := make([]twolayer.Net, R)
+			out[gi][wi] = make([]trained, R)
+			for r := range R {
+				nets[r] = inits(g, k, r)
+				out[gi][wi][r] = trained{Init: nets[r].Clone(), Step: -1}
+			}
+			w, b, a, err := twolayer.ToTensors(nets, opts.DType)
+			if err != nil {
+				return nil, err
+			}
+			s := root.At("g%d", gi).At("k%d", k)
+			nv := netVars{cfg: cfg, w: s.VariableWithValue("W", w), a: s.VariableWithValue("A", a)}
+			if b != nil {
+				nv.b = s.VariableWithValue("B", b)
+			}
+			vars[gi] = append(vars[gi], nv)
+		}
+	}
+	params := func(g *Graph, nv netVars) twolayer.Params {
+		p := twolayer.Params{W: nv.w.NodeValue(g), A: nv.a.NodeValue(g)}
+		if nv.b != nil {
+			p.B = nv.b.NodeValue(g)
+		}
+		return p
+	}
+	opt := make([]optimizer.Interface, len(groups))
+	for gi, g := range groups {
+		opt[gi] = optimizer.Adam().LearningRate(g.LR).Done()
+	}
+	exec, err := model.NewExec(be, store, func(scope *model.Scope, in []*Node) []*Node {
+		x, yRand, yTeach, z, lr := in[0], in[1], in[2], in[3], in[4] // [R, n, d], [R, n], [R, n], [R, Z, d], [G]
+		g := x.Graph()
+		for gi, grp := range groups {
+			y := yRand
+			if grp.Labels == LabelsTeacher {
+				y = yTeach
+			}
+			var total *Node
+			for _, nv := range vars[gi] {
+				ps := params(g, nv)
+				// L = (1/n) Σᵢ (f(xᵢ) − yᵢ)², one value per run: [R].
+				loss := ReduceMean(Square(Sub(nv.cfg.Forward(ps, x), y)), 1)
+				if grp.Method == MethodSmooth {
+					// P = (1/Z) Σ_z ‖∇ₓf(z)‖² over this step's fresh z: [R].
+					grad := nv.cfg.InputGrad(ps, z) // [R, Z, d]
+					pen := ReduceMean(ReduceSum(Square(grad), -1), 1)
+					// L + λ·P
+					loss = Add(loss, MulScalar(pen, opts.Lambda))
+				}
+				// Σ over runs: each run's parameters get their own run's gradient.
+				if l := ReduceAllSum(loss); total == nil {
+					total = l
+				} else {
+					total = Add(total, l)
+				}
+			}
+			gs := scope.At("g%d", gi)
+			// This step's learning rate ηₜ (cosine schedule, computed on the host).
+			optimizer.LearningRateVar(gs, x.DType(), grp.LR).SetNodeValue(Reshape(Slice(lr, AxisRange(gi, gi+1))))
+			opt[gi].UpdateGraph(gs, g, total)
+		}
+		// The memorization test at the updated parameters θₜ₊₁.
+		var mses, wrongs []*Node
+		for gi, grp := range groups {
+			y := yRand
+			if grp.Labels == LabelsTeacher {
+				y = yTeach
+			}
+			for _, nv := range vars[gi] {
+				mse, wrong := fitStats(nv.cfg.Forward(params(g, nv), x), y)
+				mses = append(mses, mse)
+				wrongs = append(wrongs, wrong)
+			}
+		}
+		return []*Node{Stack(mses, 0), Stack(wrongs, 0)} // [M, R] each
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer exec.Finalize()
+
+	x, yr, yt := make([]float64, 0, R*p.N*p.D), make([]float64, 0, R*p.N), make([]float64, 0, R*p.N)
+	for _, run := range p.Runs {
+		x = append(x, run.X...)
+		yr = append(yr, run.Y...)
+		yt = append(yt, run.T...)
+	}
+	xT, err := asTensor(opts.DType, x, R, p.N, p.D)
+	if err != nil {
+		return nil, err
+	}
+	yrT, _ := asTensor(opts.DType, yr, R, p.N)
+	ytT, _ := asTensor(opts.DType, yt, R, p.N)
+	nz := 1
+	if anySmooth {
+		nz = opts.PenaltyPoints
+	}
+	zRNG := make([]*rand.Rand, R)
+	for r, run := range p.Runs {
+		zRNG[r] = rand.New(rand.NewPCG(run.Seed, streamPenalty))
+	}
+	zBuf := make([]float64, R*nz*p.D)
+	lrs := make([]float64, len(groups))
+
+	// Which (group, width, run) networks are still to be stopped.
+	open := 0
+	for _, g := range groups {
+		if g.Method == MethodPlain {
+			open += len(g.Widths) * R
+		}
+	}
+	var mse, wrong []float64
+	step := 0
+	for step < opts.Steps {
+		if anySmooth {
+			// Fresh z ~ N(0, I_d/d) for every run at every step.
+			s := 1 / math.Sqrt(float64(p.D))
+			for i := range zBuf {
+				zBuf[i] = s * zRNG[i/(nz*p.D)].NormFloat64()
+			}
+		}
+		zT, _ := asTensor(opts.DType, zBuf, R, nz, p.D)
+		for gi, g := range groups {
+			lrs[gi] = cosineLR(g.LR, opts.MinLRFactor, step, opts.Steps)
+		}
+		lrT, _ := asTensor(opts.DType, lrs, len(groups))
+		outs, err := exec.Call(xT, yrT, ytT, zT, lrT)
+		if err != nil {
+			return nil, err
+		}
+		step++
+		if mse, err = flat64(outs[0]); err != nil {
+			return nil, err
+		}
+		if wrong, err = flat64(outs[1]); err != nil {
+			return nil, err
+		}
+		m := 0
+		for gi, g := range groups {
+			for wi := range g.Widths {
+				var snap []twolayer.Net
+				for r := range R {
+					l, wr := mse[m*R+r], int(wrong[m*R+r])
+					if math.IsNaN(l) || math.IsInf(l, 0) {
+						return nil, fmt.Errorf("robustness: group %s width %d run %d diverged at step %d (loss %v)", g.Name, g.Widths[wi], r, step, l)
+					}
+					t := &out[gi][wi][r]
+					if g.Method != MethodPlain || t.Step >= 0 || !memorizes(g.Labels, l, wr, opts.Epsilon) {
+						continue
+					}
+					if snap == nil {
+						if snap, err = readNets(vars[gi][wi]); err != nil {
+							return nil, err
+						}
+					}
+					*t = trained{Init: t.Init, Final: snap[r], Step: step, Memorized: true, MSE: l, Wrong: wr}
+					open--
+				}
+				m++
+			}
+		}
+		bar.Update(step, fmt.Sprintf("%d plain fits still training", open))
+		if open == 0 && !anySmooth {
+			break
+		}
+	}
+	// Everything not stopped early ends at the last step.
+	m := 0
+	for gi, g := range groups {
+		for wi := range g.Widths {
+			var final []twolayer.Net
+			for r := range R {
+				t := &out[gi][wi][r]
+				if t.Step < 0 {
+					if final == nil {
+						if final, err = readNets(vars[gi][wi]); err != nil {
+							return nil, err
+						}
+					}
+					l, wr := mse[m*R+r], int(wrong[m*R+r])
+					*t = trained{Init: t.Init, Final: final[r], Step: step, MSE: l, Wrong: wr,
+						Memorized: memorizes(g.Labels, l, wr, opts.Epsilon)}
+					if g.Method == MethodPlain {
+						t.Memorized = false // a plain run that reached the end without memorizing is discarded
+					}
+				}
+			}
+			m++
+		}
+	}
+	return out, nil
+}
+
+// readNets copies the current values of one bank from the store.
+func readNets(nv netVars) ([]twolayer.Net, error) {
+	w, err := nv.w.Value()
+	if err != nil {
+		return nil, err
+	}
+	a, err := nv.a.Value()
+	if err != nil {
+		return nil, err
+	}
+	var b *tensors.Tensor
+	if nv.b != nil {
+		if b, err = nv.b.Value(); err != nil {
+			return nil, err
+		}
+	}
+	return twolayer.FromTensors(w, b, a)
+}
+
+func asTensor(dt dtypes.DType, v []float64, dims ...int) (*tensors.Tensor, error) {
+	switch dt {
+	case dtypes.Float64:
+		return tensors.FromFlatDataAndDimensions(append([]float64(nil), v...), dims...), nil
+	case dtypes.Float32:
+		f := make([]float32, len(v))
+		for i, x := range v {
+			f[i] = float32(x)
+		}
+		return tensors.FromFlatDataAndDimensions(f, dims...), nil
+	}
+	return nil, fmt.Errorf("robustness: dtype must be float32 or float64, got %s", dt)
+}
+
+func flat64(t *tensors.Tensor) ([]float64, error) {
+	switch t.DType() {
+	case dtypes.Float64:
+		return tensors.CopyFlatData[float64](t)
+	case dtypes.Float32:
+		f, err := tensors.CopyFlatData[float32](t)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]float64, len(f))
+		for i, x := range f {
+			out[i] = float64(x)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("robustness: want a float tensor, got %s", t.Shape())
+}
