@@ -79,10 +79,24 @@ func (c Config) Forward(p Params, x *Node) *Node {
 // function gives the exact parameter gradient wherever no neuron sits on its
 // kink, as double backpropagation through the ReLU would.
 func (c Config) InputGrad(p Params, z *Node) *Node {
-	pre := c.preActivations(p, z)                                                   // [R, Z, K]
-	on := StopGradient(ConvertDType(GreaterThan(pre, ZerosLike(pre)), pre.DType())) // 1[w_ℓ·z + b_ℓ > 0], [R, Z, K]
-	m := Mul(on, InsertAxes(p.A, 1))                                                // a_ℓ·1[·], [R, Z, K]
-	return Einsum("rzk,rkd->rzd", m, p.W)                                           // Σ_ℓ m_ℓ w_ℓ, [R, Z, D]
+	return inputGrad(p, z)
+}
+
+// inputGrad computes Σ_ℓ 1[w_ℓ·z + b_ℓ > 0]·(a_ℓ w_ℓ): the products a_ℓ w_ℓ
+// are formed once ([R, K, D], small), not per point.
+func inputGrad(p Params, z *Node) *Node {
+	var pre *Node
+	if z.Rank() == 2 {
+		pre = Einsum("zd,rkd->rzk", z, p.W) // [R, Z, K]
+	} else {
+		pre = Einsum("rzd,rkd->rzk", z, p.W) // [R, Z, K]
+	}
+	if p.B != nil {
+		pre = Add(pre, InsertAxes(p.B, 1))
+	}
+	on := StopGradient(Sign(Max(pre, ZerosLike(pre)))) // 1[w_ℓ·z + b_ℓ > 0], [R, Z, K]
+	aw := Mul(InsertAxes(p.A, -1), p.W)                // a_ℓ w_ℓ, [R, K, D]
+	return Einsum("rzk,rkd->rzd", on, aw)              // Σ_ℓ 1[·] a_ℓ w_ℓ, [R, Z, D]
 }
 
 // Net is one network on the host, in float64.
@@ -295,4 +309,121 @@ func flat64(t *tensors.Tensor) ([]float64, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("twolayer: want a float32 or float64 tensor, got %s", t.Shape())
+}
+
+// A bank may also hold several networks of different widths side by side
+// along the neuron axis: with widths k₀, k₁, …, neurons [0, k₀) belong to
+// network 0, [k₀, k₀+k₁) to network 1, and so on, and Config.K is Σⱼ kⱼ. One
+// tensor per parameter then serves all widths (fewer, larger operations, one
+// optimizer state), while each network still sees only its own neurons.
+
+// SegmentMatrix is the [Σkⱼ, J] indicator S with S[ℓ, j] = 1 when neuron ℓ
+// belongs to network j, as a float64 or float32 tensor.
+func SegmentMatrix(widths []int, dtype dtypes.DType) (*tensors.Tensor, error) {
+	total := 0
+	for _, k := range widths {
+		total += k
+	}
+	s := make([]float64, total*len(widths))
+	l := 0
+	for j, k := range widths {
+		for range k {
+			s[l*len(widths)+j] = 1
+			l++
+		}
+	}
+	switch dtype {
+	case dtypes.Float64:
+		return tensors.FromFlatDataAndDimensions(s, total, len(widths)), nil
+	case dtypes.Float32:
+		f := make([]float32, len(s))
+		for i, v := range s {
+			f[i] = float32(v)
+		}
+		return tensors.FromFlatDataAndDimensions(f, total, len(widths)), nil
+	}
+	return nil, fmt.Errorf("twolayer.SegmentMatrix: dtype must be Float32 or Float64, got %s", dtype)
+}
+
+// ForwardSegments evaluates the J networks of a concatenated bank (see
+// SegmentMatrix) at x [R, N, D] (or [N, D]): [R, N, J], with
+//
+//	f_j(x) = Σ_{ℓ ∈ segment j} a_ℓ · ReLU(w_ℓ·x + b_ℓ)
+//
+// seg is the constant segment indicator S [K, J].
+func (c Config) ForwardSegments(p Params, x, seg *Node) *Node {
+	pre := c.preActivations(p, x)                      // [R, N, K]
+	h := Max(pre, ZerosLike(pre))                      // ReLU, [R, N, K]
+	as := Mul(InsertAxes(p.A, -1), InsertAxes(seg, 0)) // a_ℓ·S[ℓ, j], [R, K, J] (small)
+	return Einsum("rnk,rkj->rnj", h, as)               // Σ_{ℓ ∈ j} a_ℓ h_ℓ, [R, N, J]
+}
+
+// InputGradSegments returns ∇ₓf_j(z) for each network j of a concatenated
+// bank with the given widths, at the points z [R, Z, D]: J nodes [R, Z, D].
+// Each network's parameters are sliced out (small tensors) and its gradient
+// computed as in InputGrad, so no large tensor is sliced or broadcast.
+func (c Config) InputGradSegments(p Params, z *Node, widths []int) []*Node {
+	out := make([]*Node, len(widths))
+	off := 0
+	for j, k := range widths {
+		pj := Params{
+			W: Slice(p.W, AxisRange(), AxisRange(off, off+k)), // [R, k_j, D]
+			A: Slice(p.A, AxisRange(), AxisRange(off, off+k)), // [R, k_j]
+		}
+		if p.B != nil {
+			pj.B = Slice(p.B, AxisRange(), AxisRange(off, off+k)) // [R, k_j]
+		}
+		out[j] = inputGrad(pj, z) // [R, Z, D]
+		off += k
+	}
+	return out
+}
+
+// Concat joins networks of one input dimension and bias setting into one
+// concatenated network (neurons in order); Split undoes it.
+func Concat(nets []Net) (Net, error) {
+	if len(nets) == 0 {
+		return Net{}, fmt.Errorf("twolayer.Concat: no networks")
+	}
+	out := Net{D: nets[0].D}
+	bias := nets[0].B != nil
+	if bias {
+		out.B = []float64{}
+	}
+	for i := range nets {
+		if err := nets[i].Validate(); err != nil {
+			return Net{}, err
+		}
+		if nets[i].D != out.D || (nets[i].B != nil) != bias {
+			return Net{}, fmt.Errorf("twolayer.Concat: network %d has D=%d, bias %v; network 0 D=%d, bias %v", i, nets[i].D, nets[i].B != nil, out.D, bias)
+		}
+		out.K += nets[i].K
+		out.W = append(out.W, nets[i].W...)
+		out.A = append(out.A, nets[i].A...)
+		if bias {
+			out.B = append(out.B, nets[i].B...)
+		}
+	}
+	return out, nil
+}
+
+// Split cuts a concatenated network into networks of the given widths.
+func (n *Net) Split(widths []int) ([]Net, error) {
+	total := 0
+	for _, k := range widths {
+		total += k
+	}
+	if total != n.K {
+		return nil, fmt.Errorf("twolayer.Split: widths %v add up to %d, the network has %d neurons", widths, total, n.K)
+	}
+	out := make([]Net, len(widths))
+	off := 0
+	for j, k := range widths {
+		out[j] = Net{D: n.D, K: k, W: append([]float64(nil), n.W[off*n.D:(off+k)*n.D]...), A: append([]float64(nil), n.A[off:off+k]...)}
+		if n.B != nil {
+			out[j].B = append([]float64(nil), n.B[off:off+k]...)
+		}
+		off += k
+	}
+	return out, nil
 }

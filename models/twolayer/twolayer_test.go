@@ -259,3 +259,57 @@ func TestInitStatisticsAndRoundTrip(t *testing.T) {
 		t.Errorf("D = 0: got %v", err)
 	}
 }
+
+// TestSegments: a bank of networks of different widths concatenated along the
+// neuron axis evaluates, and differentiates in its input, each network as if
+// it were alone; Split undoes Concat.
+func TestSegments(t *testing.T) {
+	widths := []int{3, 5, 2}
+	const r, n, d = 2, 7, 4
+	per := make([][]twolayer.Net, r) // per[run][j]
+	cat := make([]twolayer.Net, r)
+	for run := range r {
+		for j, k := range widths {
+			per[run] = append(per[run], bank(twolayer.Config{D: d, K: k, Bias: true}, 1, uint64(10*run+j))[0])
+		}
+		var err error
+		if cat[run], err = twolayer.Concat(per[run]); err != nil {
+			t.Fatal(err)
+		}
+		back, err := cat[run].Split(widths)
+		if err != nil || !reflect.DeepEqual(back, per[run]) {
+			t.Fatalf("Split(Concat(nets)) differs: %v", err)
+		}
+	}
+	x := points(r, n, d, 3)
+	seg, err := twolayer.SegmentMatrix(widths, dtypes.Float64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := exec(t, cat, x, n, func(c twolayer.Config, p twolayer.Params, x *Node) []*Node {
+		s := Const(x.Graph(), seg)
+		return append([]*Node{c.ForwardSegments(p, x, s)}, c.InputGradSegments(p, x, widths)...)
+	})
+	f := tensors.MustCopyFlatData[float64](out[0]) // [R, N, J]
+	for run := range r {
+		for i := range n {
+			xi := x[(run*n+i)*d : (run*n+i+1)*d]
+			for j := range widths {
+				want := per[run][j].Eval(xi)
+				if got := f[(run*n+i)*len(widths)+j]; math.Abs(got-want) > 1e-12 {
+					t.Fatalf("run %d point %d network %d: segment forward %v, alone %v", run, i, j, got, want)
+				}
+				g := tensors.MustCopyFlatData[float64](out[1+j])[(run*n+i)*d : (run*n+i+1)*d]
+				wantG := per[run][j].Grad(xi, nil)
+				for q := range d {
+					if math.Abs(g[q]-wantG[q]) > 1e-12 {
+						t.Fatalf("run %d point %d network %d: segment input gradient %v, alone %v", run, i, j, g, wantG)
+					}
+				}
+			}
+		}
+	}
+	if _, err := cat[0].Split([]int{3, 3}); err == nil {
+		t.Error("Split accepted widths that do not add up")
+	}
+}

@@ -89,10 +89,35 @@ func memorizes(labels string, mse float64, wrong int, eps float64) bool {
 	return wrong == 0 && mse <= eps
 }
 
-// fitStats returns, per run, the mean squared error (1/n) Σᵢ (f(xᵢ) − yᵢ)²
-// and the number of wrong signs, where a sign counts as wrong when
-// f(xᵢ)·yᵢ ≤ 0: f [R, n] and y [R, n] give two [R] vectors.
+// Objective is what one group's Adam minimises: the widths of a concatenated
+// bank side by side (seg is their segment indicator), R runs, inputs x
+// [R, n, d], labels y [R, n], penalty points z [R, Z, d]. For each run and
+// width j it is the mean squared loss, plus, for the smooth-fit variant
+// (λ > 0), λ times the mean squared input-gradient norm over z:
+//
+//	L_j + λ·P_j,  L_j = (1/n) Σᵢ (f_j(xᵢ) − yᵢ)²,  P_j = (1/Z) Σ_z ‖∇ₓf_j(z)‖²
+//
+// summed over runs and widths into one scalar. The networks share no
+// parameters, so each one's gradient is that of its own term.
+func Objective(cfg twolayer.Config, p twolayer.Params, widths []int, seg, x, y, z *Node, lambda float64) *Node {
+	f := cfg.ForwardSegments(p, x, seg)                      // [R, n, J]
+	loss := ReduceMean(Square(Sub(f, InsertAxes(y, -1))), 1) // L_j for every run: [R, J]
+	total := ReduceAllSum(loss)
+	if lambda > 0 {
+		var pens []*Node
+		for _, grad := range cfg.InputGradSegments(p, z, widths) { // ∇ₓf_j(z): [R, Z, d] each
+			pens = append(pens, ReduceMean(ReduceSum(Square(grad), -1), 1)) // P_j: [R]
+		}
+		total = Add(total, MulScalar(ReduceAllSum(Stack(pens, 0)), lambda)) // Σ (L_j + λ·P_j)
+	}
+	return total
+}
+
+// fitStats returns, per run and network, the mean squared error
+// (1/n) Σᵢ (f(xᵢ) − yᵢ)² and the number of wrong signs, where a sign counts as
+// wrong when f(xᵢ)·yᵢ ≤ 0: f [R, n, J] and y [R, n] give two [R, J] tensors.
 func fitStats(f, y *Node) (mse, wrong *Node) {
+	y = InsertAxes(y, -1) // [R, n, 1]
 	mse = ReduceMean(Square(Sub(f, y)), 1)
 	bad := ConvertDType(LessOrEqual(Mul(f, y), ZerosLike(f)), f.DType())
 	return mse, ReduceSum(bad, 1)
@@ -106,10 +131,22 @@ func cosineLR(lr0, factor float64, t, total int) float64 {
 	return lrMin + 0.5*(lr0-lrMin)*(1+math.Cos(math.Pi*float64(t)/float64(total)))
 }
 
-// netVars are the store variables of one (group, width) bank: W [R, k, d], B [R, k] (nil when bias-free), A [R, k].
-type netVars struct {
+// bankVars are the store variables of one group: every width side by side
+// along the neuron axis (twolayer.SegmentMatrix), W [R, K, d], B [R, K] (nil
+// when bias-free), A [R, K] with K = Σ widths.
+type bankVars struct {
 	cfg     twolayer.Config
+	widths  []int
+	seg     *tensors.Tensor // [K, J]
 	w, b, a *model.Variable
+}
+
+func (bv bankVars) params(g *Graph) twolayer.Params {
+	p := twolayer.Params{W: bv.w.NodeValue(g), A: bv.a.NodeValue(g)}
+	if bv.b != nil {
+		p.B = bv.b.NodeValue(g)
+	}
+	return p
 }
 
 // trainGroups trains every group on every run of p and returns the networks
@@ -122,38 +159,43 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 	R := len(p.Runs)
 	store := model.NewStore()
 	root := store.RootScope()
-	vars := make([][]netVars, len(groups))
+	banks := make([]bankVars, len(groups))
 	out := make([][][]trained, len(groups))
 	anySmooth := false
+	M := 0 // networks per run, over all groups
 	for gi, g := range groups {
 		anySmooth = anySmooth || g.Method == MethodSmooth
+		M += len(g.Widths)
 		out[gi] = make([][]trained, len(g.Widths))
-		for wi, k := range g.Widths {
-			cfg := twolayer.Config{D: p.D, K: k, Bias: g.Bias}
-			nets := make([]twolayer.Net, R)
+		for wi := range g.Widths {
 			out[gi][wi] = make([]trained, R)
-			for r := range R {
-				nets[r] = inits(g, k, r)
-				out[gi][wi][r] = trained{Init: nets[r].Clone(), Step: -1}
+		}
+		cat := make([]twolayer.Net, R)
+		for r := range R {
+			nets := make([]twolayer.Net, len(g.Widths))
+			for wi, k := range g.Widths {
+				nets[wi] = inits(g, k, r)
+				out[gi][wi][r] = trained{Init: nets[wi].Clone(), Step: -1}
 			}
-			w, b, a, err := twolayer.ToTensors(nets, opts.DType)
-			if err != nil {
+			var err error
+			if cat[r], err = twolayer.Concat(nets); err != nil {
 				return nil, err
 			}
-			s := root.At("g%d", gi).At("k%d", k)
-			nv := netVars{cfg: cfg, w: s.VariableWithValue("W", w), a: s.VariableWithValue("A", a)}
-			if b != nil {
-				nv.b = s.VariableWithValue("B", b)
-			}
-			vars[gi] = append(vars[gi], nv)
 		}
-	}
-	params := func(g *Graph, nv netVars) twolayer.Params {
-		p := twolayer.Params{W: nv.w.NodeValue(g), A: nv.a.NodeValue(g)}
-		if nv.b != nil {
-			p.B = nv.b.NodeValue(g)
+		w, b, a, err := twolayer.ToTensors(cat, opts.DType)
+		if err != nil {
+			return nil, err
 		}
-		return p
+		seg, err := twolayer.SegmentMatrix(g.Widths, opts.DType)
+		if err != nil {
+			return nil, err
+		}
+		s := root.At("g%d", gi)
+		bv := bankVars{cfg: cat[0].Config(), widths: g.Widths, seg: seg, w: s.VariableWithValue("W", w), a: s.VariableWithValue("A", a)}
+		if b != nil {
+			bv.b = s.VariableWithValue("B", b)
+		}
+		banks[gi] = bv
 	}
 	opt := make([]optimizer.Interface, len(groups))
 	for gi, g := range groups {
@@ -162,30 +204,19 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 	exec, err := model.NewExec(be, store, func(scope *model.Scope, in []*Node) []*Node {
 		x, yRand, yTeach, z, lr := in[0], in[1], in[2], in[3], in[4] // [R, n, d], [R, n], [R, n], [R, Z, d], [G]
 		g := x.Graph()
-		for gi, grp := range groups {
-			y := yRand
+		labels := func(grp Group) *Node {
 			if grp.Labels == LabelsTeacher {
-				y = yTeach
+				return yTeach
 			}
-			var total *Node
-			for _, nv := range vars[gi] {
-				ps := params(g, nv)
-				// L = (1/n) Σᵢ (f(xᵢ) − yᵢ)², one value per run: [R].
-				loss := ReduceMean(Square(Sub(nv.cfg.Forward(ps, x), y)), 1)
-				if grp.Method == MethodSmooth {
-					// P = (1/Z) Σ_z ‖∇ₓf(z)‖² over this step's fresh z: [R].
-					grad := nv.cfg.InputGrad(ps, z) // [R, Z, d]
-					pen := ReduceMean(ReduceSum(Square(grad), -1), 1)
-					// L + λ·P
-					loss = Add(loss, MulScalar(pen, opts.Lambda))
-				}
-				// Σ over runs: each run's parameters get their own run's gradient.
-				if l := ReduceAllSum(loss); total == nil {
-					total = l
-				} else {
-					total = Add(total, l)
-				}
+			return yRand
+		}
+		for gi, grp := range groups {
+			bv := banks[gi]
+			lambda := 0.0
+			if grp.Method == MethodSmooth {
+				lambda = opts.Lambda
 			}
+			total := Objective(bv.cfg, bv.params(g), bv.widths, Const(g, bv.seg), x, labels(grp), z, lambda)
 			gs := scope.At("g%d", gi)
 			// This step's learning rate ηₜ (cosine schedule, computed on the host).
 			optimizer.LearningRateVar(gs, x.DType(), grp.LR).SetNodeValue(Reshape(Slice(lr, AxisRange(gi, gi+1))))
@@ -194,17 +225,12 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 		// The memorization test at the updated parameters θₜ₊₁.
 		var mses, wrongs []*Node
 		for gi, grp := range groups {
-			y := yRand
-			if grp.Labels == LabelsTeacher {
-				y = yTeach
-			}
-			for _, nv := range vars[gi] {
-				mse, wrong := fitStats(nv.cfg.Forward(params(g, nv), x), y)
-				mses = append(mses, mse)
-				wrongs = append(wrongs, wrong)
-			}
+			bv := banks[gi]
+			mse, wrong := fitStats(bv.cfg.ForwardSegments(bv.params(g), x, Const(g, bv.seg)), labels(grp)) // [R, J] each
+			mses = append(mses, mse)
+			wrongs = append(wrongs, wrong)
 		}
-		return []*Node{Stack(mses, 0), Stack(wrongs, 0)} // [M, R] each
+		return []*Node{Concatenate(mses, 1), Concatenate(wrongs, 1)} // [R, M] each
 	})
 	if err != nil {
 		return nil, err
@@ -234,7 +260,7 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 	zBuf := make([]float64, R*nz*p.D)
 	lrs := make([]float64, len(groups))
 
-	// Which (group, width, run) networks are still to be stopped.
+	// How many plain networks are still to be stopped.
 	open := 0
 	for _, g := range groups {
 		if g.Method == MethodPlain {
@@ -269,10 +295,10 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 		}
 		m := 0
 		for gi, g := range groups {
+			var snap [][]twolayer.Net
 			for wi := range g.Widths {
-				var snap []twolayer.Net
 				for r := range R {
-					l, wr := mse[m*R+r], int(wrong[m*R+r])
+					l, wr := mse[r*M+m], int(wrong[r*M+m])
 					if math.IsNaN(l) || math.IsInf(l, 0) {
 						return nil, fmt.Errorf("robustness: group %s width %d run %d diverged at step %d (loss %v)", g.Name, g.Widths[wi], r, step, l)
 					}
@@ -281,11 +307,11 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 						continue
 					}
 					if snap == nil {
-						if snap, err = readNets(vars[gi][wi]); err != nil {
+						if snap, err = readBank(banks[gi]); err != nil {
 							return nil, err
 						}
 					}
-					*t = trained{Init: t.Init, Final: snap[r], Step: step, Memorized: true, MSE: l, Wrong: wr}
+					*t = trained{Init: t.Init, Final: snap[wi][r], Step: step, Memorized: true, MSE: l, Wrong: wr}
 					open--
 				}
 				m++
@@ -299,22 +325,18 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 	// Everything not stopped early ends at the last step.
 	m := 0
 	for gi, g := range groups {
+		final, err := readBank(banks[gi])
+		if err != nil {
+			return nil, err
+		}
 		for wi := range g.Widths {
-			var final []twolayer.Net
 			for r := range R {
 				t := &out[gi][wi][r]
 				if t.Step < 0 {
-					if final == nil {
-						if final, err = readNets(vars[gi][wi]); err != nil {
-							return nil, err
-						}
-					}
-					l, wr := mse[m*R+r], int(wrong[m*R+r])
-					*t = trained{Init: t.Init, Final: final[r], Step: step, MSE: l, Wrong: wr,
-						Memorized: memorizes(g.Labels, l, wr, opts.Epsilon)}
-					if g.Method == MethodPlain {
-						t.Memorized = false // a plain run that reached the end without memorizing is discarded
-					}
+					l, wr := mse[r*M+m], int(wrong[r*M+m])
+					*t = trained{Init: t.Init, Final: final[wi][r], Step: step, MSE: l, Wrong: wr,
+						// A plain run that reached the end without memorizing is discarded (Memorized false).
+						Memorized: g.Method == MethodSmooth && memorizes(g.Labels, l, wr, opts.Epsilon)}
 				}
 			}
 			m++
@@ -323,23 +345,41 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 	return out, nil
 }
 
-// readNets copies the current values of one bank from the store.
-func readNets(nv netVars) ([]twolayer.Net, error) {
-	w, err := nv.w.Value()
+// readBank copies the current values of one group from the store, split into
+// networks: nets[width][run].
+func readBank(bv bankVars) ([][]twolayer.Net, error) {
+	w, err := bv.w.Value()
 	if err != nil {
 		return nil, err
 	}
-	a, err := nv.a.Value()
+	a, err := bv.a.Value()
 	if err != nil {
 		return nil, err
 	}
 	var b *tensors.Tensor
-	if nv.b != nil {
-		if b, err = nv.b.Value(); err != nil {
+	if bv.b != nil {
+		if b, err = bv.b.Value(); err != nil {
 			return nil, err
 		}
 	}
-	return twolayer.FromTensors(w, b, a)
+	cat, err := twolayer.FromTensors(w, b, a)
+	if err != nil {
+		return nil, err
+	}
+	nets := make([][]twolayer.Net, len(bv.widths))
+	for wi := range nets {
+		nets[wi] = make([]twolayer.Net, len(cat))
+	}
+	for r := range cat {
+		parts, err := cat[r].Split(bv.widths)
+		if err != nil {
+			return nil, err
+		}
+		for wi := range parts {
+			nets[wi][r] = parts[wi]
+		}
+	}
+	return nets, nil
 }
 
 func asTensor(dt dtypes.DType, v []float64, dims ...int) (*tensors.Tensor, error) {
