@@ -59,28 +59,36 @@ func ConstructionNet(x, y []float64, n, d int) twolayer.Net {
 	return net
 }
 
-// RunConstruction draws n unit vectors with random labels until all pairwise
-// inner products are below DisjointCapsLimit, builds the construction and
-// measures its fit and its gradients.
+// ConstructionData draws n unit vectors xᵢ with random labels yᵢ, redrawing
+// (at most cfg.MaxRedraws times) until every xᵢ·xⱼ < DisjointCapsLimit; it
+// returns the accepted draw, the number of rejected ones and the largest
+// inner product of the accepted one.
+func ConstructionData(cfg ConstructionConfig, seed int) (x, y []float64, redraws int, maxIn float64, err error) {
+	n, d := cfg.N, cfg.D
+	for attempt := range cfg.MaxRedraws {
+		rng := rand.New(rand.NewPCG(mix64(uint64(seed), uint64(attempt)), streamConstruction))
+		x = data.SpherePoints(n, d, rng)
+		y = data.RandomSigns(n, rng)
+		if maxIn = maxInner(x, n, d); maxIn < DisjointCapsLimit {
+			return x, y, attempt, maxIn, nil
+		}
+	}
+	return nil, nil, cfg.MaxRedraws, maxIn, fmt.Errorf("robustness: construction: no draw of %d points in d = %d had all xᵢ·xⱼ < %.3f in %d tries (the last had max %.3f)",
+		n, d, DisjointCapsLimit, cfg.MaxRedraws, maxIn)
+}
+
+// RunConstruction builds the construction on ConstructionData and measures
+// its fit and its gradients.
 func RunConstruction(cfg ConstructionConfig, seed int) (ConstructionResult, error) {
 	n, d := cfg.N, cfg.D
 	res := ConstructionResult{N: n, D: d}
-	var x, y []float64
-	var rng *rand.Rand
-	for attempt := 0; ; attempt++ {
-		if attempt == cfg.MaxRedraws {
-			return res, fmt.Errorf("robustness: construction: no draw of %d points in d = %d had all xᵢ·xⱼ < %.3f in %d tries (the last had max %.3f)",
-				n, d, DisjointCapsLimit, cfg.MaxRedraws, res.MaxInner)
-		}
-		rng = rand.New(rand.NewPCG(mix64(uint64(seed), uint64(attempt)), streamConstruction))
-		x = data.SpherePoints(n, d, rng)
-		y = data.RandomSigns(n, rng)
-		res.MaxInner = maxInner(x, n, d)
-		if res.MaxInner < DisjointCapsLimit {
-			break
-		}
-		res.Redraws++
+	x, y, redraws, maxIn, err := ConstructionData(cfg, seed)
+	res.Redraws, res.MaxInner = redraws, maxIn
+	if err != nil {
+		return res, err
 	}
+	// The test points come from their own stream.
+	rng := rand.New(rand.NewPCG(mix64(uint64(seed), uint64(redraws)), streamConstruction+1))
 	net := ConstructionNet(x, y, n, d)
 	buf := make([]float64, d)
 	for i := range n {
