@@ -253,7 +253,7 @@ func TestMemorizationFilter(t *testing.T) {
 		return []*Node{mse, wrong}
 	})
 	defer e.Finalize()
-	out := e.MustCall(tensors.FromFlatDataAndDimensions(f, 2, 4), tensors.FromFlatDataAndDimensions(y, 2, 4))
+	out := e.MustCall(tensors.FromFlatDataAndDimensions(f, 2, 4, 1), tensors.FromFlatDataAndDimensions(y, 2, 4))
 	mse := tensors.MustCopyFlatData[float64](out[0])
 	wrong := tensors.MustCopyFlatData[float64](out[1])
 	wantMSE0 := (0.01 + 0.01 + 1.44 + 1) / 4
@@ -331,6 +331,22 @@ func TestGroupsTrainIndependently(t *testing.T) {
 		}
 		if alone[0][0][r].MSE != together[1][0][r].MSE {
 			t.Errorf("run %d: MSE alone %v, together %v", r, alone[0][0][r].MSE, together[1][0][r].MSE)
+		}
+	}
+	// Inside one group, the widths sit side by side in one tensor: the width-7
+	// network beside widths 3 and 9 also ends where it ends alone.
+	wide := target
+	wide.Widths = []int{3, 7, 9}
+	side, err := trainGroups(be, p, []Group{wide}, opts, init, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range p.Runs {
+		a, b := alone[0][0][r].Final, side[0][1][r].Final
+		for i := range a.W {
+			if math.Abs(a.W[i]-b.W[i]) > 1e-12 {
+				t.Fatalf("run %d: W[%d] alone %v, beside other widths %v", r, i, a.W[i], b.W[i])
+			}
 		}
 	}
 	// The smooth group trained: its loss fell from the start.
