@@ -17,6 +17,11 @@
 // the Lipschitz estimators of pkg/lipschitz call). The tests check the closed
 // form against GoMLX's autodiff and against finite differences.
 //
+// Optionally, batch normalisation sits between the linear layer and the ReLU
+// (Params.Gamma, Params.Beta), as in the paper's experiments; FoldBatchNorm
+// turns a trained batch-normalised network into the plain network it computes
+// in inference mode, which is what gets measured.
+//
 // Initial values are drawn in Go from a seeded PCG stream (Init), so they are
 // the same on every backend; the default is the paper-spec's w_ℓ ~ N(0, I_d),
 // b_ℓ = 0, a_ℓ ~ N(0, 1/k), with an optional common scale factor.

@@ -43,6 +43,10 @@ func (c Config) NumParams() int {
 // run r is w_ℓ), B [R, K] (nil when the networks are bias-free) and A [R, K].
 type Params struct {
 	W, B, A *Node
+	// Gamma and Beta [R, K], when set, put batch normalisation between the
+	// linear layer and the ReLU (training mode: the statistics of the N points
+	// of the batch; see FoldBatchNorm for the network it computes then).
+	Gamma, Beta *Node
 }
 
 // preActivations returns w_ℓ·x_n + b_ℓ for every run, point and neuron:
@@ -57,7 +61,55 @@ func (c Config) preActivations(p Params, x *Node) *Node {
 	if p.B != nil {
 		pre = Add(pre, InsertAxes(p.B, 1)) // + b [R, 1, K]
 	}
+	if p.Gamma != nil {
+		// BN(u) = γ·(u − μ)/√(σ² + ε) + β, μ and σ² over the batch's N points.
+		mu := ReduceAndKeep(pre, ReduceMean, 1)                           // [R, 1, K]
+		centred := Sub(pre, mu)                                           // [R, N, K]
+		variance := ReduceAndKeep(Square(centred), ReduceMean, 1)         // [R, 1, K]
+		norm := Div(centred, Sqrt(AddScalar(variance, BatchNormEpsilon))) // [R, N, K]
+		pre = Add(Mul(norm, InsertAxes(p.Gamma, 1)), InsertAxes(p.Beta, 1))
+	}
 	return pre
+}
+
+// BatchNormEpsilon is the ε of batch normalisation (PyTorch's default).
+const BatchNormEpsilon = 1e-5
+
+// FoldBatchNorm returns the plain network that a batch-normalised network
+// computes in inference mode with the statistics of the points x ([N, D]
+// row-major): with u_ℓ = w_ℓ·x + b_ℓ, μ_ℓ and σ²_ℓ its mean and variance over
+// the points and s_ℓ = γ_ℓ/√(σ²_ℓ + ε),
+//
+//	γ_ℓ(u_ℓ − μ_ℓ)/√(σ²_ℓ + ε) + β_ℓ = (s_ℓ w_ℓ)·x + (s_ℓ(b_ℓ − μ_ℓ) + β_ℓ).
+//
+// On the points x themselves it gives the same outputs as the training-mode
+// forward pass. The result always has biases.
+func FoldBatchNorm(n Net, gamma, beta, x []float64) Net {
+	pts := len(x) / n.D
+	out := Net{D: n.D, K: n.K, W: make([]float64, len(n.W)), B: make([]float64, n.K), A: append([]float64(nil), n.A...)}
+	for l := range n.K {
+		mu := 0.0
+		for i := range pts {
+			mu += n.pre(l, x[i*n.D:(i+1)*n.D])
+		}
+		mu /= float64(pts)
+		variance := 0.0
+		for i := range pts {
+			u := n.pre(l, x[i*n.D:(i+1)*n.D]) - mu
+			variance += u * u
+		}
+		variance /= float64(pts)
+		s := gamma[l] / math.Sqrt(variance+BatchNormEpsilon)
+		for i := range n.D {
+			out.W[l*n.D+i] = s * n.W[l*n.D+i]
+		}
+		b := 0.0
+		if n.B != nil {
+			b = n.B[l]
+		}
+		out.B[l] = s*(b-mu) + beta[l]
+	}
+	return out
 }
 
 // Forward maps inputs x [R, N, D] (or [N, D], shared) to f [R, N]:
@@ -85,6 +137,9 @@ func (c Config) InputGrad(p Params, z *Node) *Node {
 // inputGrad computes Σ_ℓ 1[w_ℓ·z + b_ℓ > 0]·(a_ℓ w_ℓ): the products a_ℓ w_ℓ
 // are formed once ([R, K, D], small), not per point.
 func inputGrad(p Params, z *Node) *Node {
+	if p.Gamma != nil {
+		panic("twolayer: the input gradient of a batch-normalised network depends on the batch; fold it first (FoldBatchNorm)")
+	}
 	var pre *Node
 	if z.Rank() == 2 {
 		pre = Einsum("zd,rkd->rzk", z, p.W) // [R, Z, K]
@@ -373,6 +428,7 @@ func (c Config) InputGradSegments(p Params, z *Node, widths []int) []*Node {
 		if p.B != nil {
 			pj.B = Slice(p.B, AxisRange(), AxisRange(off, off+k)) // [R, k_j]
 		}
+		pj.Gamma = p.Gamma        // inputGrad refuses batch normalisation
 		out[j] = inputGrad(pj, z) // [R, Z, D]
 		off += k
 	}

@@ -313,3 +313,39 @@ func TestSegments(t *testing.T) {
 		t.Error("Split accepted widths that do not add up")
 	}
 }
+
+// TestFoldBatchNorm: on its training points, the batch-normalised forward pass
+// (training mode) equals the folded plain network's, for shared and per-run data.
+func TestFoldBatchNorm(t *testing.T) {
+	c := twolayer.Config{D: 5, K: 6, Bias: false}
+	nets := bank(c, 2, 4)
+	const n = 30
+	x := points(2, n, c.D, 5)
+	rng := rand.New(rand.NewPCG(6, 7))
+	gamma, beta := make([]float64, 2*c.K), make([]float64, 2*c.K)
+	for i := range gamma {
+		gamma[i], beta[i] = 1+0.3*rng.NormFloat64(), 0.2*rng.NormFloat64()
+	}
+	w, _, a, err := twolayer.ToTensors(nets, dtypes.Float64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := MustExecOnce(backend.MustGet(), func(x, w, a, g, b *Node) *Node {
+		return c.Forward(twolayer.Params{W: w, A: a, Gamma: g, Beta: b}, x)
+	}, tensors.FromFlatDataAndDimensions(x, 2, n, c.D), w, a,
+		tensors.FromFlatDataAndDimensions(gamma, 2, c.K), tensors.FromFlatDataAndDimensions(beta, 2, c.K))
+	f := tensors.MustCopyFlatData[float64](out)
+	for r := range nets {
+		xr := x[r*n*c.D : (r+1)*n*c.D]
+		folded := twolayer.FoldBatchNorm(nets[r], gamma[r*c.K:(r+1)*c.K], beta[r*c.K:(r+1)*c.K], xr)
+		if folded.B == nil {
+			t.Fatal("a folded network has biases")
+		}
+		for i := range n {
+			want := folded.Eval(xr[i*c.D : (i+1)*c.D])
+			if got := f[r*n+i]; math.Abs(got-want) > 1e-12 {
+				t.Fatalf("run %d point %d: batch-normalised %v, folded %v", r, i, got, want)
+			}
+		}
+	}
+}

@@ -71,6 +71,9 @@ type Config struct {
 	Linear       LinearConfig       `json:"linear"`
 	Construction ConstructionConfig `json:"construction"`
 
+	// BatchNorm adds the paper's batch-normalised networks to the base
+	// experiment (plain Adam, random and teacher labels; full preset).
+	BatchNorm bool `json:"batch_norm,omitempty"`
 	// Full preset only (nil: skipped).
 	Experiment1 *Experiment1Config `json:"experiment1,omitempty"`
 	Experiment2 *Experiment2Config `json:"experiment2,omitempty"`
@@ -141,13 +144,15 @@ func Quick() Config {
 	}
 }
 
-// Full is the quick preset plus the analogues of the paper's Experiment 1
+// Full is the quick preset plus batch-normalised networks (as in the paper)
+// and the analogues of the paper's Experiment 1
 // (n ∈ {200, 500}, d ∈ {25, 50, 100}, 6 widths from 2n/d to 2n, 2 seeds,
 // ε = 0.02) and Experiment 2 (n = 500, d ∈ {20, 40, 80, 160}, k = n against
 // k = 10n/d, 2 seeds, ε = 0.1), both with plain Adam.
 func Full() Config {
 	c := Quick()
 	c.Preset = "full"
+	c.BatchNorm = true
 	c.Experiment1 = &Experiment1Config{Ns: []int{200, 500}, Ds: []int{25, 50, 100}, WidthPoints: 6, WidthLow: 2, WidthHigh: 2, Seeds: 2, Epsilon: 0.02}
 	c.Experiment2 = &Experiment2Config{N: 500, Ds: []int{20, 40, 80, 160}, SizeFactor: 10, Seeds: 2, Epsilon: 0.1, ScoreMaxD: 80}
 	return c

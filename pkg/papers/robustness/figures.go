@@ -33,9 +33,12 @@ func ScatterFigure(res *Results) *plot.Figure {
 		{"plain Adam (the paper's training)", GroupPlain, GroupPlainNull},
 		{"smooth fits (our construction)", GroupSmooth, GroupSmoothNull},
 	}
-	cols := 2
+	if len(group(res.Fits, GroupPlainBN, false)) > 0 {
+		panels = append(panels, struct{ title, group, null string }{"plain Adam, batch normalisation (folded)", GroupPlainBN, GroupPlainBNNull})
+	}
+	cols := len(panels)
 	if len(res.Experiment1) > 0 {
-		cols = 3
+		cols++
 	}
 	c := res.Config
 	fig := plot.New(plot.Size(560*cols, 460), plot.Grid(1, cols),

@@ -48,6 +48,10 @@ type Group struct {
 	Labels    string  `json:"labels"`     // LabelsRandom or LabelsTeacher
 	Bias      bool    `json:"bias"`       // hidden biases (false: Theorem 5's bias-free networks)
 	InitScale float64 `json:"init_scale"` // the spec's initialisation multiplied by this
+	// BatchNorm puts batch normalisation between the linear layer and the
+	// ReLU (the paper's networks; plain Adam only); the trained network is
+	// folded into a plain one with its training set's statistics.
+	BatchNorm bool    `json:"batch_norm,omitempty"`
 	Widths    []int   `json:"widths"`
 	LR        float64 `json:"lr"` // Adam's learning rate at step 0 (cosine decay to MinLRFactor × LR)
 }
@@ -135,16 +139,20 @@ func cosineLR(lr0, factor float64, t, total int) float64 {
 // along the neuron axis (twolayer.SegmentMatrix), W [R, K, d], B [R, K] (nil
 // when bias-free), A [R, K] with K = Σ widths.
 type bankVars struct {
-	cfg     twolayer.Config
-	widths  []int
-	seg     *tensors.Tensor // [K, J]
-	w, b, a *model.Variable
+	cfg         twolayer.Config
+	widths      []int
+	seg         *tensors.Tensor // [K, J]
+	w, b, a     *model.Variable
+	gamma, beta *model.Variable // [R, K] each, batch-normalised groups only
 }
 
 func (bv bankVars) params(g *Graph) twolayer.Params {
 	p := twolayer.Params{W: bv.w.NodeValue(g), A: bv.a.NodeValue(g)}
 	if bv.b != nil {
 		p.B = bv.b.NodeValue(g)
+	}
+	if bv.gamma != nil {
+		p.Gamma, p.Beta = bv.gamma.NodeValue(g), bv.beta.NodeValue(g)
 	}
 	return p
 }
@@ -164,6 +172,9 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 	anySmooth := false
 	M := 0 // networks per run, over all groups
 	for gi, g := range groups {
+		if g.BatchNorm && g.Method != MethodPlain {
+			return nil, fmt.Errorf("robustness: group %s: batch normalisation is only for plain Adam (the input-gradient penalty would depend on the batch)", g.Name)
+		}
 		anySmooth = anySmooth || g.Method == MethodSmooth
 		M += len(g.Widths)
 		out[gi] = make([][]trained, len(g.Widths))
@@ -175,7 +186,11 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 			nets := make([]twolayer.Net, len(g.Widths))
 			for wi, k := range g.Widths {
 				nets[wi] = inits(g, k, r)
-				out[gi][wi][r] = trained{Init: nets[wi].Clone(), Step: -1}
+				init := nets[wi].Clone()
+				if g.BatchNorm { // γ = 1, β = 0 at the start
+					init = twolayer.FoldBatchNorm(init, fill(k, 1), fill(k, 0), p.Runs[r].X)
+				}
+				out[gi][wi][r] = trained{Init: init, Step: -1}
 			}
 			var err error
 			if cat[r], err = twolayer.Concat(nets); err != nil {
@@ -194,6 +209,12 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 		bv := bankVars{cfg: cat[0].Config(), widths: g.Widths, seg: seg, w: s.VariableWithValue("W", w), a: s.VariableWithValue("A", a)}
 		if b != nil {
 			bv.b = s.VariableWithValue("B", b)
+		}
+		if g.BatchNorm {
+			K := bv.cfg.K
+			one, _ := asTensor(opts.DType, fill(R*K, 1), R, K)
+			zero, _ := asTensor(opts.DType, fill(R*K, 0), R, K)
+			bv.gamma, bv.beta = s.VariableWithValue("Gamma", one), s.VariableWithValue("Beta", zero)
 		}
 		banks[gi] = bv
 	}
@@ -307,7 +328,7 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 						continue
 					}
 					if snap == nil {
-						if snap, err = readBank(banks[gi]); err != nil {
+						if snap, err = readBank(banks[gi], p); err != nil {
 							return nil, err
 						}
 					}
@@ -325,7 +346,7 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 	// Everything not stopped early ends at the last step.
 	m := 0
 	for gi, g := range groups {
-		final, err := readBank(banks[gi])
+		final, err := readBank(banks[gi], p)
 		if err != nil {
 			return nil, err
 		}
@@ -346,8 +367,9 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 }
 
 // readBank copies the current values of one group from the store, split into
-// networks: nets[width][run].
-func readBank(bv bankVars) ([][]twolayer.Net, error) {
+// networks: nets[width][run]; batch-normalised networks come folded with the
+// statistics of their run's training points.
+func readBank(bv bankVars, p problem) ([][]twolayer.Net, error) {
 	w, err := bv.w.Value()
 	if err != nil {
 		return nil, err
@@ -366,6 +388,28 @@ func readBank(bv bankVars) ([][]twolayer.Net, error) {
 	if err != nil {
 		return nil, err
 	}
+	if bv.gamma != nil {
+		gt, err := bv.gamma.Value()
+		if err != nil {
+			return nil, err
+		}
+		bt, err := bv.beta.Value()
+		if err != nil {
+			return nil, err
+		}
+		gamma, err := flat64(gt)
+		if err != nil {
+			return nil, err
+		}
+		beta, err := flat64(bt)
+		if err != nil {
+			return nil, err
+		}
+		K := bv.cfg.K
+		for r := range cat {
+			cat[r] = twolayer.FoldBatchNorm(cat[r], gamma[r*K:(r+1)*K], beta[r*K:(r+1)*K], p.Runs[r].X)
+		}
+	}
 	nets := make([][]twolayer.Net, len(bv.widths))
 	for wi := range nets {
 		nets[wi] = make([]twolayer.Net, len(cat))
@@ -380,6 +424,14 @@ func readBank(bv bankVars) ([][]twolayer.Net, error) {
 		}
 	}
 	return nets, nil
+}
+
+func fill(n int, v float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
 }
 
 func asTensor(dt dtypes.DType, v []float64, dims ...int) (*tensors.Tensor, error) {

@@ -504,3 +504,43 @@ func TestFiguresRender(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchNormGroup: a batch-normalised network is kept folded, and the folded
+// network reproduces, on its training points, the loss the graph measured with
+// batch statistics.
+func TestBatchNormGroup(t *testing.T) {
+	be := backend.MustGet()
+	p := problem{N: 20, D: 8, Runs: []draw{drawData(5, 20, 8), drawData(6, 20, 8)}}
+	opts := trainOpts{Steps: 1500, MinLRFactor: 0.1, Epsilon: 0.02, PenaltyPoints: 1, DType: dtypes.Float64}
+	g := Group{Name: "bn", Method: MethodPlain, Labels: LabelsRandom, InitScale: 1, BatchNorm: true, Widths: []int{10, 40}, LR: 1e-2}
+	out, err := trainGroups(be, p, []Group{g}, opts, func(g Group, k, r int) twolayer.Net {
+		return twolayer.Config{D: 8, K: k}.Init(uint64(9+r), 1)
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for wi := range g.Widths {
+		for r, run := range p.Runs {
+			tr := out[0][wi][r]
+			if tr.Final.B == nil || tr.Init.B == nil {
+				t.Fatal("folded networks must have biases")
+			}
+			mse := 0.0
+			for i := range p.N {
+				f := tr.Final.Eval(run.X[i*p.D : (i+1)*p.D])
+				mse += (f - run.Y[i]) * (f - run.Y[i]) / float64(p.N)
+			}
+			if math.Abs(mse-tr.MSE) > 1e-9 {
+				t.Errorf("k=%d run %d: folded network's MSE %v, the graph's %v (step %d)", g.Widths[wi], r, mse, tr.MSE, tr.Step)
+			}
+		}
+	}
+	if !out[0][1][0].Memorized {
+		t.Error("40 batch-normalised neurons did not memorize 20 points")
+	}
+	bad := g
+	bad.Method = MethodSmooth
+	if _, err := trainGroups(be, p, []Group{bad}, opts, nil, nil); err == nil || !strings.Contains(err.Error(), "batch normalisation") {
+		t.Errorf("a smooth batch-normalised group: want an error, got %v", err)
+	}
+}

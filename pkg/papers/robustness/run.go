@@ -22,6 +22,8 @@ const (
 	GroupSmoothNull    = "smooth-null"     // smooth-fit variant, teacher labels (the null of LR-3s)
 	GroupBiasFree      = "bias-free"       // plain Adam, bias-free, the spec's init
 	GroupBiasFreeSmall = "bias-free-small" // plain Adam, bias-free, started below Theorem 5's bound (LR-2)
+	GroupPlainBN       = "plain-bn"        // plain Adam, batch normalisation (the paper's networks; full preset)
+	GroupPlainBNNull   = "plain-bn-null"   // the same on teacher labels
 	GroupExperiment1   = "experiment1"
 	GroupExp2Red       = "experiment2-red"  // k = 10n/d, "optimal size"
 	GroupExp2Blue      = "experiment2-blue" // k = n, "optimal smoothness"
@@ -123,6 +125,12 @@ func Run(cfg Config) (*Results, error) {
 		{Name: GroupSmoothNull, Method: MethodSmooth, Labels: LabelsTeacher, Bias: true, InitScale: 1, Widths: cfg.Widths, LR: lr[MethodSmooth]},
 		{Name: GroupBiasFree, Method: MethodPlain, Labels: LabelsRandom, Bias: false, InitScale: 1, Widths: cfg.BiasFreeWidths, LR: lr[MethodPlain]},
 		{Name: GroupBiasFreeSmall, Method: MethodPlain, Labels: LabelsRandom, Bias: false, InitScale: cfg.SmallInit, Widths: cfg.BiasFreeWidths, LR: lr[MethodPlain]},
+	}
+	if cfg.BatchNorm {
+		// The linear layer has no bias of its own: BN's shift β takes its place.
+		groups = append(groups,
+			Group{Name: GroupPlainBN, Method: MethodPlain, Labels: LabelsRandom, InitScale: 1, BatchNorm: true, Widths: cfg.Widths, LR: lr[MethodPlain]},
+			Group{Name: GroupPlainBNNull, Method: MethodPlain, Labels: LabelsTeacher, InitScale: 1, BatchNorm: true, Widths: cfg.Widths, LR: lr[MethodPlain]})
 	}
 	if res.Fits, err = trainAndMeasure(be, m, base, groups, opts, false, fmt.Sprintf("base experiment: %d draws", cfg.Seeds)); err != nil {
 		return nil, err
