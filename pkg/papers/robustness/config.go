@@ -34,8 +34,9 @@ type Config struct {
 	SmallK int `json:"small_k"`
 	LargeK int `json:"large_k"`
 
-	// Seed is the first data seed; the runs use Seed, …, Seed+Seeds−1, and the
-	// validation draw uses Seed+ValidationOffset.
+	// Seed names the run: draw r uses data seed DrawSeed(Seed, r) =
+	// 1000·Seed + r, and the validation draw ValidationSeed(Seed), so that
+	// different seeds never share a draw.
 	Seed  int `json:"seed"`
 	Seeds int `json:"seeds"`
 
@@ -211,8 +212,8 @@ func (c Config) Validate() error {
 	if c.Seed < 0 {
 		bad("seed must be ≥ 0, got %d", c.Seed)
 	}
-	if c.Seeds < 1 {
-		bad("seeds must be ≥ 1, got %d", c.Seeds)
+	if c.Seeds < 1 || c.Seeds >= SeedStride-1 {
+		bad("seeds must be in [1, %d], got %d", SeedStride-2, c.Seeds)
 	}
 	if c.Steps < 1 {
 		bad("steps must be ≥ 1, got %d", c.Steps)
@@ -287,8 +288,8 @@ func (c Config) Validate() error {
 		}
 		positive("experiment1.width_low", e.WidthLow)
 		positive("experiment1.width_high", e.WidthHigh)
-		if e.Seeds < 1 {
-			bad("experiment1.seeds must be ≥ 1, got %d", e.Seeds)
+		if e.Seeds < 1 || e.Seeds >= SeedStride-1 {
+			bad("experiment1.seeds must be in [1, %d], got %d", SeedStride-2, e.Seeds)
 		}
 		positive("experiment1.epsilon", e.Epsilon)
 	}
@@ -306,8 +307,8 @@ func (c Config) Validate() error {
 			}
 		}
 		positive("experiment2.size_factor", e.SizeFactor)
-		if e.Seeds < 1 {
-			bad("experiment2.seeds must be ≥ 1, got %d", e.Seeds)
+		if e.Seeds < 1 || e.Seeds >= SeedStride-1 {
+			bad("experiment2.seeds must be in [1, %d], got %d", SeedStride-2, e.Seeds)
 		}
 		positive("experiment2.epsilon", e.Epsilon)
 		if !slices.Contains(e.Ds, e.ScoreMaxD) {

@@ -17,12 +17,21 @@ const (
 	streamProbe   = 0x70726f626500 // "probe": the T fresh points z of the proxy (i)
 	streamPenalty = 0x70656e616c00 // "penal": the fresh points z of the smoothness penalty
 	streamClimb   = 0x636c696d6200 // "climb": the hill climb's proposals (ii)
+	streamMoments = 0x6d6f6d656e74 // "moment": the data generator's check
 )
 
-// ValidationOffset is added to the first seed to get the seed of the
-// validation draw on which the learning rates are chosen: a draw of the same
-// (n, d) that no test seed of a 0–9 sweep (or any seed below it) uses.
-const ValidationOffset = 1_000_000
+// SeedStride separates the draws of different seeds: draw r (0 ≤ r <
+// SeedStride − 1) of a run whose first seed is s has data seed
+// SeedStride·s + r, and its validation draw SeedStride·s + SeedStride − 1.
+// So the draws of seeds 0–9 in a sweep are 30 distinct, independent draws
+// (with consecutive seeds, seed s and seed s+1 would share draws).
+const SeedStride = 1000
+
+// DrawSeed is the data seed of draw r of the run with first seed s.
+func DrawSeed(s, r int) uint64 { return uint64(SeedStride*s + r) }
+
+// ValidationSeed is the data seed of the validation draw of the run with first seed s.
+func ValidationSeed(s int) uint64 { return DrawSeed(s, SeedStride-1) }
 
 // draw is one data set: n points x ~ N(0, I_d/d) with random labels
 // y ∈ {−1, +1} and the teacher labels of the null.

@@ -41,7 +41,11 @@ func ScatterFigure(res *Results) *plot.Figure {
 		cols++
 	}
 	c := res.Config
-	fig := plot.New(plot.Size(560*cols, 460), plot.Grid(1, cols),
+	rows := 1
+	if cols > 2 {
+		rows, cols = 2, 2
+	}
+	fig := plot.New(plot.Size(560*cols, 460*rows), plot.Grid(rows, cols),
 		plot.Title(fmt.Sprintf("Maximum random gradient of fits of n = %d random labels (d = %d, %d draws)", c.N, c.D, c.Seeds)))
 	for _, pn := range panels {
 		p := fig.Panel(pn.title).XLabel("√(n/k)").YLabel("max ‖∇f(z)‖ over 1000 random z")
@@ -160,7 +164,7 @@ func Theorem5Figure(res *Results) *plot.Figure {
 		var xf, yf, xi, yi []float64
 		for _, f := range group(res.Fits, g.name, false) {
 			// Spread the draws a little along x so that they do not hide each other.
-			jitter := 1 + 0.04*float64(f.Seed-res.Config.Seed)
+			jitter := 1 + 0.04*float64(f.Seed%SeedStride)
 			xi = append(xi, float64(f.K)*jitter)
 			yi = append(yi, f.RInit())
 			if f.Memorized {

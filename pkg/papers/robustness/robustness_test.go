@@ -116,7 +116,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 		"n must be":             func(c *Config) { c.N = 1 },
 		"widths must be strict": func(c *Config) { c.Widths = []int{12, 8, 25} },
 		"small_k":               func(c *Config) { c.SmallK = 7 },
-		"seeds must be":         func(c *Config) { c.Seeds = 0 },
+		"seeds must be in":      func(c *Config) { c.Seeds = 0 },
 		"steps must be":         func(c *Config) { c.Steps = 0 },
 		"lr_grid is empty":      func(c *Config) { c.LRGrid = nil },
 		"lr_grid values":        func(c *Config) { c.LRGrid = []float64{-1} },

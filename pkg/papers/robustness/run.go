@@ -3,6 +3,7 @@ package robustness
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -10,6 +11,7 @@ import (
 
 	"theorylab/models/twolayer"
 	"theorylab/pkg/backend"
+	"theorylab/pkg/data"
 	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
 )
@@ -54,8 +56,10 @@ type Results struct {
 	Construction ConstructionResult `json:"construction"`
 	Experiment1  []Fit              `json:"experiment1,omitempty"`
 	Experiment2  []Fit              `json:"experiment2,omitempty"`
-	// DataNorm2 is the mean ‖x‖² of each base draw (1 in expectation).
-	DataNorm2 []float64 `json:"data_norm2"`
+	// DataNorm2 is the mean ‖x‖² of each base draw (1 in expectation), and
+	// GeneratorNorm2 the same over DataPoints fresh points of the generator.
+	DataNorm2      []float64 `json:"data_norm2"`
+	GeneratorNorm2 float64   `json:"generator_norm2"`
 	// PhaseSeconds is the wall time of each phase.
 	PhaseSeconds map[string]float64 `json:"phase_seconds"`
 	Seconds      float64            `json:"seconds"`
@@ -84,6 +88,7 @@ func Run(cfg Config) (*Results, error) {
 	if res.Construction, err = RunConstruction(cfg.Construction, cfg.Seed); err != nil {
 		return nil, err
 	}
+	res.GeneratorNorm2 = meanSquaredNorm(data.GaussianPoints(DataPoints, cfg.D, rand.New(rand.NewPCG(uint64(cfg.Seed), streamMoments))), DataPoints)
 	phase("checks", t0)
 
 	m := newMeasurer(be, cfg)
@@ -92,7 +97,7 @@ func Run(cfg Config) (*Results, error) {
 
 	// 1. The learning rate of each method, chosen on the validation draw.
 	t0 = time.Now()
-	val := problem{N: cfg.N, D: cfg.D, Runs: []draw{drawData(uint64(cfg.Seed+ValidationOffset), cfg.N, cfg.D)}}
+	val := problem{N: cfg.N, D: cfg.D, Runs: []draw{drawData(ValidationSeed(cfg.Seed), cfg.N, cfg.D)}}
 	var vgroups []Group
 	for _, lr := range cfg.LRGrid {
 		for _, method := range []string{MethodPlain, MethodSmooth} {
@@ -115,7 +120,7 @@ func Run(cfg Config) (*Results, error) {
 	t0 = time.Now()
 	base := problem{N: cfg.N, D: cfg.D}
 	for s := range cfg.Seeds {
-		base.Runs = append(base.Runs, drawData(uint64(cfg.Seed+s), cfg.N, cfg.D))
+		base.Runs = append(base.Runs, drawData(DrawSeed(cfg.Seed, s), cfg.N, cfg.D))
 		res.DataNorm2 = append(res.DataNorm2, meanSquaredNorm(base.Runs[s].X, cfg.N))
 	}
 	groups := []Group{
@@ -145,7 +150,7 @@ func Run(cfg Config) (*Results, error) {
 			for _, d := range e.Ds {
 				p := problem{N: n, D: d}
 				for s := range e.Seeds {
-					p.Runs = append(p.Runs, drawData(uint64(cfg.Seed+s), n, d))
+					p.Runs = append(p.Runs, drawData(DrawSeed(cfg.Seed, s), n, d))
 				}
 				for _, k := range e.Widths(n, d) {
 					g := []Group{{Name: GroupExperiment1, Method: MethodPlain, Labels: LabelsRandom, Bias: true, InitScale: 1, Widths: []int{k}, LR: lr[MethodPlain]}}
@@ -165,7 +170,7 @@ func Run(cfg Config) (*Results, error) {
 		for _, d := range e.Ds {
 			p := problem{N: e.N, D: d}
 			for s := range e.Seeds {
-				p.Runs = append(p.Runs, drawData(uint64(cfg.Seed+s), e.N, d))
+				p.Runs = append(p.Runs, drawData(DrawSeed(cfg.Seed, s), e.N, d))
 			}
 			for _, g := range []Group{
 				{Name: GroupExp2Red, Method: MethodPlain, Labels: LabelsRandom, Bias: true, InitScale: 1, Widths: []int{e.RedWidth(d)}, LR: lr[MethodPlain]},
