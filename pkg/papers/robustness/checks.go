@@ -132,7 +132,8 @@ func ChecksMarkdown(cs []Check) string {
 		if !c.OK {
 			status = "**FAILED**"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", c.ID, c.Name, c.Measured, c.Rule, status)
+		cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) } // a bare | would end the cell
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(c.ID), cell(c.Name), cell(c.Measured), cell(c.Rule), status)
 	}
 	return b.String()
 }

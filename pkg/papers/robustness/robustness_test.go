@@ -544,3 +544,11 @@ func TestBatchNormGroup(t *testing.T) {
 		t.Errorf("a smooth batch-normalised group: want an error, got %v", err)
 	}
 }
+
+func TestChecksMarkdownEscapesPipes(t *testing.T) {
+	md := ChecksMarkdown([]Check{{ID: "X", Name: "max |f|", Measured: "|a| = 1", Rule: "≤ 2", OK: true}})
+	lines := strings.Split(strings.TrimSpace(md), "\n")
+	if got := strings.Count(lines[2], "|") - strings.Count(lines[2], `\|`); got != 6 {
+		t.Errorf("row %q has %d cell separators, want 6", lines[2], got)
+	}
+}
