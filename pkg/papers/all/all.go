@@ -5,6 +5,7 @@
 package all
 
 import (
-	_ "theorylab/pkg/papers/eos"  // 01 Edge of Stability
-	_ "theorylab/pkg/papers/lora" // 04 LoRA
+	_ "theorylab/pkg/papers/eos"        // 01 Edge of Stability
+	_ "theorylab/pkg/papers/lora"       // 04 LoRA
+	_ "theorylab/pkg/papers/robustness" // 08 Law of robustness
 )

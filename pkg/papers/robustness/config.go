@@ -1,10 +1,10 @@
 package robustness
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"slices"
+
+	"theorylab/pkg/papers/config"
 )
 
 // Config is one law-of-robustness experiment.
@@ -18,7 +18,12 @@ import (
 // validation draw. The full preset adds the analogues of the paper's
 // Experiments 1 and 2.
 type Config struct {
-	Preset string `json:"preset"` // "quick", "full" or "custom"
+	// Preset, Seed and Seeds (config.Common): Seeds is the number of
+	// independent draws of the base experiment, and Seed names the run: draw
+	// r uses data seed DrawSeed(Seed, r) = 1000·Seed + r, and the validation
+	// draw ValidationSeed(Seed) = 1000·Seed + 999, so that runs with
+	// different seeds never share a draw.
+	config.Common
 
 	// Data: n points in d dimensions.
 	N int `json:"n"`
@@ -33,12 +38,6 @@ type Config struct {
 	// SmallK and LargeK are the two widths whose proxy ratio LR-3 and LR-3s report (both in Widths).
 	SmallK int `json:"small_k"`
 	LargeK int `json:"large_k"`
-
-	// Seed names the run: draw r uses data seed DrawSeed(Seed, r) =
-	// 1000·Seed + r, and the validation draw ValidationSeed(Seed), so that
-	// different seeds never share a draw.
-	Seed  int `json:"seed"`
-	Seeds int `json:"seeds"`
 
 	// Training: Adam, full batch, mean squared loss, at most Steps steps with
 	// a cosine decay from the learning rate to MinLRFactor times it.
@@ -132,10 +131,10 @@ type Experiment2Config struct {
 // the nulls, with the learning rate chosen from {3e-3, 1e-2, 3e-2}.
 func Quick() Config {
 	return Config{
-		Preset: "quick", N: 100, D: 16,
+		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 3},
+		N:      100, D: 16,
 		Widths: []int{8, 12, 25, 50, 100, 200}, BiasFreeWidths: []int{25, 100}, SmallInit: 0.1,
 		SmallK: 12, LargeK: 200,
-		Seed: 0, Seeds: 3,
 		Steps: 3000, LRGrid: []float64{3e-3, 1e-2, 3e-2}, MinLRFactor: 0.1, Epsilon: 0.02,
 		ValidationWidths: []int{12, 50, 200},
 		Lambda:           1e-3, PenaltyPoints: 256,
@@ -159,163 +158,93 @@ func Full() Config {
 	return c
 }
 
-// Preset returns the named preset.
-func Preset(name string) (Config, error) {
-	switch name {
-	case "quick":
-		return Quick(), nil
-	case "full":
-		return Full(), nil
-	}
-	return Config{}, fmt.Errorf("robustness: unknown preset %q (want quick or full)", name)
-}
-
 // Validate reports every problem with the configuration, each naming its field.
 func (c Config) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("robustness: "+format, args...)) }
+	k := config.Check("robustness", c.Common) // seed ≥ 0, seeds ≥ 1
 	positive := func(name string, v float64) {
-		if !(v > 0) || math.IsInf(v, 0) {
-			bad("%s must be positive and finite, got %v", name, v)
-		}
+		k.If(!(v > 0) || math.IsInf(v, 0), "%s must be positive and finite, got %v", name, v)
 	}
-	if c.N < 2 {
-		bad("n must be ≥ 2, got %d", c.N)
-	}
-	if c.D < 1 {
-		bad("d must be ≥ 1, got %d", c.D)
-	}
+	k.If(c.N < 2, "n must be ≥ 2, got %d", c.N)
+	k.If(c.D < 1, "d must be ≥ 1, got %d", c.D)
 	increasing := func(name string, ws []int) {
-		if len(ws) == 0 {
-			bad("%s is empty", name)
-		}
-		for i, k := range ws {
-			if k < 1 {
-				bad("%s must be positive, got %v", name, ws)
+		k.If(len(ws) == 0, "%s is empty", name)
+		for i, w := range ws {
+			if w < 1 {
+				k.If(true, "%s must be positive, got %v", name, ws)
 				return
 			}
-			if i > 0 && k <= ws[i-1] {
-				bad("%s must be strictly increasing, got %v", name, ws)
+			if i > 0 && w <= ws[i-1] {
+				k.If(true, "%s must be strictly increasing, got %v", name, ws)
 				return
 			}
 		}
 	}
 	increasing("widths", c.Widths)
 	increasing("bias_free_widths", c.BiasFreeWidths)
-	if len(c.Widths) < 3 {
-		bad("widths needs at least 3 values for a trend, got %v", c.Widths)
-	}
+	k.If(len(c.Widths) < 3, "widths needs at least 3 values for a trend, got %v", c.Widths)
 	positive("small_init", c.SmallInit)
-	if !slices.Contains(c.Widths, c.SmallK) || !slices.Contains(c.Widths, c.LargeK) || c.SmallK >= c.LargeK {
-		bad("small_k (%d) and large_k (%d) must be widths, small_k < large_k, got widths %v", c.SmallK, c.LargeK, c.Widths)
-	}
-	if c.Seed < 0 {
-		bad("seed must be ≥ 0, got %d", c.Seed)
-	}
-	if c.Seeds < 1 || c.Seeds >= SeedStride-1 {
-		bad("seeds must be in [1, %d], got %d", SeedStride-2, c.Seeds)
-	}
-	if c.Steps < 1 {
-		bad("steps must be ≥ 1, got %d", c.Steps)
-	}
-	if len(c.LRGrid) == 0 {
-		bad("lr_grid is empty")
-	}
+	k.If(!slices.Contains(c.Widths, c.SmallK) || !slices.Contains(c.Widths, c.LargeK) || c.SmallK >= c.LargeK,
+		"small_k (%d) and large_k (%d) must be widths, small_k < large_k, got widths %v", c.SmallK, c.LargeK, c.Widths)
+	// Draw r of seed s has data seed SeedStride·s + r and the validation draw SeedStride·s + SeedStride − 1.
+	k.If(c.Seeds >= SeedStride-1, "seeds must be in [1, %d] (draws are numbered within a seed's block of %d), got %d",
+		SeedStride-2, SeedStride, c.Seeds)
+	k.If(c.Steps < 1, "steps must be ≥ 1, got %d", c.Steps)
+	k.If(len(c.LRGrid) == 0, "lr_grid is empty")
 	for _, lr := range c.LRGrid {
 		positive("lr_grid values", lr)
 	}
-	if !(c.MinLRFactor > 0 && c.MinLRFactor <= 1) {
-		bad("min_lr_factor must be in (0, 1], got %v", c.MinLRFactor)
-	}
+	k.If(!(c.MinLRFactor > 0 && c.MinLRFactor <= 1), "min_lr_factor must be in (0, 1], got %v", c.MinLRFactor)
 	positive("epsilon", c.Epsilon)
-	for _, k := range c.ValidationWidths {
-		if !slices.Contains(c.Widths, k) {
-			bad("validation_widths must be a subset of widths %v, got %v", c.Widths, c.ValidationWidths)
+	for _, w := range c.ValidationWidths {
+		if !slices.Contains(c.Widths, w) {
+			k.If(true, "validation_widths must be a subset of widths %v, got %v", c.Widths, c.ValidationWidths)
 			break
 		}
 	}
-	if !(c.Lambda >= 0) || math.IsInf(c.Lambda, 0) {
-		bad("lambda must be ≥ 0 and finite, got %v", c.Lambda)
-	}
-	if c.PenaltyPoints < 1 {
-		bad("penalty_points must be ≥ 1, got %d", c.PenaltyPoints)
-	}
-	if c.ProbePoints < 1 {
-		bad("probe_points must be ≥ 1, got %d", c.ProbePoints)
-	}
-	if c.ClimbStarts < 1 || c.ClimbStarts > c.ProbePoints {
-		bad("climb_starts must be in [1, probe_points = %d], got %d", c.ProbePoints, c.ClimbStarts)
-	}
-	if c.ClimbSteps < 1 {
-		bad("climb_steps must be ≥ 1, got %d", c.ClimbSteps)
-	}
+	k.If(!(c.Lambda >= 0) || math.IsInf(c.Lambda, 0), "lambda must be ≥ 0 and finite, got %v", c.Lambda)
+	k.If(c.PenaltyPoints < 1, "penalty_points must be ≥ 1, got %d", c.PenaltyPoints)
+	k.If(c.ProbePoints < 1, "probe_points must be ≥ 1, got %d", c.ProbePoints)
+	k.If(c.ClimbStarts < 1 || c.ClimbStarts > c.ProbePoints, "climb_starts must be in [1, probe_points = %d], got %d", c.ProbePoints, c.ClimbStarts)
+	k.If(c.ClimbSteps < 1, "climb_steps must be ≥ 1, got %d", c.ClimbSteps)
 	positive("climb_radius", c.ClimbRadius)
-	if !(c.ClimbStepEnd > 0 && c.ClimbStepEnd <= c.ClimbStepStart) || math.IsInf(c.ClimbStepStart, 0) {
-		bad("climb_step_end and climb_step_start must satisfy 0 < end ≤ start, got %v and %v", c.ClimbStepEnd, c.ClimbStepStart)
-	}
-	if c.Linear.Draws < 1 {
-		bad("linear.draws must be ≥ 1, got %d", c.Linear.Draws)
-	}
-	if c.Linear.N < 1 || c.Linear.D < c.Linear.N+2 {
-		bad("linear.n and linear.d must satisfy 1 ≤ n ≤ d − 2 (the mean formula needs d − n − 1 > 0), got n = %d, d = %d", c.Linear.N, c.Linear.D)
-	}
-	if c.Construction.N < 2 || c.Construction.D < 2 {
-		bad("construction.n and construction.d must be ≥ 2, got %d and %d", c.Construction.N, c.Construction.D)
-	}
-	if c.Construction.Points < 1 {
-		bad("construction.points must be ≥ 1, got %d", c.Construction.Points)
-	}
+	k.If(!(c.ClimbStepEnd > 0 && c.ClimbStepEnd <= c.ClimbStepStart) || math.IsInf(c.ClimbStepStart, 0),
+		"climb_step_end and climb_step_start must satisfy 0 < end ≤ start, got %v and %v", c.ClimbStepEnd, c.ClimbStepStart)
+	k.If(c.Linear.Draws < 1, "linear.draws must be ≥ 1, got %d", c.Linear.Draws)
+	k.If(c.Linear.N < 1 || c.Linear.D < c.Linear.N+2,
+		"linear.n and linear.d must satisfy 1 ≤ n ≤ d − 2 (the mean formula needs d − n − 1 > 0), got n = %d, d = %d", c.Linear.N, c.Linear.D)
+	k.If(c.Construction.N < 2 || c.Construction.D < 2, "construction.n and construction.d must be ≥ 2, got %d and %d", c.Construction.N, c.Construction.D)
+	k.If(c.Construction.Points < 1, "construction.points must be ≥ 1, got %d", c.Construction.Points)
 	positive("construction.cap_noise", c.Construction.CapNoise)
-	if c.Construction.MaxRedraws < 1 {
-		bad("construction.max_redraws must be ≥ 1, got %d", c.Construction.MaxRedraws)
-	}
+	k.If(c.Construction.MaxRedraws < 1, "construction.max_redraws must be ≥ 1, got %d", c.Construction.MaxRedraws)
 	if e := c.Experiment1; e != nil {
-		if len(e.Ns) == 0 || len(e.Ds) == 0 {
-			bad("experiment1.ns and experiment1.ds must not be empty")
-		}
+		k.If(len(e.Ns) == 0 || len(e.Ds) == 0, "experiment1.ns and experiment1.ds must not be empty")
 		for _, n := range e.Ns {
-			if n < 2 {
-				bad("experiment1.ns must be ≥ 2, got %v", e.Ns)
-			}
+			k.If(n < 2, "experiment1.ns must be ≥ 2, got %v", e.Ns)
 		}
 		for _, d := range e.Ds {
-			if d < 1 {
-				bad("experiment1.ds must be ≥ 1, got %v", e.Ds)
-			}
+			k.If(d < 1, "experiment1.ds must be ≥ 1, got %v", e.Ds)
 		}
-		if e.WidthPoints < 3 {
-			bad("experiment1.width_points must be ≥ 3, got %d", e.WidthPoints)
-		}
+		k.If(e.WidthPoints < 3, "experiment1.width_points must be ≥ 3, got %d", e.WidthPoints)
 		positive("experiment1.width_low", e.WidthLow)
 		positive("experiment1.width_high", e.WidthHigh)
-		if e.Seeds < 1 || e.Seeds >= SeedStride-1 {
-			bad("experiment1.seeds must be in [1, %d], got %d", SeedStride-2, e.Seeds)
-		}
+		k.If(e.Seeds < 1 || e.Seeds >= SeedStride-1, "experiment1.seeds must be in [1, %d], got %d", SeedStride-2, e.Seeds)
 		positive("experiment1.epsilon", e.Epsilon)
 	}
 	if e := c.Experiment2; e != nil {
-		if e.N < 2 {
-			bad("experiment2.n must be ≥ 2, got %d", e.N)
-		}
-		if len(e.Ds) < 3 {
-			bad("experiment2.ds needs at least 3 dimensions, got %v", e.Ds)
-		}
+		k.If(e.N < 2, "experiment2.n must be ≥ 2, got %d", e.N)
+		k.If(len(e.Ds) < 3, "experiment2.ds needs at least 3 dimensions, got %v", e.Ds)
 		for i, d := range e.Ds {
 			if d < 1 || i > 0 && d <= e.Ds[i-1] {
-				bad("experiment2.ds must be positive and strictly increasing, got %v", e.Ds)
+				k.If(true, "experiment2.ds must be positive and strictly increasing, got %v", e.Ds)
 				break
 			}
 		}
 		positive("experiment2.size_factor", e.SizeFactor)
-		if e.Seeds < 1 || e.Seeds >= SeedStride-1 {
-			bad("experiment2.seeds must be in [1, %d], got %d", SeedStride-2, e.Seeds)
-		}
+		k.If(e.Seeds < 1 || e.Seeds >= SeedStride-1, "experiment2.seeds must be in [1, %d], got %d", SeedStride-2, e.Seeds)
 		positive("experiment2.epsilon", e.Epsilon)
-		if !slices.Contains(e.Ds, e.ScoreMaxD) {
-			bad("experiment2.score_max_d (%d) must be one of experiment2.ds %v", e.ScoreMaxD, e.Ds)
-		}
+		k.If(!slices.Contains(e.Ds, e.ScoreMaxD), "experiment2.score_max_d (%d) must be one of experiment2.ds %v", e.ScoreMaxD, e.Ds)
 	}
-	return errors.Join(errs...)
+	return k.Err()
 }
 
 // validationWidths are the widths trained on the validation draw.

@@ -20,6 +20,19 @@ const (
 	streamMoments = 0x6d6f6d656e74 // "moment": the data generator's check
 )
 
+// DataPoints is the number of fresh points of the generator's check
+// (Results.GeneratorNorm2: E‖x‖² = 1 for x ~ N(0, I/d)).
+const DataPoints = 20000
+
+// meanSquaredNorm is the mean of ‖xᵢ‖² over the n rows of x.
+func meanSquaredNorm(x []float64, n int) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v * v
+	}
+	return s / float64(n)
+}
+
 // SeedStride separates the draws of different seeds: draw r (0 ≤ r <
 // SeedStride − 1) of a run whose first seed is s has data seed
 // SeedStride·s + r, and its validation draw SeedStride·s + SeedStride − 1.

@@ -17,6 +17,10 @@
 // paper's maximum random gradient, a hill climb, and ‖a‖‖W‖_op. Beside the
 // paper's plain Adam it trains a smooth-fit variant (our construction: a
 // gradient-norm penalty) and the nulls (a smooth linear teacher instead of
-// random labels, networks at initialisation). Quick, Full, Run, Claims and
-// Figures serve the notebook, the command line and the tests alike.
+// random labels, networks at initialisation). Paper (paper.go) puts Quick,
+// Full, Run, Claims and Figures in the lab's table (pkg/papers): the
+// notebook, the command line, the sweep and the tests all run it through the
+// same results cache. Draw r of the run with first seed s has data seed
+// 1000·s + r (DrawSeed) and its validation draw 1000·s + 999, so that runs
+// from different first seeds — the replicates of a sweep — share no draw.
 package robustness

@@ -175,7 +175,7 @@ func Theorem5Figure(res *Results) *plot.Figure {
 		p.Dots(g.label+": fitted", xf, yf, plot.Radius(5))
 		p.Dots(g.label+": at initialisation", xi, yi, plot.Radius(5), plot.Opacity(0.35), plot.ColorOf(g.label+": fitted"), plot.WithMarker(plot.Diamond))
 	}
-	p.HLine(LR2Bound, plot.Dashed, plot.Label("R = 1: Theorem 5's bound"))
+	p.HLine(lr2Bound.Lo(), plot.Dashed, plot.Label("R = 1: Theorem 5's bound"))
 	p.Legend(plot.LegendOutside)
 	return fig
 }

@@ -1,10 +1,10 @@
 package robustness
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,6 +16,7 @@ import (
 	"theorylab/pkg/backend"
 	"theorylab/pkg/claims"
 	"theorylab/pkg/data"
+	"theorylab/pkg/papers/papertest"
 	"theorylab/pkg/runs"
 )
 
@@ -38,23 +39,15 @@ func tiny() Config {
 	return c
 }
 
-// TestQuickPresetClaims runs the quick preset (through the results cache that
-// the notebook then reuses), asserts every claim and every exact check.
-func TestQuickPresetClaims(t *testing.T) {
-	if testing.Short() {
-		t.Skip("quick preset takes about 2 minutes; skipped with -short")
+// TestQuickPreset runs the quick preset (through the results cache that the
+// notebook then reuses) and asserts every claim, then every exact check.
+func TestQuickPreset(t *testing.T) {
+	out := papertest.Quick(t, Paper)
+	res := out.Results
+	t.Logf("phases %v", res.PhaseSeconds)
+	if len(out.Claims) != 3 {
+		t.Errorf("want the quick preset's 3 claims (LR-2, LR-3, LR-3s), got %d", len(out.Claims))
 	}
-	res, man, hit, err := RunCached(Quick())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("quick preset: %.1fs on %s (cache hit: %v); phases %v", man.ElapsedSeconds, man.Backend, hit, res.PhaseSeconds)
-	list := Claims(res)
-	if len(list) != 3 {
-		t.Fatalf("want the quick preset's 3 claims (LR-2, LR-3, LR-3s), got %d", len(list))
-	}
-	t.Log("\n" + list.Text())
-	claims.Require(t, list)
 	for _, c := range Checks(res) {
 		if !c.OK {
 			t.Errorf("check %s failed: %s — measured %s, rule %s", c.ID, c.Name, c.Measured, c.Rule)
@@ -72,51 +65,58 @@ func TestQuickPresetClaims(t *testing.T) {
 	}
 }
 
-func TestDeterminism(t *testing.T) {
-	a, err := Run(tiny())
-	if err != nil {
-		t.Fatal(err)
+// TestDeterministic: the same seed gives the same results, the next seeds
+// other claims, and the figures render; the exact checks hold on the tiny run
+// too, and its draws are the ones the seed scheme names.
+func TestDeterministic(t *testing.T) {
+	cfg := tiny()
+	res := papertest.Deterministic(t, Paper, cfg)
+	if figs := Figures(res); len(figs) != 5 {
+		t.Errorf("want 5 figures without the full preset's experiments, got %d", len(figs))
 	}
-	b, err := Run(tiny())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Seconds, b.Seconds, a.PhaseSeconds, b.PhaseSeconds = 0, 0, nil, nil
-	// Compared as JSON, where NaN (the hill climb not run at initialisation) equals itself.
-	ja, err := json.Marshal(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jb, _ := json.Marshal(b)
-	if string(ja) != string(jb) {
-		t.Fatal("two runs with the same seed and backend differ")
-	}
-	c := tiny()
-	c.Seed = 7
-	other, err := Run(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if other.Fits[0].Fit.Proxy == a.Fits[0].Fit.Proxy {
-		t.Error("a different seed gave the same first proxy")
-	}
-	// The tiny run exercises every check and claim; the exact checks hold there too.
-	for _, ch := range Checks(a) {
+	for _, ch := range Checks(res) {
 		if !ch.OK && ch.ID != "LR-4a" && ch.ID != "LR-4b" { // 3 linear draws are too few for the statistical rules
 			t.Errorf("check %s fails on the tiny run: %s (%s)", ch.ID, ch.Measured, ch.Rule)
 		}
 	}
-	if err := Claims(a).Validate(); err != nil {
-		t.Error(err)
+	var seeds []int
+	for _, f := range res.Fits {
+		if !slices.Contains(seeds, f.Seed) {
+			seeds = append(seeds, f.Seed)
+		}
+	}
+	if want := []int{int(DrawSeed(cfg.Seed, 0)), int(DrawSeed(cfg.Seed, 1))}; !reflect.DeepEqual(seeds, want) {
+		t.Errorf("the base experiment's draws have data seeds %v, want %v", seeds, want)
 	}
 }
 
-func TestConfigErrorsNameTheField(t *testing.T) {
-	cases := map[string]func(*Config){
+// TestSeedsNeverShareADraw: the runs of a sweep (first seeds 0, 3, 6, …, as
+// theorylab sweep sets them) and of consecutive seeds use disjoint draws,
+// validation draws included.
+func TestSeedsNeverShareADraw(t *testing.T) {
+	seen := map[uint64]int{}
+	for first := range 30 {
+		for r := range 3 {
+			d := DrawSeed(first, r)
+			if other, dup := seen[d]; dup {
+				t.Fatalf("seed %d draw %d has data seed %d, as seed %d does", first, r, d, other)
+			}
+			seen[d] = first
+		}
+		v := ValidationSeed(first)
+		if other, dup := seen[v]; dup {
+			t.Fatalf("seed %d's validation draw has data seed %d, as seed %d does", first, v, other)
+		}
+		seen[v] = first
+	}
+}
+
+func TestBadConfigs(t *testing.T) {
+	papertest.BadConfigs(t, Paper, map[string]func(*Config){
 		"n must be":             func(c *Config) { c.N = 1 },
 		"widths must be strict": func(c *Config) { c.Widths = []int{12, 8, 25} },
 		"small_k":               func(c *Config) { c.SmallK = 7 },
-		"seeds must be in":      func(c *Config) { c.Seeds = 0 },
+		"seeds must be in":      func(c *Config) { c.Seeds = SeedStride - 1 },
 		"steps must be":         func(c *Config) { c.Steps = 0 },
 		"lr_grid is empty":      func(c *Config) { c.LRGrid = nil },
 		"lr_grid values":        func(c *Config) { c.LRGrid = []float64{-1} },
@@ -132,29 +132,10 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 			c.Experiment2 = f.Experiment2
 			c.Experiment2.ScoreMaxD = 70
 		},
-	}
-	for want, mutate := range cases {
-		c := Quick()
-		mutate(&c)
-		err := c.Validate()
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("want an error containing %q, got %v", want, err)
-		}
-		if _, err := Run(c); err == nil {
-			t.Errorf("Run accepted an invalid config (%s)", want)
-		}
-		if _, _, _, err := RunCached(c); err == nil {
-			t.Errorf("RunCached accepted an invalid config (%s)", want)
-		}
-	}
-	if _, err := Preset("huge"); err == nil || !strings.Contains(err.Error(), `"huge"`) {
-		t.Errorf("unknown preset: got %v", err)
-	}
-	for _, c := range []Config{Quick(), Full()} {
-		if err := c.Validate(); err != nil {
-			t.Errorf("%s preset invalid: %v", c.Preset, err)
-		}
-	}
+	})
+}
+
+func TestExperiment1Widths(t *testing.T) {
 	// 6 points from 2n/d = 16 to 2n = 400, ratio 25^(1/5) ≈ 1.90.
 	if got := Full().Experiment1.Widths(200, 25); !reflect.DeepEqual(got, []int{16, 30, 58, 110, 210, 400}) {
 		t.Errorf("experiment 1 widths for n = 200, d = 25: %v, want the log grid 16, 30, 58, 110, 210, 400", got)
@@ -438,6 +419,15 @@ func synthetic(name, labels string, widths []int, seeds int, law func(x float64)
 	return out
 }
 
+// evaluate measures the claim id on res.
+func evaluate(res *Results, id string) claims.Claim {
+	d, ok := Claims.Find(id)
+	if !ok {
+		panic("no claim " + id)
+	}
+	return d.Evaluate(res)
+}
+
 // TestClaimsCanFail: each claim fails, with its reason, when its null shows
 // the same effect, and when the effect is missing.
 func TestClaimsCanFail(t *testing.T) {
@@ -456,12 +446,12 @@ func TestClaimsCanFail(t *testing.T) {
 	} {
 		res := &Results{Config: c}
 		res.Fits = append(synthetic(GroupPlain, LabelsRandom, c.Widths, 3, tc.plain), synthetic(GroupPlainNull, LabelsTeacher, c.Widths, 3, tc.null)...)
-		cl := res.claimLR3()
+		cl := evaluate(res, "LR-3")
 		if cl.Passed() != tc.pass || !strings.Contains(cl.Reason, tc.reasonSubstr) {
 			t.Errorf("LR-3, %s: pass %v (want %v), reason %q", tc.name, cl.Passed(), tc.pass, cl.Reason)
 		}
 		res.Fits = append(synthetic(GroupSmooth, LabelsRandom, c.Widths, 3, tc.plain), synthetic(GroupSmoothNull, LabelsTeacher, c.Widths, 3, tc.null)...)
-		cl = res.claimLR3s()
+		cl = evaluate(res, "LR-3s")
 		// 2 + 3x from x = 0.71 to 2.89: ratio 10.7/4.1 = 2.6, log-log slope ≈ 0.7.
 		if cl.Passed() != tc.pass || !strings.Contains(cl.Reason, strings.Replace(tc.reasonSubstr, "does not track", "do not get rougher", 1)) {
 			t.Errorf("LR-3s, %s: pass %v (want %v), reason %q, detail %s", tc.name, cl.Passed(), tc.pass, cl.Reason, cl.Detail)
@@ -479,28 +469,8 @@ func TestClaimsCanFail(t *testing.T) {
 		pass      bool
 	}{{5, 0.1, true}, {5, 3, false}, {0.3, 0.1, false}} {
 		res := &Results{Config: c, Fits: []Fit{mk(tc.fit, tc.init), mk(tc.fit, tc.init)}}
-		if cl := res.claimLR2(); cl.Passed() != tc.pass {
+		if cl := evaluate(res, "LR-2"); cl.Passed() != tc.pass {
 			t.Errorf("LR-2 with R = %v after fitting, %v at initialisation: pass %v, want %v (%s)", tc.fit, tc.init, cl.Passed(), tc.pass, cl.Reason)
-		}
-	}
-}
-
-func TestFiguresRender(t *testing.T) {
-	res, err := Run(tiny())
-	if err != nil {
-		t.Fatal(err)
-	}
-	figs := Figures(res)
-	if len(figs) != 5 {
-		t.Fatalf("want 5 figures in the quick preset, got %d", len(figs))
-	}
-	for _, f := range figs {
-		svg := f.Fig.SVG()
-		if err := f.Fig.Err(); err != nil {
-			t.Errorf("%s: %v", f.Name, err)
-		}
-		if !strings.HasPrefix(strings.TrimSpace(svg), "<svg") && !strings.HasPrefix(strings.TrimSpace(svg), "<?xml") {
-			t.Errorf("%s: not an SVG document", f.Name)
 		}
 	}
 }

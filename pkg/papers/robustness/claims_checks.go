@@ -22,8 +22,7 @@ const (
 	LR4Residual   = 1e-10 // max |Xw − Y|
 	LR5FitTol     = 1e-12 // max |f(xᵢ) − yᵢ|
 	LR5GradTol    = 1e-9  // max ‖∇f‖ ≤ 10·(1 + LR5GradTol), and = 10 inside caps
-	DataPoints    = 20000 // the generator check: E‖x‖² = 1 ± DataTol over DataPoints fresh points,
-	DataTol       = 0.01  // a band of 4 standard errors √(2/(DataPoints·d)) at d = 16
+	DataTol       = 0.01  // the generator check: E‖x‖² = 1 ± DataTol over DataPoints fresh points, a band of 4 standard errors √(2/(DataPoints·d)) at d = 16
 )
 
 // Check is one exact check of the method or of a construction: shown in the
@@ -113,14 +112,6 @@ func normsOverSqrtN(l LinearResult) []float64 {
 		out = append(out, d.Norm/math.Sqrt(float64(l.N)))
 	}
 	return out
-}
-
-func meanSquaredNorm(x []float64, n int) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v * v
-	}
-	return s / float64(n)
 }
 
 // ChecksMarkdown renders the checks as a Markdown table.
