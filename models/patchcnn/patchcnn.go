@@ -66,14 +66,14 @@ func Activation(z *Node, q int) *Node {
 // Forward computes f(W, x) for every run: w [G, C, 2, m, d], x [G, n, P, d]
 // (one data set per group) → f [G, C, n].
 func (c Config) Forward(w, x *Node) *Node {
-	// z[g,c,j,r,i,p] = ⟨w_{j,r}, x_{i,p}⟩: one product per group, [n·P, d] × [d, C·2·m].
-	z := Einsum("gnpd,gcjrd->gcjrnp", x, w)
-	// F_j(W_j, x_i) = Σ_r Σ_p σ(⟨w_{j,r}, x_{i,p}⟩): [G, C, 2, n].
-	F := ReduceSum(Activation(z, c.Power), 3, 5)
-	// f = F₊₁ − F₋₁: [G, C, n].
-	plus := Squeeze(Slice(F, AxisRange(), AxisRange(), AxisElem(0), AxisRange()), 2)
-	minus := Squeeze(Slice(F, AxisRange(), AxisRange(), AxisElem(1), AxisRange()), 2)
-	return Sub(plus, minus)
+	// z[g,i,p,c,j,r] = ⟨w_{j,r}, x_{i,p}⟩: one product per group, [n·P, d] × [d, C·2·m].
+	z := Einsum("gnpd,gcjrd->gnpcjr", x, w)
+	// F_j(W_j, x_i) = Σ_p Σ_r σ(⟨w_{j,r}, x_{i,p}⟩): [G, n, C, 2].
+	F := ReduceSum(Activation(z, c.Power), 2, 5)
+	// f = F₊₁ − F₋₁: [G, n, C], then [G, C, n].
+	plus := Squeeze(Slice(F, AxisRange(), AxisRange(), AxisRange(), AxisElem(0)), 3)
+	minus := Squeeze(Slice(F, AxisRange(), AxisRange(), AxisRange(), AxisElem(1)), 3)
+	return TransposeAllDims(Sub(plus, minus), 0, 2, 1)
 }
 
 // LogisticLoss is (1/n) Σᵢ log(1 + exp(−yᵢ fᵢ)) per run: f [G, C, n], y [G, n] → [G, C].
@@ -100,7 +100,11 @@ func (c Config) sigma(z float64) float64 {
 	if z <= 0 {
 		return 0
 	}
-	return math.Pow(z, float64(c.Power))
+	out := z
+	for range c.Power - 1 {
+		out *= z // z^q by products, as in the graph
+	}
+	return out
 }
 
 // filter returns w_{j,r} of one run's weights w [2, m, d] (j: 0 for +1, 1 for −1).
