@@ -9,6 +9,7 @@ import (
 	"theorylab/pkg/claims"
 	"theorylab/pkg/optim"
 	"theorylab/pkg/patchdata"
+	"theorylab/pkg/plot"
 )
 
 // tiny is a configuration small enough for method checks (seconds).
@@ -133,7 +134,11 @@ func TestTinyRun(t *testing.T) {
 			t.Errorf("%s has no detail", c.ID)
 		}
 	}
-	for _, f := range Figures(res) {
+	df, err := DataFigure(res.Config, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(Figures(res), plot.Named{Name: "data", Fig: df}) {
 		svg := f.Fig.SVG()
 		if err := f.Fig.Err(); err != nil {
 			t.Errorf("%s: %v", f.Name, err)

@@ -88,28 +88,30 @@ const (
 // Quick is the spec's quick preset: d = 400, P = 3, s = 20, σ_p = 0.5, n = 50,
 // m = 10, q = 3, σ₀ = 0.05, 500 full-batch steps; GD at η = 2 and Adam at
 // η = 0.01 with λ = 1e-3; both on the grid {0.003, 0.01, 0.03, 0.1, 0.5, 2}
-// × λ ∈ {1e-3, 1e-2}; 10 data seeds; the convex control with λ = 1e-2.
+// × λ ∈ {1e-3, 1e-2}; 10 data seeds; the convex control with λ = 1e-2,
+// 5,000 steps (the spec's 20,000 in the full preset).
 func Quick() Config {
 	return Config{
 		Preset: "quick",
 		Data:   patchdata.Config{D: 400, Patches: 3, Sparsity: 20, SigmaP: 0.5},
 		N:      50, NVal: 200, NTest: 1000,
 		Filters: 10, Power: 3, Sigma0: 0.05,
-		Steps: 500, LogEvery: 10, Unroll: 10,
+		Steps: 500, LogEvery: 10, Unroll: 5,
 		GDLR: 2, AdamLR: 0.01, Lambda: 1e-3,
 		Beta1: 0.9, Beta2: 0.99, Eps: 1e-8,
 		LRGrid:      []float64{0.003, 0.01, 0.03, 0.1, 0.5, 2},
 		LambdaGrid:  []float64{1e-3, 1e-2},
 		EpsControls: []float64{1e-2},
 		SignGD:      true,
-		Convex:      Convex{Lambda: 1e-2, GDLR: 0.5, AdamLR0: 0.05, Steps: 20000, LogEvery: 200, Unroll: 100},
+		Convex:      Convex{Lambda: 1e-2, GDLR: 0.5, AdamLR0: 0.05, Steps: 5000, LogEvery: 100, Unroll: 10},
 		Seed:        0, Seeds: 10,
 	}
 }
 
 // Full is the spec's full preset: d = 1000, n = 100, P = 4, m = 20, 2000
 // steps, 10 data seeds; beyond the quick runs, a λ sweep at the paper's step
-// sizes, Adam with ε = 1e-3 as well as 1e-2, and the feature-noise variant.
+// sizes, Adam with ε = 1e-3 as well as 1e-2, the feature-noise variant, and
+// the convex control over the spec's 20,000 steps.
 func Full() Config {
 	c := Quick()
 	c.Preset = "full"
@@ -120,6 +122,7 @@ func Full() Config {
 	c.EpsControls = []float64{1e-3, 1e-2}
 	c.LambdaSweep = []float64{0, 1e-4, 3e-3, 3e-2}
 	c.FeatureNoise = 0.2
+	c.Convex.Steps, c.Convex.LogEvery = 20000, 200
 	return c
 }
 

@@ -3,6 +3,7 @@ package adamgd
 import (
 	"fmt"
 	"math"
+	"time"
 
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -10,6 +11,7 @@ import (
 	"theorylab/pkg/backend"
 	"theorylab/pkg/optim"
 	"theorylab/pkg/patchdata"
+	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
 )
 
@@ -128,7 +130,9 @@ func RunConvex(cfg Config) (*ConvexResults, error) {
 			}
 		}
 	}
-	for _, b := range blocks {
+	bar := progress.New(fmt.Sprintf("adamgd %s: convex control, %d runs × %d steps", cfg.Preset, len(out.Runs), cv.Steps), len(blocks)*cv.Steps)
+	started := time.Now()
+	for bi, b := range blocks {
 		C := len(b.names)
 		var lams, lrs []float64
 		for range G {
@@ -181,9 +185,11 @@ func RunConvex(cfg Config) (*ConvexResults, error) {
 					return nil, err
 				}
 			}
+			bar.Update(bi*cv.Steps+t+cv.LogEvery, b.names[0])
 		}
 		tr.Finalize()
 	}
+	bar.Done(fmt.Sprintf("done in %.1fs on %s", time.Since(started).Seconds(), backend.Name()))
 	for i := range out.Runs {
 		r := &out.Runs[i]
 		r.FinalDist = runs.Float(r.Dist[len(r.Dist)-1])

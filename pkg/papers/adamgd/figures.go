@@ -7,6 +7,7 @@ import (
 
 	"theorylab/pkg/claims"
 	"theorylab/pkg/optim"
+	"theorylab/pkg/patchdata"
 	"theorylab/pkg/plot"
 )
 
@@ -216,4 +217,27 @@ func SweepFigure(res *Results) *plot.Figure {
 	q.Line("gap", xs, ys, plot.WithMarker(plot.Circle), plot.Radius(3), plot.NoLegend)
 	q.HLine(GapMin, plot.Dashed, plot.Label(fmt.Sprintf("%.2f", GapMin)))
 	return fig
+}
+
+// DataFigure shows the first examples of data seed 0's training set as an
+// image: one row per patch (the first patch of each example at the top of its
+// block), one column per coordinate; the feature y·e₁ sits in column 1, the
+// noise is scattered over the other columns.
+func DataFigure(cfg Config, examples int) (*plot.Figure, error) {
+	set, err := patchdata.Generate(cfg.Data, examples, cfg.DataSeed(0), StreamTrain)
+	if err != nil {
+		return nil, err
+	}
+	dense := set.Dense() // [n, P, d]
+	P, d := cfg.Data.Patches, cfg.Data.D
+	var z [][]float64
+	for i := examples - 1; i >= 0; i-- { // row 0 is drawn at the bottom
+		for p := P - 1; p >= 0; p-- {
+			z = append(z, dense[(i*P+p)*d:(i*P+p+1)*d])
+		}
+	}
+	fig := plot.New(plot.Size(760, 80+26*examples*P/3+100), plot.Title(fmt.Sprintf("%d training examples: %d patches of dimension %d each (labels %v)", examples, P, d, set.Y)))
+	fig.Panel("").Heatmap(z, 0.5, float64(d)+0.5, 0, float64(examples*P)).ZRange(-1.5, 1.5).ZLabel("x").
+		XLabel("coordinate (1: the feature direction e₁)").YLabel("example × patch")
+	return fig, nil
 }
