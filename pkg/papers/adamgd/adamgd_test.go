@@ -134,7 +134,7 @@ func TestTinyRun(t *testing.T) {
 			t.Errorf("%s has no detail", c.ID)
 		}
 	}
-	df, err := DataFigure(res.Config, 4)
+	df, err := DataFigure(res.Config, 4, 30)
 	if err != nil {
 		t.Fatal(err)
 	}

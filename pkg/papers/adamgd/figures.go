@@ -103,7 +103,8 @@ func PerSeedFigure(res *Results) *plot.Figure {
 		}
 	}
 	fig := plot.New(plot.Size(760, 380), plot.Title(fmt.Sprintf("Final test error per data seed: the gap in %d of %d seeds (AG-3 needs %d)", hits, cfg.Seeds, Need(cfg.Seeds))))
-	p := fig.Panel("").XLabel("data seed").YLabel("test error").YRange(0, 0.6)
+	first := float64(gd[0].DataSeed)
+	p := fig.Panel("").XLabel("data seed").YLabel("test error").YRange(0, 0.6).XRange(first-0.6, first+float64(len(gd))-0.4)
 	for _, v := range []struct {
 		label string
 		rs    []RunResult
@@ -221,23 +222,24 @@ func SweepFigure(res *Results) *plot.Figure {
 
 // DataFigure shows the first examples of data seed 0's training set as an
 // image: one row per patch (the first patch of each example at the top of its
-// block), one column per coordinate; the feature y·e₁ sits in column 1, the
-// noise is scattered over the other columns.
-func DataFigure(cfg Config, examples int) (*plot.Figure, error) {
+// block), one column per coordinate, the first cols coordinates of d; the
+// feature y·e₁ sits in column 1, the noise is scattered over the others.
+func DataFigure(cfg Config, examples, cols int) (*plot.Figure, error) {
 	set, err := patchdata.Generate(cfg.Data, examples, cfg.DataSeed(0), StreamTrain)
 	if err != nil {
 		return nil, err
 	}
 	dense := set.Dense() // [n, P, d]
 	P, d := cfg.Data.Patches, cfg.Data.D
+	cols = min(max(cols, 1), d)
 	var z [][]float64
 	for i := examples - 1; i >= 0; i-- { // row 0 is drawn at the bottom
 		for p := P - 1; p >= 0; p-- {
-			z = append(z, dense[(i*P+p)*d:(i*P+p+1)*d])
+			z = append(z, dense[(i*P+p)*d:(i*P+p)*d+cols])
 		}
 	}
-	fig := plot.New(plot.Size(760, 80+26*examples*P/3+100), plot.Title(fmt.Sprintf("%d training examples: %d patches of dimension %d each (labels %v)", examples, P, d, set.Y)))
-	fig.Panel("").Heatmap(z, 0.5, float64(d)+0.5, 0, float64(examples*P)).ZRange(-1.5, 1.5).ZLabel("x").
-		XLabel("coordinate (1: the feature direction e₁)").YLabel("example × patch")
+	fig := plot.New(plot.Size(760, 180+9*examples*P), plot.Title(fmt.Sprintf("%d training examples (labels %v): %d patches each, coordinates 1–%d of %d", examples, set.Y, P, cols, d)))
+	fig.Panel("").Heatmap(z, 0.5, float64(cols)+0.5, 0, float64(examples*P)).ZRange(-1.5, 1.5).ZLabel("x").
+		XLabel("coordinate (1: the feature direction e₁)").YLabel("example × patch (3 rows per example)")
 	return fig, nil
 }
