@@ -1,12 +1,12 @@
 package adamgd
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 
 	"theorylab/models/patchcnn"
+	"theorylab/pkg/papers/config"
 	"theorylab/pkg/patchdata"
 )
 
@@ -14,7 +14,11 @@ import (
 // (the paper's regime, the shared learning-rate and λ grid, the controls and
 // nulls) and the convex control.
 type Config struct {
-	Preset string `json:"preset"` // "quick", "full" or "custom"
+	// Common holds the preset's name and the seeds: data seed k of the run
+	// (k = 0 … Seeds−1) is Seed + k, so the sweep's replicate r (Seed = r·Seeds)
+	// shares no data with another. Each data seed has its own streams for
+	// training, validation and test data and for the initial weights.
+	config.Common
 
 	Data  patchdata.Config `json:"data"`
 	N     int              `json:"n"`    // training examples per data seed
@@ -57,12 +61,6 @@ type Config struct {
 	FeatureNoise float64   `json:"feature_noise,omitempty"`
 
 	Convex Convex `json:"convex"`
-
-	// Seed is the replicate: the runs use data seeds Seed·Seeds + k, k = 0 … Seeds−1,
-	// so different Seeds never share data. Each data seed has its own streams
-	// for training, validation and test data and for the initial weights.
-	Seed  int `json:"seed"`
-	Seeds int `json:"seeds"`
 }
 
 // Convex is the convex control (our construction): a linear logistic model
@@ -92,7 +90,7 @@ const (
 // 5,000 steps (the spec's 20,000 in the full preset).
 func Quick() Config {
 	return Config{
-		Preset: "quick",
+		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 10},
 		Data:   patchdata.Config{D: 400, Patches: 3, Sparsity: 20, SigmaP: 0.5},
 		N:      50, NVal: 200, NTest: 1000,
 		Filters: 10, Power: 3, Sigma0: 0.05,
@@ -104,7 +102,6 @@ func Quick() Config {
 		EpsControls: []float64{1e-2},
 		SignGD:      true,
 		Convex:      Convex{Lambda: 1e-2, GDLR: 0.5, AdamLR0: 0.05, Steps: 5000, LogEvery: 100, Unroll: 10},
-		Seed:        0, Seeds: 10,
 	}
 }
 
@@ -126,42 +123,31 @@ func Full() Config {
 	return c
 }
 
-// Preset returns the named preset.
-func Preset(name string) (Config, error) {
-	switch name {
-	case "quick":
-		return Quick(), nil
-	case "full":
-		return Full(), nil
-	}
-	return Config{}, fmt.Errorf("adamgd: unknown preset %q (want quick or full)", name)
-}
-
 // Model is the network of the config.
 func (c Config) Model() patchcnn.Config {
 	return patchcnn.Config{D: c.Data.D, Filters: c.Filters, Power: c.Power, Sigma0: c.Sigma0}
 }
 
-// DataSeed is the data seed of run k (0 ≤ k < Seeds).
-func (c Config) DataSeed(k int) uint64 { return uint64(c.Seed*c.Seeds + k) }
+// DataSeed is the data seed of run k (0 ≤ k < Seeds): Seed + k.
+func (c Config) DataSeed(k int) uint64 { return uint64(c.Seed + k) }
 
 // Validate reports every problem with the configuration, each naming its field.
 func (c Config) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("adamgd: "+format, args...)) }
+	k := config.Check("adamgd", c.Common)
+	bad := func(format string, args ...any) { k.If(true, format, args...) }
 	positive := func(name string, v float64) {
 		if !(v > 0) || math.IsInf(v, 0) {
 			bad("%s must be positive and finite, got %v", name, v)
 		}
 	}
 	if err := c.Data.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("adamgd: data: %w", err))
+		k.Add(fmt.Errorf("adamgd: data: %w", err))
 	}
 	if c.Data.NoFeature || c.Data.FeatureNoise != 0 {
 		bad("data: no_feature and feature_noise are set by the runs themselves (the null, and the config's feature_noise), not in data")
 	}
 	if err := c.Model().Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("adamgd: %w", err))
+		k.Add(fmt.Errorf("adamgd: %w", err))
 	}
 	if c.N < 2 {
 		bad("n must be ≥ 2, got %d", c.N)
@@ -264,13 +250,9 @@ func (c Config) Validate() error {
 	if cv.Steps < 1 || cv.LogEvery > 0 && cv.Steps%cv.LogEvery != 0 {
 		bad("convex.steps must be a positive multiple of convex.log_every (%d), got %d", cv.LogEvery, cv.Steps)
 	}
-	if c.Seed < 0 {
-		bad("seed must be ≥ 0, got %d", c.Seed)
-	}
-	if c.Seeds < 3 {
-		bad("seeds must be ≥ 3 (the claims are majorities over seeds), got %d", c.Seeds)
-	}
-	return errors.Join(errs...)
+	// config.Check has refused seeds < 1; the claims are majorities over seeds.
+	k.If(c.Seeds >= 1 && c.Seeds < 3, "seeds must be ≥ 3 (the claims are majorities over seeds), got %d", c.Seeds)
+	return k.Err()
 }
 
 func sortedUnique(xs []float64) bool {

@@ -98,7 +98,7 @@ func PerSeedFigure(res *Results) *plot.Figure {
 	gd, adam := res.MainGD(DataReal), res.MainAdam(DataReal)
 	hits := 0
 	for k := range gd {
-		if float64(gd[k].TestErr) <= GDGoodMax && float64(adam[k].TestErr) >= AdamBadMin {
+		if separates(gd[k], adam[k]) {
 			hits++
 		}
 	}
@@ -119,8 +119,8 @@ func PerSeedFigure(res *Results) *plot.Figure {
 		}
 		p.Dots(v.label, xs, ys, plot.Radius(2))
 	}
-	p.HLine(GDGoodMax, plot.Dashed, plot.ColorOf("GD"), plot.Label(fmt.Sprintf("GD ≤ %.2f", GDGoodMax)))
-	p.HLine(AdamBadMin, plot.Dashed, plot.ColorOf("Adam"), plot.Label(fmt.Sprintf("Adam ≥ %.2f", AdamBadMin)))
+	p.HLine(gdGood.Lo(), plot.Dashed, plot.ColorOf("GD"), plot.Label("GD "+gdGood.String()))
+	p.HLine(adamBad.Lo(), plot.Dashed, plot.ColorOf("Adam"), plot.Label("Adam "+adamBad.String()))
 	return fig
 }
 
@@ -157,7 +157,7 @@ func ConvexFigure(res *Results) *plot.Figure {
 			p.Line(v.label, steps, ys, opts...)
 		}
 	}
-	p.HLine(ConvexDistMax, plot.Dotted, plot.Label(fmt.Sprintf("%g (AG-5)", ConvexDistMax)))
+	p.HLine(convexDist.Lo(), plot.Dotted, plot.Label(fmt.Sprintf("%g (AG-5)", convexDist.Lo())))
 	return fig
 }
 
@@ -208,7 +208,7 @@ func SweepFigure(res *Results) *plot.Figure {
 		xs, ys = append(xs, x), append(ys, medianGap(ad, gd))
 	}
 	p.Line("gap", xs, ys, plot.WithMarker(plot.Circle), plot.Radius(3))
-	p.HLine(GapMin, plot.Dashed, plot.Label(fmt.Sprintf("%.2f (AG-2)", GapMin)))
+	p.HLine(gapMin.Lo(), plot.Dashed, plot.Label(fmt.Sprintf("%.2f (AG-2)", gapMin.Lo())))
 	q := fig.Panel(fmt.Sprintf("Gap against Adam's ε (η = %g, λ = %g)", cfg.AdamLR, cfg.Lambda)).XLog().XLabel("ε").YLabel("median gap")
 	gd := res.MainGD(DataReal)
 	xs, ys = []float64{cfg.Eps}, []float64{medianGap(res.MainAdam(DataReal), gd)}
@@ -216,7 +216,7 @@ func SweepFigure(res *Results) *plot.Figure {
 		xs, ys = append(xs, e), append(ys, medianGap(res.EpsControl(e), gd))
 	}
 	q.Line("gap", xs, ys, plot.WithMarker(plot.Circle), plot.Radius(3), plot.NoLegend)
-	q.HLine(GapMin, plot.Dashed, plot.Label(fmt.Sprintf("%.2f", GapMin)))
+	q.HLine(gapMin.Lo(), plot.Dashed, plot.Label(fmt.Sprintf("%.2f", gapMin.Lo())))
 	return fig
 }
 
