@@ -64,7 +64,10 @@ func Activation(z *Node, q int) *Node {
 }
 
 // Forward computes f(W, x) for every run: w [G, C, 2, m, d], x [G, n, P, d]
-// (one data set per group) → f [G, C, n].
+// (one data set per group) → f [G, C, n]:
+//
+//	z_{j,r,i,p} = ⟨w_{j,r}, x_{i,p}⟩                  (one product per group: [n·P, d] × [d, C·2·m])
+//	F_j(xᵢ) = Σ_p Σ_r σ(z_{j,r,i,p}),   f(xᵢ) = F₊₁(xᵢ) − F₋₁(xᵢ)
 func (c Config) Forward(w, x *Node) *Node {
 	// z[g,i,p,c,j,r] = ⟨w_{j,r}, x_{i,p}⟩: one product per group, [n·P, d] × [d, C·2·m].
 	z := Einsum("gnpd,gcjrd->gnpcjr", x, w)

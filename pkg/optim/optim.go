@@ -78,7 +78,13 @@ func (r Rule) Slots() int {
 // Update builds one step of the rule for one parameter p with gradient g and
 // state slots (Rule.Slots of them, shaped like p); t is the step number
 // (1, 2, …) as a scalar of p's dtype and lr the per-run step sizes, whose
-// shape is the leading run axes of p. It returns the new p and slots.
+// shape is the leading run axes of p. It returns the new p and slots:
+//
+//	ηₜ = η, or η/√t (InvSqrt)
+//	GD:      θ ← θ − ηₜ g
+//	sign-GD: θ ← θ − ηₜ sign(g)
+//	Adam:    m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,
+//	         θ ← θ − ηₜ m̂/(√v̂ + ε),  m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) (or m, v without bias correction)
 func (r Rule) Update(p, g *Node, slots []*Node, t, lr *Node) (*Node, []*Node) {
 	eta := perRun(lr, p)
 	if r.Schedule == InvSqrt {

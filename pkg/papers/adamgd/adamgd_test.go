@@ -235,3 +235,47 @@ func TestNeed(t *testing.T) {
 		}
 	}
 }
+
+// TestFullMachinery runs the full preset's structure at tiny size: the λ
+// sweep, two ε controls, the feature-noise variant, AG-6 with its reported
+// ε = 1e-3, and the sweep figure.
+func TestFullMachinery(t *testing.T) {
+	c := tiny()
+	full := Full()
+	c.Data.Patches = full.Data.Patches
+	c.EpsControls = full.EpsControls
+	c.LambdaSweep = full.LambdaSweep
+	c.FeatureNoise = full.FeatureNoise
+	res, err := Run(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRun(t, res)
+	for _, lam := range c.LambdaSweep {
+		if res.Of(res.index(DataReal, optim.GD, 0, c.GDLR, lam)) == nil || res.Of(res.index(DataReal, optim.Adam, c.Eps, c.AdamLR, lam)) == nil {
+			t.Fatalf("λ = %g: the sweep runs are missing", lam)
+		}
+		if res.Of(res.index(DataReal, optim.GD, 0, c.LRGrid[0], lam)) != nil {
+			t.Fatalf("λ = %g: the sweep should run only at the paper's step sizes", lam)
+		}
+	}
+	if len(res.MainGD(DataFeatureNoise)) != c.Seeds || len(res.MainAdam(DataFeatureNoise)) != c.Seeds {
+		t.Fatal("the feature-noise runs are missing")
+	}
+	list := Claims(res)
+	ag6, ok := list.Find("AG-6")
+	if !ok || !strings.Contains(ag6.Detail, "at ε = 0.001 (reported)") {
+		t.Fatalf("AG-6 should report ε = 1e-3: %+v", ag6)
+	}
+	names := map[string]bool{}
+	for _, f := range Figures(res) {
+		names[f.Name] = true
+		f.Fig.SVG()
+		if err := f.Fig.Err(); err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+		}
+	}
+	if !names["sweeps"] {
+		t.Error("no sweep figure in the full preset's figures")
+	}
+}

@@ -190,7 +190,7 @@ func GridFigure(res *Results) *plot.Figure {
 // SweepFigure (full preset) shows the gap against λ and against ε.
 func SweepFigure(res *Results) *plot.Figure {
 	cfg := res.Config
-	fig := plot.New(plot.Size(760, 620), plot.Title("Where the gap lives (full preset)"))
+	fig := plot.New(plot.Size(760, 620), plot.Title("Where the gap lives (full preset)"), plot.ShareX(false))
 	p := fig.Panel(fmt.Sprintf("Gap against λ (GD η = %g, Adam η = %g); λ = 0 drawn at 1e-5", cfg.GDLR, cfg.AdamLR)).XLog().XLabel("λ").YLabel("median gap")
 	lams := append(append([]float64{}, cfg.LambdaGrid...), cfg.LambdaSweep...)
 	slices.Sort(lams)
