@@ -262,7 +262,7 @@ func TestFullMachinery(t *testing.T) {
 	if len(res.MainGD(DataFeatureNoise)) != c.Seeds || len(res.MainAdam(DataFeatureNoise)) != c.Seeds {
 		t.Fatal("the feature-noise runs are missing")
 	}
-	list := Claims(res)
+	list := Claims.Evaluate(res)
 	ag6, ok := list.Find("AG-6")
 	if !ok || !strings.Contains(ag6.Detail, "at ε = 0.001 (reported)") {
 		t.Fatalf("AG-6 should report ε = 1e-3: %+v", ag6)
