@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"theorylab/pkg/tensorconv"
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -316,11 +317,11 @@ func FromTensors(w, b, a *tensors.Tensor) ([]Net, error) {
 		return nil, fmt.Errorf("twolayer.FromTensors: W must be [R, K, D], got %s", w.Shape())
 	}
 	r, k, d := dims[0], dims[1], dims[2]
-	fw, err := flat64(w)
+	fw, err := tensorconv.Floats(w)
 	if err != nil {
 		return nil, err
 	}
-	fa, err := flat64(a)
+	fa, err := tensorconv.Floats(a)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +330,7 @@ func FromTensors(w, b, a *tensors.Tensor) ([]Net, error) {
 	}
 	var fb []float64
 	if b != nil {
-		if fb, err = flat64(b); err != nil {
+		if fb, err = tensorconv.Floats(b); err != nil {
 			return nil, err
 		}
 		if len(fb) != r*k {
@@ -346,24 +347,6 @@ func FromTensors(w, b, a *tensors.Tensor) ([]Net, error) {
 		}
 	}
 	return nets, nil
-}
-
-func flat64(t *tensors.Tensor) ([]float64, error) {
-	switch t.DType() {
-	case dtypes.Float64:
-		return tensors.CopyFlatData[float64](t)
-	case dtypes.Float32:
-		f, err := tensors.CopyFlatData[float32](t)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(f))
-		for i, x := range f {
-			out[i] = float64(x)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("twolayer: want a float32 or float64 tensor, got %s", t.Shape())
 }
 
 // A bank may also hold several networks of different widths side by side

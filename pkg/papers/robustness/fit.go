@@ -14,6 +14,7 @@ import (
 
 	"theorylab/models/twolayer"
 	"theorylab/pkg/progress"
+	"theorylab/pkg/tensorconv"
 )
 
 // Training methods.
@@ -308,10 +309,10 @@ func trainGroups(be compute.Backend, p problem, groups []Group, opts trainOpts, 
 			return nil, err
 		}
 		step++
-		if mse, err = flat64(outs[0]); err != nil {
+		if mse, err = tensorconv.Floats(outs[0]); err != nil {
 			return nil, err
 		}
-		if wrong, err = flat64(outs[1]); err != nil {
+		if wrong, err = tensorconv.Floats(outs[1]); err != nil {
 			return nil, err
 		}
 		m := 0
@@ -397,11 +398,11 @@ func readBank(bv bankVars, p problem) ([][]twolayer.Net, error) {
 		if err != nil {
 			return nil, err
 		}
-		gamma, err := flat64(gt)
+		gamma, err := tensorconv.Floats(gt)
 		if err != nil {
 			return nil, err
 		}
-		beta, err := flat64(bt)
+		beta, err := tensorconv.Floats(bt)
 		if err != nil {
 			return nil, err
 		}
@@ -446,22 +447,4 @@ func asTensor(dt dtypes.DType, v []float64, dims ...int) (*tensors.Tensor, error
 		return tensors.FromFlatDataAndDimensions(f, dims...), nil
 	}
 	return nil, fmt.Errorf("robustness: dtype must be float32 or float64, got %s", dt)
-}
-
-func flat64(t *tensors.Tensor) ([]float64, error) {
-	switch t.DType() {
-	case dtypes.Float64:
-		return tensors.CopyFlatData[float64](t)
-	case dtypes.Float32:
-		f, err := tensors.CopyFlatData[float32](t)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(f))
-		for i, x := range f {
-			out[i] = float64(x)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("robustness: want a float tensor, got %s", t.Shape())
 }
