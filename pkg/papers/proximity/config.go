@@ -51,7 +51,7 @@ type Config struct {
 func Quick() Config {
 	return Config{
 		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 3},
-		M: 2, Eps: 0.05, Horizons: []int{4, 6, 8, 10, 12, 14}, Codes: 200,
+		M:      2, Eps: 0.05, Horizons: []int{4, 6, 8, 10, 12, 14}, Codes: 200,
 		AgentH: 12, AgentL: 4, IdenticalHs: []int{6, 8, 10, 12, 14}, FactsH: 4,
 		Catch: rl.DefaultCatch(), Ms: []int{1, 2, 4}, CatchH: 32, ScalingHs: []int{8, 16}, ScalingM: 2,
 		CatchEps: 0.05, ThemeSeed: 7, WindowL: 6, ShortL: 1,

@@ -41,10 +41,10 @@ type SplitResult struct {
 	// environment, ties to all-0): how many are optimal in their own
 	// environment, and for how many codes every solution loses in some
 	// environment; the worst loss min_i (V_i − V_i*) among non-constant codes.
-	Solutions        int     `json:"solutions"`
-	OwnOptimal       int     `json:"own_optimal"`
-	NonConstant      int     `json:"non_constant"`
-	FailToGeneralize int     `json:"fail_to_generalize"`
+	Solutions        int        `json:"solutions"`
+	OwnOptimal       int        `json:"own_optimal"`
+	NonConstant      int        `json:"non_constant"`
+	FailToGeneralize int        `json:"fail_to_generalize"`
 	LossMin          runs.Float `json:"loss_min"` // smallest min_i (V_i − V_i*) over solutions of non-constant codes (+Inf: none)
 	LossMax          runs.Float `json:"loss_max"` // largest (−Inf: none)
 	// The consensus-lookahead agent (random ties).
