@@ -67,10 +67,12 @@ type Table struct {
 // CatchResult is the Catch-m study (PROX-S1).
 type CatchResult struct {
 	Themes [][2]float64 `json:"themes"`
-	Deltas []float64    `json:"deltas"`
-	Tuning []Tuning     `json:"tuning"`
-	LR     float64      `json:"lr"`
-	Runs   []CatchRun   `json:"runs"`
+	// HeldOutTheme is a theme no environment has (reported: generalization to a new environment).
+	HeldOutTheme [2]float64 `json:"held_out_theme"`
+	Deltas       []float64  `json:"deltas"`
+	Tuning       []Tuning   `json:"tuning"`
+	LR           float64    `json:"lr"`
+	Runs         []CatchRun `json:"runs"`
 }
 
 // Tuning is one learning rate's mean validation ratio over the second half
@@ -84,6 +86,8 @@ type Tuning struct {
 type CatchRun struct {
 	M    int `json:"m"`
 	Seed int `json:"seed"`
+	// HeldOut is the final policy's test return ratio in the held-out theme.
+	HeldOut float64 `json:"held_out"`
 	rl.LearnerRun
 }
 
@@ -419,8 +423,15 @@ func (e *experiment) catch() (CatchResult, error) {
 	if err != nil {
 		return out, err
 	}
+	// Reported, not claimed: each final policy in a theme no environment had
+	// (the next draw of the theme stream), with Catch's own rewards.
+	held, _ := e.themes(len(zs) + 1)
+	out.HeldOutTheme = held[len(held)-1]
+	g := cfg.Catch
 	for i, r := range runs {
 		meta[i].LearnerRun = r
+		z := out.HeldOutTheme
+		meta[i].HeldOut = e.eval("test", r.H).Score(g, func(s rl.CatchState) []float64 { return append(g.Observe(s), z[0], z[1]) }, r.Policy, r.H)
 	}
 	out.Runs = meta
 	return out, nil
