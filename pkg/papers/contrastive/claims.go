@@ -187,7 +187,7 @@ func claimNoAug(res *Results) claims.Measurement {
 		Rule: fmt.Sprintf("masking − no aug: median aⱼ gap %s and purity gap %s; σ_ξ = 0 null: purity gap below %.2f — each in ≥ %d of %d seeds",
 			gapAtoms, gapPurity, gapPurity.Lo(), need, len(ga)),
 		Pass: parts[0].Holds && parts[1].Holds && parts[2].Holds, Parts: parts,
-		Detail: "median-aⱼ gap " + claims.Each(ga, "%.3f") + ", purity gap " + claims.Each(gp, "%.3f") + "; null (no aug, σ_ξ = 0) purity gap " + claims.Each(nullGp, "%.3f"),
+		Detail: lrNote(res) + "; median-aⱼ gap " + claims.Each(ga, "%.3f") + ", purity gap " + claims.Each(gp, "%.3f") + "; null (no aug, σ_ξ = 0) purity gap " + claims.Each(nullGp, "%.3f"),
 		Reason: "no augmentation learned nearly as well as masking, or the null without dense noise shows the same gap",
 	}
 }
@@ -228,7 +228,13 @@ func claimReadout(res *Results) claims.Measurement {
 		Rule: fmt.Sprintf("test R² of the read-out: masking − no aug %s and masking − raw x %s, each in ≥ %d of %d seeds",
 			readoutGap, overRaw, need, len(mk)),
 		Pass: parts[0].Holds && parts[1].Holds, Parts: parts,
-		Detail: "R² masking " + claims.Each(mk, "%.3f") + ", no aug " + claims.Each(na, "%.3f") + ", raw x " + claims.Each(raw, "%.3f"),
+		Detail: lrNote(res) + "; R² masking " + claims.Each(mk, "%.3f") + ", no aug " + claims.Each(na, "%.3f") + ", raw x " + claims.Each(raw, "%.3f"),
 		Reason: "the masked features are not better for a linear read-out than the control's or the raw input",
 	}
+}
+
+// lrNote reports the learning rates chosen on the validation loss.
+func lrNote(res *Results) string {
+	return fmt.Sprintf("lr chosen from %v on validation: masking %g, no aug %g (others %g)",
+		res.Config.lrs(), res.ChosenLR[CondMasking], res.ChosenLR[CondNoAug], res.Config.LR)
 }

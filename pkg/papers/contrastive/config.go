@@ -16,14 +16,16 @@ type Config struct {
 	P     float64 `json:"p"`     // P(zⱼ ≠ 0)
 	Sigma float64 `json:"sigma"` // σ_ξ of the dense noise
 
-	Width    int     `json:"width"`     // neurons m
-	Batch    int     `json:"batch"`     // inputs per step (fresh samples every step)
-	Steps    int     `json:"steps"`     // Adam steps
-	LR       float64 `json:"lr"`        // Adam's learning rate
-	Tau      float64 `json:"tau"`       // InfoNCE temperature τ
-	BiasMax  float64 `json:"bias_max"`  // the final threshold b
-	RampFrac float64 `json:"ramp_frac"` // b(t) ramps linearly from 0 to BiasMax over this share of the steps
-	GaussStd float64 `json:"gauss_std"` // s of the weak Gaussian augmentation (the non-decoupling control)
+	Width      int       `json:"width"`       // neurons m
+	Batch      int       `json:"batch"`       // inputs per step (fresh samples every step)
+	Steps      int       `json:"steps"`       // Adam steps
+	LR         float64   `json:"lr"`          // Adam's learning rate (every condition)
+	LRGrid     []float64 `json:"lr_grid"`     // the compared methods (masking, no aug) also run at these; the validation loss picks one
+	ValBatches int       `json:"val_batches"` // fixed validation batches for that choice
+	Tau        float64   `json:"tau"`         // InfoNCE temperature τ
+	BiasMax    float64   `json:"bias_max"`    // the final threshold b
+	RampFrac   float64   `json:"ramp_frac"`   // b(t) ramps linearly from 0 to BiasMax over this share of the steps
+	GaussStd   float64   `json:"gauss_std"`   // s of the weak Gaussian augmentation (the non-decoupling control)
 
 	Independent bool `json:"independent"` // add the independent-masks condition (full preset)
 
@@ -38,6 +40,7 @@ func Quick() Config {
 		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 3},
 		D1:     64, D: 16, P: 0.15, Sigma: 0.29,
 		Width: 32, Batch: 128, Steps: 1500, LR: 1e-2, Tau: 0.2,
+		LRGrid: []float64{3e-3, 1e-2, 3e-2}, ValBatches: 8,
 		BiasMax: 0.5, RampFrac: 0.3, GaussStd: 0.05,
 		Every: 100, EvalN: 4096, CorrN: 16384,
 	}
@@ -68,6 +71,10 @@ func (c Config) Validate() error {
 	k.If(c.Steps < 1, "steps must be ≥ 1, got %d", c.Steps)
 	k.If(c.Every < 1 || (c.Steps >= 1 && c.Steps%max(c.Every, 1) != 0), "every must divide steps = %d, got %d", c.Steps, c.Every)
 	k.If(!pos(c.LR), "lr must be positive and finite, got %v", c.LR)
+	for _, lr := range c.LRGrid {
+		k.If(!pos(lr), "lr_grid must hold positive finite rates, got %v", lr)
+	}
+	k.If(c.ValBatches < 1, "val_batches must be ≥ 1, got %d", c.ValBatches)
 	k.If(!(c.Tau >= 0.05 && c.Tau <= 1), "tau must be in [0.05, 1], got %v", c.Tau)
 	k.If(!(c.BiasMax >= 0) || math.IsInf(c.BiasMax, 0), "bias_max must be ≥ 0 and finite, got %v", c.BiasMax)
 	k.If(!(c.RampFrac > 0 && c.RampFrac <= 1), "ramp_frac must be in (0, 1], got %v", c.RampFrac)

@@ -14,6 +14,7 @@ func tiny() Config {
 	c.D1, c.D, c.Width, c.Batch = 24, 6, 8, 16
 	c.Steps, c.Every, c.Seeds = 40, 20, 2
 	c.EvalN, c.CorrN = 256, 1024
+	c.LRGrid = []float64{3e-3, 1e-2}
 	return c
 }
 
@@ -24,7 +25,7 @@ func TestQuickPreset(t *testing.T) {
 	out := papertest.Quick(t, Paper)
 	res := out.Results
 	cfg := res.Config
-	if got, want := len(res.Runs), len(res.Conditions)*cfg.Seeds; got != want {
+	if got, want := len(res.Runs), (len(res.Conditions)+2*(len(cfg.LRGrid)-1))*cfg.Seeds; got != want {
 		t.Fatalf("%d runs, want %d", got, want)
 	}
 	for _, r := range res.Runs {
@@ -52,21 +53,23 @@ func TestDeterministic(t *testing.T) { papertest.Deterministic(t, Paper, tiny())
 // TestBadConfigs: every broken field is refused with its name, and nothing is cached.
 func TestBadConfigs(t *testing.T) {
 	papertest.BadConfigs(t, Paper, map[string]func(*Config){
-		"d1":        func(c *Config) { c.D1 = c.D },
-		"d":         func(c *Config) { c.D = 0 },
-		"p":         func(c *Config) { c.P = 0 },
-		"sigma":     func(c *Config) { c.Sigma = -1 },
-		"width":     func(c *Config) { c.Width = 0 },
-		"batch":     func(c *Config) { c.Batch = 1 },
-		"steps":     func(c *Config) { c.Steps = 0 },
-		"every":     func(c *Config) { c.Every = 7 },
-		"lr":        func(c *Config) { c.LR = 0 },
-		"tau":       func(c *Config) { c.Tau = 0.01 },
-		"bias_max":  func(c *Config) { c.BiasMax = -1 },
-		"ramp_frac": func(c *Config) { c.RampFrac = 0 },
-		"gauss_std": func(c *Config) { c.GaussStd = 0 },
-		"eval_n":    func(c *Config) { c.EvalN = 1 },
-		"corr_n":    func(c *Config) { c.CorrN = 1 },
+		"d1":          func(c *Config) { c.D1 = c.D },
+		"d":           func(c *Config) { c.D = 0 },
+		"p":           func(c *Config) { c.P = 0 },
+		"sigma":       func(c *Config) { c.Sigma = -1 },
+		"width":       func(c *Config) { c.Width = 0 },
+		"batch":       func(c *Config) { c.Batch = 1 },
+		"steps":       func(c *Config) { c.Steps = 0 },
+		"every":       func(c *Config) { c.Every = 7 },
+		"lr":          func(c *Config) { c.LR = 0 },
+		"lr_grid":     func(c *Config) { c.LRGrid = []float64{1e-2, -1} },
+		"val_batches": func(c *Config) { c.ValBatches = 0 },
+		"tau":         func(c *Config) { c.Tau = 0.01 },
+		"bias_max":    func(c *Config) { c.BiasMax = -1 },
+		"ramp_frac":   func(c *Config) { c.RampFrac = 0 },
+		"gauss_std":   func(c *Config) { c.GaussStd = 0 },
+		"eval_n":      func(c *Config) { c.EvalN = 1 },
+		"corr_n":      func(c *Config) { c.CorrN = 1 },
 	})
 }
 
