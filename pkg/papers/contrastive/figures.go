@@ -27,7 +27,7 @@ func Figures(res *Results) []plot.Named {
 			Fig: HeatmapFigure(res)},
 		{Name: "training", Caption: "Median atom recovery and mean purity over training, mean over seeds, one line per condition; dashed: the level at initialisation.",
 			Fig: TrainingFigure(res)},
-		{Name: "readout", Caption: "Test R² of a linear read-out of the sparse code z from the frozen features, per seed; the dashed line is the same read-out on the raw input x.",
+		{Name: "readout", Caption: "Test R² of a linear read-out of the sparse code z from the frozen features, per seed; the dashed line is the same read-out on the raw input x of the noisy data (on the σ_ξ = 0 null's clean data raw x gives R² = 1).",
 			Fig: ReadoutFigure(res)},
 	}
 }
