@@ -87,3 +87,26 @@ func TestBiasRamp(t *testing.T) {
 		}
 	}
 }
+
+// TestIndependentCondition: the full preset's extra condition (independent
+// masks) runs, is measured and is drawn, on a tiny configuration.
+func TestIndependentCondition(t *testing.T) {
+	cfg := tiny()
+	cfg.Independent, cfg.Seeds, cfg.LRGrid = true, 1, nil
+	res, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Run(CondIndependent, cfg.Seed)
+	if r == nil || len(r.Atoms) != cfg.D || len(r.Curve.Step) != cfg.Steps/cfg.Every+1 {
+		t.Fatalf("independent-masks run missing or incomplete: %+v", r)
+	}
+	for _, f := range Figures(res) {
+		if f.Fig.SVG() == "" || f.Fig.Err() != nil {
+			t.Fatalf("figure %s: %v", f.Name, f.Fig.Err())
+		}
+	}
+	if full := Full(); !full.Independent || full.Validate() != nil {
+		t.Fatalf("the full preset must include independent masks and validate: %v", full.Validate())
+	}
+}
