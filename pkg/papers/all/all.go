@@ -5,7 +5,7 @@
 package all
 
 import (
-	_ "theorylab/pkg/papers/contrastive" // 05 Toward Understanding the Feature Learning Process of Self-s…
+	_ "theorylab/pkg/papers/contrastive" // 05 Contrastive feature decoupling
 	_ "theorylab/pkg/papers/eos"         // 01 Edge of Stability
 	_ "theorylab/pkg/papers/epw"         // 09 Effective Planning Window
 	_ "theorylab/pkg/papers/lora"        // 04 LoRA
