@@ -5,9 +5,14 @@
 package all
 
 import (
-	_ "theorylab/pkg/papers/eos"        // 01 Edge of Stability
-	_ "theorylab/pkg/papers/epw"        // 09 Effective Planning Window
-	_ "theorylab/pkg/papers/lora"       // 04 LoRA
-	_ "theorylab/pkg/papers/proximity"  // 10 When Is Generalizable Reinforcement Learning Tractable?
-	_ "theorylab/pkg/papers/robustness" // 08 Law of robustness
+	_ "theorylab/pkg/papers/contrastive" // 05 Contrastive feature decoupling
+	_ "theorylab/pkg/papers/eos"         // 01 Edge of Stability
+	_ "theorylab/pkg/papers/eos"         // 01 Edge of Stability
+	_ "theorylab/pkg/papers/epw"         // 09 Effective Planning Window
+	_ "theorylab/pkg/papers/epw"         // 09 Effective Planning Window
+	_ "theorylab/pkg/papers/lora"        // 04 LoRA
+	_ "theorylab/pkg/papers/lora"        // 04 LoRA
+	_ "theorylab/pkg/papers/proximity"   // 10 When Is Generalizable Reinforcement Learning Tractable?
+	_ "theorylab/pkg/papers/robustness"  // 08 Law of robustness
+	_ "theorylab/pkg/papers/robustness"  // 08 Law of robustness
 )
