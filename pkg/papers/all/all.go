@@ -5,6 +5,7 @@
 package all
 
 import (
+	_ "theorylab/pkg/papers/adamgd"     // 02 Understanding the Generalization of Adam in Learning Neural…
 	_ "theorylab/pkg/papers/eos"        // 01 Edge of Stability
 	_ "theorylab/pkg/papers/epw"        // 09 Effective Planning Window
 	_ "theorylab/pkg/papers/lora"       // 04 LoRA
