@@ -35,7 +35,9 @@ var Claims = claims.Set[*Results]{
 		Measure:   fitBoth},
 	{ID: "AG-2", Target: true, PaperRef: "abstract (provably different generalization errors); the 0.30 size is ours",
 		Statement: "Adam's test error exceeds GD's by at least 0.30 in the median over seeds, on the same data, network and initialisation.",
-		Measure:   func(res *Results) claims.Measurement { return gapClaim(res, mainSetting(res, GD), mainSetting(res, Adam), "at the paper's point") }},
+		Measure: func(res *Results) claims.Measurement {
+			return gapClaim(res, mainSetting(res, GD), mainSetting(res, Adam), "at the paper's point")
+		}},
 	{ID: "AG-3", Target: true, PaperRef: "main theorem (unverified: check the paper)",
 		Statement: "In most seeds GD generalizes (test error ≤ 0.05) while Adam does not (test error ≥ 0.35).",
 		Measure:   perSeedGap},
@@ -104,7 +106,7 @@ func fitBoth(res *Results) claims.Measurement {
 	}
 	return claims.Measurement{
 		Value: worst, Rule: fmt.Sprintf("largest training error %s, both methods, all %d seeds", fitsAll, len(tg)),
-		Pass:  fitsAll.Holds(worst),
+		Pass: fitsAll.Holds(worst),
 		Detail: fmt.Sprintf("train error GD %s, Adam %s; final regularised loss GD %s, Adam %s (GD lower in %d of %d seeds); ‖∇L‖ GD %s, Adam %s",
 			claims.Each(tg, "%.3f"), claims.Each(ta, "%.3f"), claims.Each(lg, "%.3g"), claims.Each(la, "%.3g"), lower, len(lg),
 			claims.Each(finals(res, g, func(r *RunResult) float64 { return float64(r.GradNorm) }), "%.2g"),

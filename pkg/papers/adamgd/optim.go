@@ -20,13 +20,11 @@ func AdamMoments(m, v, g *Node, beta1, beta2 float64) (*Node, *Node) {
 // true (mₜ/(√vₜ + ε) otherwise); eps broadcasts against m.
 func AdamDirection(m, v, t, eps *Node, beta1, beta2 float64, bias bool) *Node {
 	if bias {
-		g := m.Graph()
 		// 1 − βᵗ = 1 − exp(t·log β)
 		c1 := OneMinus(Exp(MulScalar(t, math.Log(beta1))))
 		c2 := OneMinus(Exp(MulScalar(t, math.Log(beta2))))
 		m = Div(m, c1)
 		v = Div(v, c2)
-		_ = g
 	}
 	return Div(m, Add(Sqrt(v), eps))
 }

@@ -1,7 +1,6 @@
 package adamgd
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -104,7 +103,7 @@ func Run(cfg Config) (*Results, error) {
 	data := make([]seedData, S)
 	x := make([]float64, 0, S*N*P*D)
 	y := make([]float64, 0, S*N)
-	noise := make([]float64, 0, S*N*P)  // 1 on the noise patches of the training set
+	noise := make([]float64, 0, S*N*P) // 1 on the noise patches of the training set
 	xh := make([]float64, 0, S*NH*P*D) // held-out: validation then test
 	yh := make([]float64, 0, S*NH)
 	w0 := make([]float64, 0, S*C*2*M*D)
@@ -286,7 +285,7 @@ func newEvaluator(be compute.Backend, model patchcnn.Config, cfg Config) (*Exec,
 		sign := Const(w.Graph(), []float64{1, -1})
 		gamma := ReduceMax(Mul(first, Reshape(sign, 1, 1, 2, 1)), 2, 3)
 		// ρᵢ = max_{r, noise patches p} ⟨w_{yᵢ,r}, ξ_{i,p}⟩; ρ = mean_i ρᵢ (and max_i)
-		onehot := Stack([]*Node{DivScalar(OnePlus(y), 2), DivScalar(OneMinus(y), 2)}, 2) // [S, N, 2]: class yᵢ
+		onehot := Stack([]*Node{DivScalar(OnePlus(y), 2), DivScalar(OneMinus(y), 2)}, 2)                     // [S, N, 2]: class yᵢ
 		own := ReduceSum(Mul(pre, Reshape(onehot, onehot.Shape().Dimensions[0], 1, cfg.NTrain, 1, 2, 1)), 4) // [S, C, N, P, M]
 		nm := Reshape(noise, noise.Shape().Dimensions[0], 1, cfg.NTrain, cfg.P, 1)
 		own = Add(Mul(own, nm), MulScalar(OneMinus(nm), -1e300)) // the feature patch never counts
@@ -303,5 +302,3 @@ func errRate(f, y *Node) *Node {
 	wrong = Max(wrong, ConvertDType(IsNaN(margin), margin.DType()))
 	return ReduceMean(wrong, 2)
 }
-
-var _ = fmt.Sprintf
