@@ -5,6 +5,7 @@
 package all
 
 import (
+	_ "theorylab/pkg/papers/adamgd"      // 02 Understanding the Generalization of Adam in Learning Neural…
 	_ "theorylab/pkg/papers/contrastive" // 05 Contrastive feature decoupling
 	_ "theorylab/pkg/papers/eos"         // 01 Edge of Stability
 	_ "theorylab/pkg/papers/eos"         // 01 Edge of Stability
