@@ -36,7 +36,7 @@ type Config struct {
 	// step θ ← θ − lr·λ·θ besides Adam's step): it shrinks what the data do
 	// not maintain, the random initialisation, so that W₀ carries structure.
 	PretrainWD float64 `json:"pretrain_wd"`
-	Batch          int     `json:"batch"` // minibatch size, pretraining and adaptation
+	Batch      int     `json:"batch"` // minibatch size, pretraining and adaptation
 
 	// Adaptation to digits 5–9: every variant trains a fresh head with Adam
 	// for AdaptEpochs on the adaptation images less the last ValN, which are
@@ -73,15 +73,17 @@ type Config struct {
 	Transformer *TrackB `json:"transformer,omitempty"`
 }
 
-// Quick is the spec's quick preset: 14×14 MNIST, backbone 196→128→128,
-// pretraining on the first 10,000 images of digits 0–4 (3 epochs),
-// adaptation on the first 3,000 of digits 5–9 (5 epochs), LoRA ranks
-// {1, 4, 8, 64} with α = 8, three seeds for every variant (the spec runs
-// ranks 8 and 64 on fewer seeds; we run all three so that the Section-7
-// claims can use the majority over seeds).
+// Quick is the spec's quick preset, revised (issue 10): 14×14 MNIST,
+// backbone 196→128→128 pretrained per seed on the first 10,000 images of
+// digits 0–4 (AdamW with weight decay, 10 epochs, until W₀ carries
+// structure), adaptation on the first 2,500 of digits 5–9 with the next 500
+// as the validation split (5 epochs at every rate of LRGrid), LoRA ranks
+// {1, 4, 8, 64} with α = 8, five seeds for every variant (the spec runs
+// three, and ranks 8 and 64 on fewer; with three the medians of LORA-8 and
+// LORA-9 sat within the backends' numerical spread of their thresholds).
 func Quick() Config {
 	return Config{
-		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 3},
+		Common: config.Common{Preset: "quick", Seed: 0, Seeds: 5},
 		Pool:   2, PretrainN: 10000, AdaptN: 3000, Standardize: StandardizeGlobal, Hidden: 128,
 		PretrainEpochs: 10, PretrainLR: 1e-3, PretrainWD: 5, Batch: 128,
 		AdaptEpochs: 5, ValN: 500, LRGrid: []float64{1e-3, 3e-3, 1e-2, 3e-2, 1e-1}, Alpha: 8,

@@ -42,8 +42,8 @@ type DataInfo struct {
 
 type dataset struct {
 	pre, adapt, val, test04, test59 split
-	d                          int
-	info                       DataInfo
+	d                               int
+	info                            DataInfo
 }
 
 // Standardisation modes (Config.Standardize).

@@ -32,7 +32,9 @@ func TestPerRunLearningRate(t *testing.T) {
 			return ReduceSum(Mul(Mul(d, d), Mul(d, d)), 1)
 		}
 	}
-	adam := func(lr float64) optimizer.Interface { return optimizer.Adam().LearningRate(lr).Epsilon(adamEpsilon).Done() }
+	adam := func(lr float64) optimizer.Interface {
+		return optimizer.Adam().LearningRate(lr).Epsilon(adamEpsilon).Done()
+	}
 	mb, err := train.NewMinibatch(be, []train.Param{{Name: "p", Value: scaleRuns(theta, scale, true), Trainable: true}}, adam(eta), loss(true))
 	if err != nil {
 		t.Fatal(err)

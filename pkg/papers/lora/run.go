@@ -81,9 +81,9 @@ type Variant struct {
 	Name      string      `json:"name"` // "head-only", "full FT", "LoRA r=4"
 	Kind      string      `json:"kind"`
 	Rank      int         `json:"rank,omitempty"`
-	LR        float64     `json:"lr"`       // the learning rate chosen on the validation split
-	GridVal   []float64   `json:"grid_val"`  // median validation accuracy over seeds per LRGrid entry
-	GridTest  []float64   `json:"grid_test"` // median test accuracy per LRGrid entry (reported, never used to choose)
+	LR        float64     `json:"lr"`                 // the learning rate chosen on the validation split
+	GridVal   []float64   `json:"grid_val"`           // median validation accuracy over seeds per LRGrid entry
+	GridTest  []float64   `json:"grid_test"`          // median test accuracy per LRGrid entry (reported, never used to choose)
 	Trainable int         `json:"trainable"`          // trainable values per run, as the training loop counts them
 	Expected  int         `json:"expected_trainable"` // Σ r(d + k) + head (LoRA), head (head-only), all (full)
 	Seeds     []int       `json:"seeds"`
