@@ -14,27 +14,27 @@ import (
 // claim compares with these values and prints them from the same values.
 // (LORA-8's allowance is the config's OnParGap, tighter in the full preset.)
 var (
-	adaptationGap     = claims.AtLeast(2).Points()     // LORA-7: full FT − head-only
-	recoverShare      = claims.AtLeast(0.70).Percent() // LORA-9: (rank 1 − head-only)/(full FT − head-only)
-	flatInRank        = claims.AtMost(1.5).Points()    // LORA-10: max − min over ranks ≥ flatFrom
-	phi11OverChance   = claims.AtLeast(10).Times()     // LORA-11: φ(1, 1) / (1/k)
-	seedsOverGaussian = claims.AtLeast(3).Times()      // LORA-12: seed-versus-seed / Gaussian-versus-Gaussian
-	ampOverRandom     = claims.AtLeast(3).Times()      // LORA-13: ‖UᵀW₀V‖ ΔW-based / random
-	amplifies         = claims.Above(1)                // LORA-13: the amplification factor
+	adaptationGap = claims.AtLeast(2).Points()     // LORA-7: full FT − head-only
+	recoverShare  = claims.AtLeast(0.70).Percent() // LORA-9: (rank 1 − head-only)/(full FT − head-only)
+	flatInRank    = claims.AtMost(1.5).Points()    // LORA-10: max − min over ranks ≥ flatFrom
+	kappaRanks    = claims.AtLeast(0.5)            // LORA-11: κ = (φ(1, 1) − φ₀)/(1 − φ₀) against the data-shaped null
+	kappaSeeds    = claims.AtLeast(0.25)           // LORA-12: κ of the seed-versus-seed mean φ against the data-shaped null
+	ampOverRandom = claims.AtLeast(3).Times()      // LORA-13: ‖UᵀW₀V‖ ΔW-based / data-shaped random
+	amplifies     = claims.Above(1)                // LORA-13: the amplification factor
 )
+
+// documented is where the findings of the reproduction are written up.
+const documented = "docs/04-lora.md, Findings"
 
 // flatFrom is LORA-10's smallest rank: beyond a few directions, the accuracy is flat in r.
 const flatFrom = 4
 
 // The conditions of LORA-13, by name (the finding names two of them).
 var (
-	ampEnough = "ΔW-based/random " + ampOverRandom.String()
-	ampOrder  = "random < ΔW-based < W-based"
+	ampEnough = "ΔW-based/data-random " + ampOverRandom.String()
+	ampOrder  = "data-random < ΔW-based < W-based"
 	ampFactor = "factor " + amplifies.String()
 )
-
-// documented is where the findings of the reproduction are written up.
-const documented = "docs/04-lora.md, Findings"
 
 // Claims are the paper's claims about its phenomenon, the spec's LORA-7 …
 // LORA-13 (the spec's LORA-1 … LORA-6 are exact invariants of the method —
@@ -50,24 +50,26 @@ var Claims = claims.Set[*Results]{
 		Measure:   needsAdaptation},
 	{ID: "LORA-8", PaperRef: "Tables 2–4 (their numbers unverified: check the paper)",
 		Statement: "LoRA is on par with full fine-tuning while training a small fraction of the parameters.",
-		Finding:   &claims.Finding{Where: documented + ": with the spec's 5 epochs LoRA is still under-trained"},
 		Measure:   onPar},
 	{ID: "LORA-9", PaperRef: "Table 6",
 		Statement: "A very low rank already suffices: rank 1 recovers most of what full fine-tuning gains over a new head.",
+		Finding:   &claims.Finding{Where: documented + ": rank 1 recovers 63–72% of the gap, below 70% in 7 of 10 replicates (not reproduced; one short of the 8 a finding asks, see the docs)"},
 		Measure:   lowRankSuffices},
 	{ID: "LORA-10", PaperRef: "Table 6",
 		Statement: "Accuracy is flat in the rank: beyond a few directions, a larger r adds little.",
 		Measure:   flatInR},
 	{ID: "LORA-11", PaperRef: "§7.2, Fig. 3",
-		Statement: "The top direction learned at a small rank is also the top direction learned at a large rank: φ(1, 1) is far above chance.",
+		Statement: "The top direction learned at a small rank is also the top direction learned at a large rank: φ(1, 1) is far above what two updates acting on the same inputs share anyway.",
+		Finding:   &claims.Finding{Where: documented + ": with independent runs per rank, φ(1, 1) is at the level of the data-shaped null (10 of 10 replicates)"},
 		Measure:   sharedAcrossRanks},
 	{ID: "LORA-12", PaperRef: "§7.2, Fig. 4",
-		Statement: "Updates learned from different seeds at the large rank share their top directions far more than random matrices do.",
+		Statement: "Updates of W₁ learned from different seeds at the large rank share their top directions more than random updates acting on the same inputs do.",
+		Finding:   &claims.Finding{Where: documented + ": seed-versus-seed φ is ≈ 23× the isotropic Gaussian value but equal to the data-shaped null (10 of 10 replicates)"},
 		Measure:   sharedAcrossSeeds},
 	{ID: "LORA-13", PaperRef: "§7.3, Table 7",
-		Statement: "ΔW amplifies directions that W₀ contains but does not emphasise: ‖UᵀW₀V‖ with ΔW's directions lies between the random and the W-based value, and the amplification ‖ΔW‖/‖UᵀW₀V‖ exceeds 1 and is larger at low rank.",
-		Finding: &claims.Finding{Where: documented + ": pretraining moved W₀ little from its random start, so ΔW's directions look random against W₀",
-			Parts: []string{ampEnough, ampOrder}},
+		Statement: "ΔW amplifies directions that W₀ contains but does not emphasise: ‖UᵀW₀V‖ with ΔW's directions lies between a data-shaped random and the W-based value, and the amplification ‖ΔW‖/‖UᵀW₀V‖ exceeds 1 and is larger at low rank.",
+		Finding: &claims.Finding{Where: documented + ": ΔW's directions see ≈ 3.5× what isotropic random ones see of W₀ but only ≈ 1.3× the data-shaped random (9 of 10 replicates)",
+			Parts: []string{ampEnough}},
 		Measure: amplification},
 }
 
@@ -86,8 +88,15 @@ func medianAccuracies(res *Results) accuracies {
 	}
 	a := accuracies{head: med(res.variant(KindHead, 0)), full: med(res.variant(KindFull, 0)),
 		lowest: med(res.variant(KindLoRA, lowestRank)), onPar: med(res.variant(KindLoRA, onParRank))}
-	a.detail = fmt.Sprintf("median 5–9 test accuracy: head-only %.2f, full FT %.2f, LoRA r=%d %.2f, r=%d %.2f (points)",
-		a.head, a.full, lowestRank, a.lowest, onParRank, a.onPar)
+	lr := func(v *Variant) float64 {
+		if v == nil {
+			return math.NaN()
+		}
+		return v.LR
+	}
+	a.detail = fmt.Sprintf("median 5–9 test accuracy: head-only %.2f (lr %g), full FT %.2f (lr %g), LoRA r=%d %.2f (lr %g), r=%d %.2f (lr %g) (points; each lr chosen from %v on the validation split)",
+		a.head, lr(res.variant(KindHead, 0)), a.full, lr(res.variant(KindFull, 0)), lowestRank, a.lowest, lr(res.variant(KindLoRA, lowestRank)),
+		onParRank, a.onPar, lr(res.variant(KindLoRA, onParRank)), res.Config.LRGrid)
 	return a
 }
 
@@ -165,57 +174,61 @@ func claimLayerNames(res *Results) string {
 	return strings.Join(n, ", ")
 }
 
-// LORA-11: the top direction at the small rank is the top direction at the large rank.
+// LORA-11: the top direction at the small rank is the top direction at the
+// large rank, beyond the data-shaped null.
 func sharedAcrossRanks(res *Results) claims.Measurement {
 	cfg := res.Config
 	need := cfg.Majority()
 	headline, ok := math.Inf(1), len(res.claimLayers()) > 0
 	var parts []string
 	for _, l := range res.Layers {
-		chance := 1 / float64(l.K)
-		passes := make([]bool, len(l.Phi11Delta))
-		for i, v := range l.Phi11Delta {
-			passes[i] = phi11OverChance.Holds(v / chance)
+		passes := make([]bool, len(l.Kappa11))
+		for i, v := range l.Kappa11 {
+			passes[i] = kappaRanks.Holds(v)
 		}
 		if l.claimed(cfg) {
-			headline = math.Min(headline, claims.MajorityValue(l.Phi11Delta, need, true))
+			headline = math.Min(headline, claims.MajorityValue(l.Kappa11, need, true))
 			ok = ok && claims.Majority(passes, need)
 		}
-		parts = append(parts, fmt.Sprintf("%s: ΔW-based %s (%s ≥ %.3f), A-based %s, chance 1/k = %.4f",
-			LayerName(l.Layer), claims.Each(l.Phi11Delta, "%.3f"), claims.Tally(passes), phi11OverChance.Lo()*chance,
-			claims.Each(l.Phi11A, "%.3f"), chance))
+		parts = append(parts, fmt.Sprintf("%s: ΔW-based φ(1, 1) %s, data-shaped null φ₀ %s, κ %s (%s), A-based %s, φ with the inputs' top principal direction %s, chance 1/k = %.4f",
+			LayerName(l.Layer), claims.Each(l.Phi11Delta, "%.3f"), claims.Each(l.Phi11Null, "%.3f"), claims.Each(l.Kappa11, "%.2f"), claims.Tally(passes),
+			claims.Each(l.Phi11A, "%.3f"), claims.Each(l.Phi11PC, "%.3f"), 1/float64(l.K)))
 	}
 	return claims.Measurement{Value: headline, Pass: ok,
-		Detail: fmt.Sprintf("φ(1, 1) between rank %d and rank %d per seed — ", cfg.SmallRank, cfg.LargeRank) + strings.Join(parts, "; "),
-		Rule: fmt.Sprintf("ΔW-based φ(1, 1) / chance (1/k) %s %s, on %s (measured: φ(1, 1))",
-			phi11OverChance, seedRule(cfg), claimLayerNames(res)),
-		Reason: "the top directions at the two ranks are not shared beyond chance"}
+		Detail: fmt.Sprintf("rank %d and rank %d trained from independent adapters, heads and batch orders, per seed — ", cfg.SmallRank, cfg.LargeRank) + strings.Join(parts, "; "),
+		Rule: fmt.Sprintf("κ = (φ(1, 1) − φ₀)/(1 − φ₀) %s %s, on %s (measured: κ)",
+			kappaRanks, seedRule(cfg), claimLayerNames(res)),
+		Reason: "the top directions at the two ranks are not shared beyond what the inputs impose"}
 }
 
-// LORA-12: different seeds share their top directions.
+// seedLayer is the layer of LORA-12: seeds pretrain their own backbones, so
+// only W₁'s input space (the pixels) is common to them.
+const seedLayer = 0
+
+// LORA-12: different seeds share their top directions, beyond the data-shaped null.
 func sharedAcrossSeeds(res *Results) claims.Measurement {
-	cfg := res.Config
-	headline, ok := math.Inf(1), len(res.claimLayers()) > 0
+	headline, ok := math.NaN(), false
 	var parts []string
 	for _, l := range res.Layers {
-		passes := make([]bool, len(l.SeedMeanDelta))
-		for i, v := range l.SeedMeanDelta {
-			passes[i] = seedsOverGaussian.Holds(v / l.GaussianMean)
+		passes := make([]bool, len(l.SeedKappa))
+		for i, v := range l.SeedKappa {
+			passes[i] = kappaSeeds.Holds(v)
 		}
 		needPairs := config.Majority(len(passes))
-		if l.claimed(cfg) {
-			headline = math.Min(headline, claims.MajorityValue(l.SeedMeanDelta, needPairs, true)/l.GaussianMean)
-			ok = ok && claims.Majority(passes, needPairs)
+		if l.Layer == seedLayer {
+			headline = claims.MajorityValue(l.SeedKappa, needPairs, true)
+			ok = claims.Majority(passes, needPairs)
 		}
-		parts = append(parts, fmt.Sprintf("%s: ΔW-based %s (%s pairs), A-based %s, Gaussian %.4f",
-			LayerName(l.Layer), claims.Each(l.SeedMeanDelta, "%.3f"), claims.Tally(passes), claims.Each(l.SeedMeanA, "%.3f"), l.GaussianMean))
+		parts = append(parts, fmt.Sprintf("%s: ΔW-based %s, data-shaped null %s, κ %s (%s pairs), A-based %s, isotropic Gaussian %.4f, LoRA against full FT's ΔW (same seed) %s",
+			LayerName(l.Layer), claims.Each(l.SeedMeanDelta, "%.3f"), claims.Each(l.SeedMeanNull, "%.3f"), claims.Each(l.SeedKappa, "%.2f"), claims.Tally(passes),
+			claims.Each(l.SeedMeanA, "%.3f"), l.GaussianMean, claims.Each(l.FullMean, "%.3f")))
 	}
+	cfg := res.Config
 	return claims.Measurement{Value: headline, Pass: ok,
-		Detail: fmt.Sprintf("mean φ(i, j) over i, j ≤ %d of rank-%d updates, per seed pair — ", cfg.SmallRank, cfg.LargeRank) +
+		Detail: fmt.Sprintf("mean φ(i, j) over i, j ≤ %d of rank-%d updates, per seed pair (each seed its own backbone; W₂'s hidden units are not comparable across backbones, shown only) — ", cfg.SmallRank, cfg.LargeRank) +
 			strings.Join(parts, "; "),
-		Rule: fmt.Sprintf("seed-versus-seed / Gaussian-versus-Gaussian %s in a majority of seed pairs, on %s (measured: the ratio)",
-			seedsOverGaussian, claimLayerNames(res)),
-		Reason: "different seeds do not share directions beyond chance"}
+		Rule:   fmt.Sprintf("κ = (φ − φ₀)/(1 − φ₀) %s in a majority of seed pairs, on %s (measured: κ)", kappaSeeds, LayerName(seedLayer)),
+		Reason: "different seeds do not share directions beyond what the inputs impose"}
 }
 
 // LORA-13: ΔW amplifies directions of W₀ (Table 7). Per seed, at AmpRank:
@@ -243,10 +256,10 @@ func amplification(res *Results) claims.Measurement {
 		var why []string
 		for i := range n {
 			db := small.DeltaBased[i]
-			ratios[i] = db / small.Random
+			ratios[i] = db / small.DataRandom[i]
 			held := map[string]bool{
 				ampEnough: ampOverRandom.Holds(ratios[i]),
-				ampOrder:  small.Random < db && db < small.WBased,
+				ampOrder:  small.DataRandom[i] < db && db < small.WBased[i],
 				ampFactor: amplifies.Holds(small.Factor[i]),
 				ampFalls:  i < len(large.Factor) && small.Factor[i] > large.Factor[i],
 			}
@@ -269,14 +282,16 @@ func amplification(res *Results) claims.Measurement {
 				failing = append(failing, LayerName(l.Layer)+": "+strings.Join(dedupe(why), "; "))
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%s r=%d: ‖UᵀW₀V‖ ΔW-based %s, W-based %.3f, random %.3f, factor %s; r=%d: ΔW-based %s, W-based %.3f, random %.3f, factor %s (%s seeds); "+
-			"learned part P = W₀ − W_init (‖P‖ = %.2f of ‖W₀‖ = %.2f) at r=%d: ΔW-based %s, P-based %.3f, random %.3f",
-			LayerName(l.Layer), small.Rank, claims.Each(small.DeltaBased, "%.3f"), small.WBased, small.Random, claims.Each(small.Factor, "%.2f"),
-			large.Rank, claims.Each(large.DeltaBased, "%.3f"), large.WBased, large.Random, claims.Each(large.Factor, "%.2f"), claims.Tally(passes),
-			small.LearnedNorm, small.WNorm, small.Rank, claims.Each(small.LearnedDeltaBased, "%.3f"), small.LearnedPBased, small.LearnedRandom))
+		parts = append(parts, fmt.Sprintf("%s r=%d: ‖UᵀW₀V‖ ΔW-based %s, W-based %s, data-random %s, isotropic random %s, factor %s, full FT's ΔW-based %s (factor %s); "+
+			"r=%d: ΔW-based %s, factor %s (%s seeds); learned part P = W₀ − W_init (‖P‖ %s of ‖W₀‖ %s) at r=%d: ΔW-based %s, P-based %s, random %s",
+			LayerName(l.Layer), small.Rank, claims.Each(small.DeltaBased, "%.3f"), claims.Each(small.WBased, "%.2f"), claims.Each(small.DataRandom, "%.3f"),
+			claims.Each(small.Random, "%.3f"), claims.Each(small.Factor, "%.2f"), claims.Each(small.FullBased, "%.3f"), claims.Each(small.FullFactor, "%.2f"),
+			large.Rank, claims.Each(large.DeltaBased, "%.3f"), claims.Each(large.Factor, "%.2f"), claims.Tally(passes),
+			claims.Each(small.LearnedNorm, "%.2f"), claims.Each(small.WNorm, "%.2f"), small.Rank, claims.Each(small.LearnedDeltaBased, "%.3f"),
+			claims.Each(small.LearnedPBased, "%.3f"), claims.Each(small.LearnedRandom, "%.3f")))
 	}
 	m := claims.Measurement{Value: headline, Pass: ok, Detail: strings.Join(parts, "; "),
-		Rule: fmt.Sprintf("at r=%d: %s, %s, %s, %s, %s, on %s (measured: ΔW-based/random)",
+		Rule: fmt.Sprintf("at r=%d: %s, %s, %s, %s, %s, on %s (measured: ΔW-based/data-random)",
 			cfg.AmpRank, ampOrder, ampEnough, ampFactor, ampFalls, seedRule(cfg), claimLayerNames(res))}
 	for _, name := range names {
 		m.Parts = append(m.Parts, claims.Part{Name: name, Holds: partHolds[name]})

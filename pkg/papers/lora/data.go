@@ -27,7 +27,8 @@ type split struct {
 type DataInfo struct {
 	Inputs         int   `json:"inputs"`
 	PretrainN      int   `json:"pretrain_n"`
-	AdaptN         int   `json:"adapt_n"`
+	AdaptN         int   `json:"adapt_n"` // adaptation training images (the validation split excluded)
+	ValN           int   `json:"val_n"`   // validation images: the last val_n adaptation images
 	Test04N        int   `json:"test04_n"`
 	Test59N        int   `json:"test59_n"`
 	PretrainCounts []int `json:"pretrain_counts"` // per class 0–4
@@ -40,9 +41,9 @@ type DataInfo struct {
 }
 
 type dataset struct {
-	pre, adapt, test04, test59 split
-	d                          int
-	info                       DataInfo
+	pre, adapt, val, test04, test59 split
+	d                               int
+	info                            DataInfo
 }
 
 // Standardisation modes (Config.Standardize).
@@ -134,8 +135,13 @@ func loadData(cfg Config) (*dataset, error) {
 		}
 		*s.out = split{x: x, onehot: tensorconv.Slice[float32](oh64), labels: append([]int(nil), s.im.Labels...), n: s.im.N}
 	}
-	ds.info = DataInfo{Inputs: ds.d, PretrainN: pre.N, AdaptN: ada.N, Test04N: t04.N, Test59N: t59.N,
-		PretrainCounts: pre.ClassCounts(), AdaptCounts: ada.ClassCounts(),
+	// The validation split (learning-rate choice): the last ValN adaptation images.
+	if ds.adapt.n-cfg.ValN < cfg.Batch {
+		return nil, fmt.Errorf("lora: %d adaptation images less val_n = %d leave fewer than one batch of %d", ds.adapt.n, cfg.ValN, cfg.Batch)
+	}
+	ds.adapt, ds.val = ds.adapt.cut(ds.adapt.n-cfg.ValN, ds.d)
+	ds.info = DataInfo{Inputs: ds.d, PretrainN: pre.N, AdaptN: ds.adapt.n, ValN: ds.val.n, Test04N: t04.N, Test59N: t59.N,
+		PretrainCounts: pre.ClassCounts(), AdaptCounts: classCounts(ds.adapt.labels),
 		Test04Counts: t04.ClassCounts(), Test59Counts: t59.ClassCounts(), Overlap: overlap}
 	return ds, nil
 }
@@ -155,4 +161,20 @@ func head(idx []int, n int) []int {
 		return idx[:n]
 	}
 	return idx
+}
+
+// cut splits s into its first n examples and the rest (d features each).
+func (s split) cut(n, d int) (split, split) {
+	k := len(AdaptClasses)
+	return split{x: s.x[:n*d], onehot: s.onehot[:n*k], labels: s.labels[:n], n: n},
+		split{x: s.x[n*d:], onehot: s.onehot[n*k:], labels: s.labels[n:], n: s.n - n}
+}
+
+// classCounts is the number of examples per class 0–4.
+func classCounts(labels []int) []int {
+	c := make([]int, len(AdaptClasses))
+	for _, l := range labels {
+		c[l]++
+	}
+	return c
 }

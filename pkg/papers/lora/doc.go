@@ -9,15 +9,20 @@
 // models/lowrank.
 //
 // No pretrained language model is available offline, so Track A (our
-// construction) pretrains a ReLU MLP on MNIST digits 0–4 and adapts it to
-// digits 5–9: a new head alone, full fine-tuning, and LoRA on both hidden
-// weight matrices at several ranks, every variant on several seeds at once
-// (a leading run axis), with GoMLX's Adam. Run also measures the method's
+// construction) pretrains one ReLU MLP per seed on MNIST digits 0–4 (AdamW
+// with weight decay, until W₀ carries structure) and adapts it to digits
+// 5–9: a new head alone, full fine-tuning, and LoRA on both hidden weight
+// matrices at several ranks, each method and rank with its own seed streams,
+// every variant on several seeds and every learning rate of a grid at once
+// (a leading run axis; the rate is chosen on a validation split), with
+// GoMLX's Adam. Run also measures the method's
 // invariants (zero update at init, frozen W₀, merge equivalence, rank,
 // parameter count, the both-zero pitfall), which the tests assert, and
 // repeats the paper's Section-7 analyses: the subspace similarity φ between
 // the updates learned at a small and a large rank and between seeds, against
-// random baselines, and the amplification factor ‖ΔW‖_F/‖UᵀW₀V‖_F.
+// data-shaped nulls (random matrices built from the layer's inputs) as well
+// as isotropic ones and full fine-tuning's update, and the amplification
+// factor ‖ΔW‖_F/‖UᵀW₀V‖_F.
 //
 // Files: config.go, data.go, run.go, analysis.go and trackb.go (the
 // experiment), claims.go (the claims as data: LORA-7 … LORA-13), figures.go,

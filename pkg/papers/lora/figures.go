@@ -212,7 +212,7 @@ func AmplificationFigure(res *Results) *plot.Figure {
 			XLabel("rank r (log scale)").YLabel("‖UᵀW₀V‖_F")
 		floor := math.Inf(1)
 		for _, a := range l.Amp {
-			floor = math.Min(floor, math.Min(a.Random, claims.Min(a.DeltaBased)))
+			floor = math.Min(floor, math.Min(claims.Min(a.Random), claims.Min(a.DeltaBased)))
 		}
 		floor /= 3
 		if len(l.Amp) > 0 {
@@ -224,8 +224,9 @@ func AmplificationFigure(res *Results) *plot.Figure {
 				p.Line(label, []float64{x, x}, []float64{floor, y}, plot.Width(16))
 			}
 			bar("ΔW-based (median)", r*0.8, claims.Median(a.DeltaBased))
-			bar("W₀-based", r, a.WBased)
-			bar("random", r*1.25, a.Random)
+			bar("W₀-based (median)", r, claims.Median(a.WBased))
+			bar("data-shaped random (median)", r*1.12, claims.Median(a.DataRandom))
+			bar("isotropic random (median)", r*1.25, claims.Median(a.Random))
 			xs := make([]float64, len(a.DeltaBased))
 			for i := range xs {
 				xs[i] = r * 0.8
@@ -240,7 +241,7 @@ func AmplificationFigure(res *Results) *plot.Figure {
 // TrainingFigure: pretraining loss per step and adaptation loss per epoch.
 func TrainingFigure(res *Results) *plot.Figure {
 	fig := plot.New(plot.Size(900, 380), plot.Grid(1, 2), plot.Title("Training loss (cross-entropy)"))
-	fig.Panel(fmt.Sprintf("Pretraining on 0–4 (test accuracy %.1f%%)", 100*res.Pretrain.TestAcc)).YLog().
+	fig.Panel(fmt.Sprintf("Pretraining on 0–4 (median test accuracy %.1f%%)", 100*claims.Median(res.Pretrain.TestAcc))).YLog().
 		XLabel("step").YLabel("loss").Line("pretraining", nil, res.Pretrain.Loss, plot.Width(1)).Legend(plot.LegendNone)
 	p := fig.Panel("Adaptation to 5–9").YLog().XLabel("epoch").YLabel("mean loss (median of seeds)")
 	for _, v := range res.Variants {

@@ -2,6 +2,7 @@ package lora
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"theorylab/pkg/claims"
@@ -12,7 +13,8 @@ import (
 func tiny() Config {
 	c := Quick()
 	c.Preset = "custom"
-	c.PretrainN, c.AdaptN = 1000, 400
+	c.PretrainN, c.AdaptN, c.ValN = 1000, 500, 100
+	c.LRGrid = []float64{1e-3, 1e-2}
 	c.Hidden = 32
 	c.PretrainEpochs, c.AdaptEpochs = 1, 1
 	c.Batch = 100
@@ -37,23 +39,58 @@ func TestQuickPreset(t *testing.T) {
 	}
 	res := out.Results
 	checkInvariants(t, res)
-	// LORA-8's finding: LoRA is still under-trained after 5 epochs — a larger rank narrows the gap.
-	if c, _ := out.Claims.Find("LORA-8"); c.Documented() {
-		r4, r64, full := res.variant(KindLoRA, onParRank), res.variant(KindLoRA, res.Config.LargeRank), res.variant(KindFull, 0)
-		if !(claims.Median(r64.Acc) > claims.Median(r4.Acc) && claims.Median(r4.Acc) < claims.Median(full.Acc)) {
-			t.Errorf("LORA-8's finding says rank %d trails full FT by more than rank %d does; medians: r=%d %.4f, r=%d %.4f, full %.4f",
-				onParRank, res.Config.LargeRank, onParRank, claims.Median(r4.Acc), res.Config.LargeRank, claims.Median(r64.Acc), claims.Median(full.Acc))
+	// The findings (docs/04-lora.md, Findings; each confirmed in ≥ 8 of 10
+	// replicates of the sweep): the test asserts the direction of each
+	// failure, not its size.
+	w1 := res.Layers[0]
+	// LORA-9: rank 1 recovers part of the head-only → full-FT gap, but less than 70%.
+	if c, _ := out.Claims.Find("LORA-9"); c.Documented() {
+		if !(c.Measured > 0 && c.Measured < recoverShare.Lo()) {
+			t.Errorf("LORA-9's finding says rank 1 recovers a positive share below %g of the gap; measured %.3f", recoverShare.Lo(), c.Measured)
 		}
 	}
-	// LORA-13's finding: against the learned part P = W₀ − W_init, ΔW's directions see more than random ones do.
+	// LORA-11: φ(1, 1) between the ranks does not rise above the data-shaped null by the asked share.
+	if c, _ := out.Claims.Find("LORA-11"); c.Documented() {
+		if k := claims.Median(w1.Kappa11); !(k < kappaRanks.Lo()) {
+			t.Errorf("LORA-11's finding says κ stays below %g; median κ on W₁ = %.3f", kappaRanks.Lo(), k)
+		}
+	}
+	// LORA-12: seed-versus-seed φ is above the isotropic Gaussian value (the old null) but not above the data-shaped one.
+	if c, _ := out.Claims.Find("LORA-12"); c.Documented() {
+		ratio, k := claims.Median(w1.SeedMeanDelta)/w1.GaussianMean, claims.Median(w1.SeedKappa)
+		if !(ratio > 1 && k < kappaSeeds.Lo()) {
+			t.Errorf("LORA-12's finding says seed-versus-seed φ exceeds the isotropic Gaussian value but not the data-shaped null; ratio %.2f, κ %.3f", ratio, k)
+		}
+	}
+	// LORA-13: ΔW's directions see more of W₀ than isotropic random ones, less than 3× the data-shaped random.
 	if c, _ := out.Claims.Find("LORA-13"); c.Documented() {
-		a := res.Layers[0].amp(res.Config.AmpRank)
-		if !(claims.Median(a.LearnedDeltaBased) > a.LearnedRandom) {
-			t.Errorf("LORA-13's finding says ΔW leans towards what pretraining learned: ΔW-based %.3f (median) against random %.3f on P",
-				claims.Median(a.LearnedDeltaBased), a.LearnedRandom)
+		a := w1.amp(res.Config.AmpRank)
+		db := claims.Median(a.DeltaBased)
+		if !(db > claims.Median(a.Random) && db < ampOverRandom.Lo()*claims.Median(a.DataRandom)) {
+			t.Errorf("LORA-13's finding says isotropic random < ΔW-based < 3× data-shaped random; medians %.3f, %.3f, %.3f",
+				claims.Median(a.Random), db, claims.Median(a.DataRandom))
+		}
+	}
+	// The backbones carry structure before adaptation: on W₁, σ₁(W₀) is at
+	// least structureRatio times σ₁ of a Gaussian matrix of the same shape
+	// and Frobenius norm, in every seed (the random initialisation sits near 1).
+	for si, r := range res.Pretrain.Sigma1[0] {
+		if !(r >= structureRatio) {
+			t.Errorf("seed %d: σ₁(W₁)/σ₁(Gaussian, same shape and norm) = %.2f, want ≥ %g (moved %.2f from init)",
+				res.Config.Seed+si, r, structureRatio, res.Pretrain.Move[0][si])
+		}
+	}
+	// Every method's learning rate comes from the grid.
+	for _, v := range res.Variants {
+		if !slices.Contains(res.Config.LRGrid, v.LR) || len(v.GridVal) != len(res.Config.LRGrid) {
+			t.Errorf("%s: lr %g with %d grid values, want one of %v", v.Name, v.LR, len(v.GridVal), res.Config.LRGrid)
 		}
 	}
 }
+
+// structureRatio is the least σ₁ ratio of a pretrained W₁ to a same-shape,
+// same-norm Gaussian matrix.
+const structureRatio = 2.0
 
 // Thresholds of the method's invariants (the spec's LORA-1 … LORA-6).
 const (
@@ -131,8 +168,12 @@ func TestDataSplits(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := ds.info
-	if in.Inputs != 196 || in.PretrainN != 10000 || in.AdaptN != 3000 {
-		t.Fatalf("splits %+v, want 196 inputs, 10000 pretraining and 3000 adaptation images", in)
+	if in.Inputs != 196 || in.PretrainN != 10000 || in.AdaptN != 2500 || in.ValN != 500 {
+		t.Fatalf("splits %+v, want 196 inputs, 10000 pretraining, 2500 adaptation and 500 validation images", in)
+	}
+	// The validation split is the last ValN adaptation images, disjoint from the training part.
+	if len(ds.val.labels) != 500 || len(ds.adapt.x) != 2500*196 || len(ds.val.x) != 500*196 {
+		t.Errorf("validation split: %d labels, %d and %d pixels", len(ds.val.labels), len(ds.adapt.x), len(ds.val.x))
 	}
 	if in.Overlap != 0 {
 		t.Errorf("%d images are in both the pretraining and the adaptation set", in.Overlap)
@@ -158,7 +199,7 @@ func TestDataSplits(t *testing.T) {
 	if sum(in.Test04Counts) != 5139 || sum(in.Test59Counts) != 4861 || in.Test04N != 5139 || in.Test59N != 4861 {
 		t.Errorf("test splits %d and %d images, want 5139 and 4861", sum(in.Test04Counts), sum(in.Test59Counts))
 	}
-	if sum(in.PretrainCounts) != 10000 || sum(in.AdaptCounts) != 3000 {
+	if sum(in.PretrainCounts) != 10000 || sum(in.AdaptCounts) != 2500 {
 		t.Errorf("class counts do not add up: %v, %v", in.PretrainCounts, in.AdaptCounts)
 	}
 	// Global standardisation: the pretraining set has mean 0 and variance 1 over all pixels.
@@ -189,8 +230,8 @@ func TestBadConfigs(t *testing.T) {
 		"must not exceed":        func(c *Config) { c.AdaptN = 100 },
 		"pretrain_epochs":        func(c *Config) { c.PretrainEpochs = 0 },
 		"adapt_epochs":           func(c *Config) { c.AdaptEpochs = -1 },
-		"lora_lr":                func(c *Config) { c.LoRALR = 0 },
-		"head_lr":                func(c *Config) { c.HeadLR = -1e-3 },
+		"lr_grid":                func(c *Config) { c.LRGrid = []float64{1e-3, 0} },
+		"val_n":                  func(c *Config) { c.ValN = 0 },
 		"alpha":                  func(c *Config) { c.Alpha = 0 },
 		"ranks is empty":         func(c *Config) { c.Ranks = nil },
 		"strictly increasing":    func(c *Config) { c.Ranks = []int{1, 8, 4, 64} },

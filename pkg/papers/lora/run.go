@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"theorylab/models/lowrank"
 	"theorylab/models/mlp"
 	"theorylab/pkg/backend"
+	"theorylab/pkg/claims"
 	"theorylab/pkg/linalg"
 	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
@@ -23,8 +25,12 @@ import (
 )
 
 // Seed streams. Every random choice has its own stream, derived from a run's
-// seed s as s·256 + tag (the pretrained network's initial weights use
-// models/mlp's stream PCG(Seed, 0)):
+// seed s as s·65536 + tag, and for the adaptation runs also from the
+// variant's index v (s·65536 + (v+1)·256 + tag), so that every method and
+// every rank draws its own head, adapter and batch order: the rank-8 adapter
+// is not the first rows of the rank-64 one. (Each seed's backbone starts from
+// models/mlp's stream PCG(s, 0).) The runs of one seed at the different
+// learning rates of the grid share their draws.
 const (
 	streamPretrainOrder = 1 // pretraining minibatch order
 	streamHead          = 2 // the fresh 5-way head of an adaptation run
@@ -33,7 +39,10 @@ const (
 	streamBaseline      = 5 // Gaussian and random-subspace baselines
 )
 
-func stream(seed int, tag uint64) uint64 { return uint64(seed)<<8 | tag }
+func stream(seed int, tag uint64) uint64 { return uint64(seed)<<16 | tag }
+
+// variantStream is the stream of tag for variant vi of seed.
+func variantStream(seed, vi int, tag uint64) uint64 { return uint64(seed)<<16 | uint64(vi+1)<<8 | tag }
 
 // adamEpsilon is PyTorch's default ε (GoMLX's default is 1e-7); the spec's
 // recipes come from PyTorch code.
@@ -46,22 +55,35 @@ const (
 	KindLoRA = "lora"
 )
 
-// Pretrain is the pretraining run on digits 0–4.
+// Pretrain is the pretraining on digits 0–4: one backbone per seed.
 type Pretrain struct {
 	Steps   int         `json:"steps"`
-	Loss    runs.Series `json:"loss"`     // training loss per step
-	TestAcc float64     `json:"test_acc"` // accuracy on the 0–4 test images
-	// Move is ‖W − W_init‖_F / ‖W_init‖_F of W₁ and W₂ after pretraining:
-	// how far the pretrained weights are from their random initialisation.
-	Move []float64 `json:"move"`
+	Loss    runs.Series `json:"loss"`     // training loss per step, mean over seeds
+	TestAcc runs.Series `json:"test_acc"` // accuracy on the 0–4 test images, per seed
+	// Move is ‖W − W_init‖_F / ‖W_init‖_F of W₁ and W₂ after pretraining
+	// ([layer][seed]): how far the pretrained weights are from their random
+	// initialisation.
+	Move [][]float64 `json:"move"`
+	// Structure of W₀, [layer][seed]: its top singular values, and σ₁(W₀)
+	// over σ₁ of a Gaussian matrix of the same shape scaled to the same
+	// Frobenius norm (≈ 1 for a matrix without structure); InitRatio is the
+	// same ratio for the random initialisation.
+	TopSigma  [][][]float64 `json:"top_sigma"`
+	Sigma1    [][]float64   `json:"sigma1_ratio"`
+	InitRatio [][]float64   `json:"init_sigma1_ratio"`
 }
+
+// topSigmas is the number of singular values of W₀ kept in Pretrain.TopSigma.
+const topSigmas = 5
 
 // Variant is one adaptation method trained on every seed.
 type Variant struct {
 	Name      string      `json:"name"` // "head-only", "full FT", "LoRA r=4"
 	Kind      string      `json:"kind"`
 	Rank      int         `json:"rank,omitempty"`
-	LR        float64     `json:"lr"`
+	LR        float64     `json:"lr"`                 // the learning rate chosen on the validation split
+	GridVal   []float64   `json:"grid_val"`           // median validation accuracy over seeds per LRGrid entry
+	GridTest  []float64   `json:"grid_test"`          // median test accuracy per LRGrid entry (reported, never used to choose)
 	Trainable int         `json:"trainable"`          // trainable values per run, as the training loop counts them
 	Expected  int         `json:"expected_trainable"` // Σ r(d + k) + head (LoRA), head (head-only), all (full)
 	Seeds     []int       `json:"seeds"`
@@ -174,8 +196,8 @@ func Run(cfg Config) (*Results, error) {
 	if res.Pretrain, err = e.pretrain(); err != nil {
 		return nil, err
 	}
-	for _, s := range specs {
-		v, err := e.adapt(s)
+	for vi, s := range specs {
+		v, err := e.adapt(vi, s)
 		if err != nil {
 			return nil, err
 		}
@@ -205,7 +227,6 @@ func Run(cfg Config) (*Results, error) {
 type variantSpec struct {
 	kind string
 	rank int
-	lr   float64
 }
 
 func (s variantSpec) name() string {
@@ -229,8 +250,9 @@ type experiment struct {
 	be         compute.Backend
 	ds         *dataset
 	net        mlp.Config
-	pretrained []*tensors.Tensor // W₁, b₁, W₂, b₂, W_h, b_h, [1, …] float32
+	pretrained []*tensors.Tensor // W₁, b₁, W₂, b₂, W_h, b_h, [S, …] float32: one backbone per seed
 	initial    []*tensors.Tensor // the same before pretraining
+	full       []*tensors.Tensor // full fine-tuning's parameters per seed, at its chosen learning rate
 	adapted    map[int]*adaptedRuns
 	base       *train.Evaluator // the plain network (no adapters), shared by every variant
 	bar        progress.Reporter
@@ -238,9 +260,9 @@ type experiment struct {
 }
 
 func (e *experiment) variantSpecs() []variantSpec {
-	specs := []variantSpec{{kind: KindHead, lr: e.cfg.HeadLR}, {kind: KindFull, lr: e.cfg.FullLR}}
+	specs := []variantSpec{{kind: KindHead}, {kind: KindFull}}
 	for _, r := range e.cfg.Ranks {
-		specs = append(specs, variantSpec{kind: KindLoRA, rank: r, lr: e.cfg.LoRALR})
+		specs = append(specs, variantSpec{kind: KindLoRA, rank: r})
 	}
 	return specs
 }
@@ -265,9 +287,16 @@ func (e *experiment) adam(lr float64) optimizer.Interface {
 	return optimizer.Adam().LearningRate(lr).Epsilon(adamEpsilon).Done()
 }
 
+// pretrain trains one backbone per seed at once (a leading run axis) and
+// measures how much structure its weights carry.
 func (e *experiment) pretrain() (Pretrain, error) {
 	cfg := e.cfg
-	init32, err := e.net.InitParams([]uint64{uint64(cfg.Seed)}, dtypes.Float32)
+	seeds := e.seeds()
+	initSeeds, orderSeeds := make([]uint64, len(seeds)), make([]uint64, len(seeds))
+	for i, sd := range seeds {
+		initSeeds[i], orderSeeds[i] = uint64(sd), stream(sd, streamPretrainOrder)
+	}
+	init32, err := e.net.InitParams(initSeeds, dtypes.Float32)
 	if err != nil {
 		return Pretrain{}, err
 	}
@@ -278,12 +307,13 @@ func (e *experiment) pretrain() (Pretrain, error) {
 		params = append(params, train.Param{Name: names[i], Value: p, Trainable: true})
 	}
 	forward := func(ps []*Node, x *Node) *Node { return e.net.Forward(ps, x) }
-	mb, err := train.NewMinibatch(e.be, params, e.adam(cfg.PretrainLR), xentLoss(forward))
+	opt := optimizer.Adam().LearningRate(cfg.PretrainLR).Epsilon(adamEpsilon).WeightDecay(cfg.PretrainWD).Done()
+	mb, err := train.NewMinibatch(e.be, params, opt, xentLoss(forward))
 	if err != nil {
 		return Pretrain{}, err
 	}
 	defer mb.Finalize()
-	batches, err := train.NewBatcher(e.ds.pre.n, cfg.Batch, []uint64{stream(cfg.Seed, streamPretrainOrder)})
+	batches, err := train.NewBatcher(e.ds.pre.n, cfg.Batch, orderSeeds)
 	if err != nil {
 		return Pretrain{}, err
 	}
@@ -294,28 +324,81 @@ func (e *experiment) pretrain() (Pretrain, error) {
 		if err != nil {
 			return out, fmt.Errorf("lora: pretraining diverged at step %d: %w", step, err)
 		}
-		out.Loss = append(out.Loss, losses[0])
+		out.Loss = append(out.Loss, mean(losses))
 		e.tick(fmt.Sprintf("pretrain loss %.3f", losses[0]))
 	}
 	if e.pretrained, err = mb.Params(); err != nil {
 		return out, err
 	}
-	for _, i := range []int{0, 2} { // W₁, W₂
-		a, b := tensors.MustCopyFlatData[float32](init32[i]), tensors.MustCopyFlatData[float32](e.pretrained[i])
-		var d2, n2 float64
-		for j := range a {
-			d := float64(b[j]) - float64(a[j])
-			d2 += d * d
-			n2 += float64(a[j]) * float64(a[j])
-		}
-		out.Move = append(out.Move, math.Sqrt(d2/n2))
-	}
-	acc, err := accuracy(e.base, e.pretrained, e.ds.test04)
-	if err != nil {
+	if out.TestAcc, err = accuracy(e.base, e.pretrained, e.ds.test04); err != nil {
 		return out, err
 	}
-	out.TestAcc = acc[0]
+	rng := rand.New(rand.NewPCG(stream(cfg.Seed, streamBaseline), 99))
+	for layer := range 2 {
+		var move, ratio, initRatio []float64
+		var top [][]float64
+		for run := range seeds {
+			w0, wi := e.weight(e.pretrained, layer, run), e.weight(e.initial, layer, run)
+			// Move = ‖W₀ − W_init‖_F / ‖W_init‖_F.
+			move = append(move, linalg.Sub(w0, wi).Frobenius()/wi.Frobenius())
+			s0, err := sigma1Ratio(w0, rng)
+			if err != nil {
+				return out, err
+			}
+			si, err := sigma1Ratio(wi, rng)
+			if err != nil {
+				return out, err
+			}
+			svd, err := linalg.SVD(w0)
+			if err != nil {
+				return out, err
+			}
+			ratio, initRatio = append(ratio, s0), append(initRatio, si)
+			top = append(top, slices.Clone(svd.S[:min(topSigmas, len(svd.S))]))
+		}
+		out.Move, out.Sigma1, out.InitRatio = append(out.Move, move), append(out.Sigma1, ratio), append(out.InitRatio, initRatio)
+		out.TopSigma = append(out.TopSigma, top)
+	}
 	return out, nil
+}
+
+// sigma1Ratio is σ₁(w) / σ₁(G) with G a Gaussian matrix of w's shape scaled
+// to ‖G‖_F = ‖w‖_F (one draw; σ₁ of such a matrix concentrates).
+func sigma1Ratio(w *linalg.Matrix, rng *rand.Rand) (float64, error) {
+	sw, err := linalg.SVD(w)
+	if err != nil {
+		return 0, err
+	}
+	g := linalg.Gaussian(w.Rows, w.Cols, rng)
+	sg, err := linalg.SVD(g)
+	if err != nil {
+		return 0, err
+	}
+	return sw.S[0] / (sg.S[0] * w.Frobenius() / g.Frobenius()), nil
+}
+
+// weight is run's W₁ (layer 0) or W₂ (layer 1) of a parameter list, in the
+// paper's layout d×k (the tensors are [R, k, d]).
+func (e *experiment) weight(params []*tensors.Tensor, layer, run int) *linalg.Matrix {
+	t := params[2*layer]
+	dims := t.Shape().Dimensions
+	k, d := dims[1], dims[2]
+	w := tensors.MustCopyFlatData[float32](t)[run*k*d : (run+1)*k*d]
+	m := linalg.New(d, k)
+	for in := range k {
+		for out := range d {
+			m.Set(out, in, float64(w[in*d+out]))
+		}
+	}
+	return m
+}
+
+func mean(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
 }
 
 func (e *experiment) tick(msg string) {
@@ -328,26 +411,34 @@ func accuracy(ev *train.Evaluator, params []*tensors.Tensor, s split) ([]float64
 	return ev.Accuracy(params, s.x, s.n, len(AdaptClasses), s.labels)
 }
 
-// adapt trains one variant on every seed at once (a leading run axis).
-func (e *experiment) adapt(s variantSpec) (Variant, error) {
+// adapt trains one variant on every seed and every learning rate of the
+// grid at once: run q = s·G + g is seed s at LRGrid[g]. Adam runs at the
+// grid's smallest rate η₀ and every trainable parameter θ of run q is stored
+// as φ = θ/c_q with c_q = LRGrid[g]/η₀ (the forward pass uses θ = c_q·φ):
+// Adam's step on φ is scale-free, so θ moves as under Adam at rate c_q·η₀
+// (with ε/c_q in place of ε; ε = 1e-8). The grid entry with the best median
+// validation accuracy over seeds is kept (ties: the smaller rate).
+func (e *experiment) adapt(vi int, s variantSpec) (Variant, error) {
 	cfg := e.cfg
 	start := time.Now()
 	seeds := e.seeds()
-	R := len(seeds)
-	v := Variant{Name: s.name(), Kind: s.kind, Rank: s.rank, LR: s.lr, Seeds: seeds}
+	S, G := len(seeds), len(cfg.LRGrid)
+	R := S * G
+	v := Variant{Name: s.name(), Kind: s.kind, Rank: s.rank, Seeds: seeds}
 
-	// The pretrained backbone, one copy per run, and a fresh head per run.
+	// Each seed's pretrained backbone, one copy per grid entry, and a fresh head per run.
 	base := make([]*tensors.Tensor, 4)
 	for i := range base {
-		base[i] = replicate(e.pretrained[i], R)
+		base[i] = repeatRuns(e.pretrained[i], G)
 	}
-	headSeeds := make([]uint64, R)
-	adapterSeeds := make([]uint64, R)
-	orderSeeds := make([]uint64, R)
-	for i, sd := range seeds {
-		headSeeds[i] = stream(sd, streamHead)
-		adapterSeeds[i] = stream(sd, streamAdapter)
-		orderSeeds[i] = stream(sd, streamAdaptOrder)
+	headSeeds, adapterSeeds, orderSeeds := make([]uint64, R), make([]uint64, R), make([]uint64, R)
+	scale := make([]float64, R) // c_q
+	for q := range R {
+		sd := seeds[q/G]
+		headSeeds[q] = variantStream(sd, vi, streamHead)
+		adapterSeeds[q] = variantStream(sd, vi, streamAdapter)
+		orderSeeds[q] = variantStream(sd, vi, streamAdaptOrder)
+		scale[q] = cfg.LRGrid[q%G] / cfg.LRGrid[0]
 	}
 	headCfg := mlp.Config{Sizes: []int{cfg.Hidden, len(AdaptClasses)}, Activation: "relu", OutputBias: true, Init: mlp.XavierNormal}
 	head, err := headCfg.InitParams(headSeeds, dtypes.Float32)
@@ -355,10 +446,7 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 		return v, err
 	}
 	names := []string{"W1", "b1", "W2", "b2", "Wh", "bh", "A1", "B1", "A2", "B2"}
-	var params []train.Param
-	for i, p := range append(slices.Clone(base), head...) {
-		params = append(params, train.Param{Name: names[i], Value: p, Trainable: i >= 4 || s.kind == KindFull})
-	}
+	values := append(slices.Clone(base), head...)
 	headSize := cfg.Hidden*len(AdaptClasses) + len(AdaptClasses)
 	var forward func(ps []*Node, x *Node) *Node
 	var lm lowrank.MLP
@@ -370,22 +458,19 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 		if adapters, err = lm.Init(adapterSeeds, dtypes.Float32); err != nil {
 			return v, err
 		}
-		for i, a := range adapters {
-			params = append(params, train.Param{Name: names[6+i], Value: a, Trainable: true})
-		}
+		values = append(values, adapters...)
 		forward = func(ps []*Node, x *Node) *Node { return lm.Forward(ps[:6], ps[6:], x) }
 		if eval, err = train.NewEvaluator(e.be, cfg.MergeCheckN, []int{e.ds.d}, forward); err != nil {
 			return v, err
 		}
 		defer eval.Finalize()
 		v.Expected = lm.NumParams() + headSize
-		// LORA-1: before any step the adapted network is the base network.
-		withHead := append(slices.Clone(base), head...)
-		fl, err := eval.Outputs(append(slices.Clone(withHead), adapters...), e.ds.test59.x, cfg.MergeCheckN)
+		// Before any step the adapted network is the base network (B = 0).
+		fl, err := eval.Outputs(values, e.ds.test59.x, cfg.MergeCheckN)
 		if err != nil {
 			return v, err
 		}
-		fb, err := e.base.Outputs(withHead, e.ds.test59.x, cfg.MergeCheckN)
+		fb, err := e.base.Outputs(values[:6], e.ds.test59.x, cfg.MergeCheckN)
 		if err != nil {
 			return v, err
 		}
@@ -397,8 +482,17 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 		forward = e.net.Forward
 		v.Expected = e.net.NumParams()
 	}
-
-	mb, err := train.NewMinibatch(e.be, params, e.adam(s.lr), xentLoss(forward))
+	trainable := func(i int) bool { return i >= 4 || s.kind == KindFull }
+	var params []train.Param
+	for i, t := range values {
+		if trainable(i) {
+			t = scaleRuns(t, scale, true) // φ = θ/c
+		}
+		params = append(params, train.Param{Name: names[i], Value: t, Trainable: trainable(i)})
+	}
+	// θ = c·φ inside the graph, c [R] broadcast over each parameter's shape.
+	scaled := func(ps []*Node, x *Node) *Node { return forward(scaleParams(ps, scale, trainable), x) }
+	mb, err := train.NewMinibatch(e.be, params, e.adam(cfg.LRGrid[0]), xentLoss(scaled))
 	if err != nil {
 		return v, err
 	}
@@ -408,7 +502,7 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 	if err != nil {
 		return v, err
 	}
-	v.EpochLoss = make([][]float64, R)
+	epochLoss := make([][]float64, R)
 	for epoch := range cfg.AdaptEpochs {
 		sums := make([]float64, R)
 		for range batches.StepsPerEpoch() {
@@ -417,7 +511,9 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 			if err != nil {
 				var d *train.DivergedError
 				if errors.As(err, &d) {
-					return v, fmt.Errorf("lora: %s seed %d diverged in epoch %d: %w", v.Name, seeds[d.Run], epoch, err)
+					// A diverging grid entry is a legitimate outcome of the grid,
+					// but the shared step cannot go on: report it by name.
+					return v, fmt.Errorf("lora: %s seed %d at lr %g diverged in epoch %d: %w", v.Name, seeds[d.Run/G], cfg.LRGrid[d.Run%G], epoch, err)
 				}
 				return v, err
 			}
@@ -427,28 +523,67 @@ func (e *experiment) adapt(s variantSpec) (Variant, error) {
 			e.tick(fmt.Sprintf("%s epoch %d loss %.3f", v.Name, epoch+1, losses[0]))
 		}
 		for r := range R {
-			v.EpochLoss[r] = append(v.EpochLoss[r], sums[r]/float64(batches.StepsPerEpoch()))
+			epochLoss[r] = append(epochLoss[r], sums[r]/float64(batches.StepsPerEpoch()))
 		}
 	}
 	final, err := mb.Params()
 	if err != nil {
 		return v, err
 	}
-	acc, err := accuracy(eval, final, e.ds.test59)
+	for i := range final {
+		if trainable(i) {
+			final[i] = scaleRuns(final[i], scale, false) // θ = c·φ
+		}
+	}
+	val, err := accuracy(eval, final, e.ds.val)
 	if err != nil {
 		return v, err
 	}
-	v.Acc = acc
-	// LORA-2: the frozen backbone is bit-identical to the pretrained one.
+	test, err := accuracy(eval, final, e.ds.test59)
+	if err != nil {
+		return v, err
+	}
+	// The learning rate: best median validation accuracy over seeds.
+	best := 0
+	for g := range G {
+		vals, tests := make([]float64, S), make([]float64, S)
+		for si := range S {
+			vals[si], tests[si] = val[si*G+g], test[si*G+g]
+		}
+		v.GridVal = append(v.GridVal, claims.Median(vals))
+		v.GridTest = append(v.GridTest, claims.Median(tests))
+		if v.GridVal[g] > v.GridVal[best] {
+			best = g
+		}
+	}
+	v.LR = cfg.LRGrid[best]
+	chosen := make([]int, S)
+	for si := range S {
+		chosen[si] = si*G + best
+		v.Acc = append(v.Acc, test[chosen[si]])
+		v.EpochLoss = append(v.EpochLoss, epochLoss[chosen[si]])
+	}
+	// The frozen backbone is bit-identical to the pretrained one (every run).
 	if s.kind != KindFull {
 		for i := range base {
 			v.FrozenChanged += countChanged(base[i], final[i])
 		}
 	}
-	if s.kind == KindLoRA {
-		if err := e.loraChecks(&v, lm, eval, final, adapters); err != nil {
+	kept := make([]*tensors.Tensor, len(final))
+	for i, t := range final {
+		kept[i] = selectRuns(t, chosen)
+	}
+	switch s.kind {
+	case KindLoRA:
+		init := make([]*tensors.Tensor, len(adapters))
+		for i, t := range adapters {
+			init[i] = selectRuns(t, chosen)
+		}
+		if err := e.loraChecks(&v, lm, eval, kept, init); err != nil {
 			return v, err
 		}
+	case KindFull:
+		e.full = kept
 	}
 	v.Seconds = time.Since(start).Seconds()
 	return v, nil
@@ -567,7 +702,11 @@ func (e *experiment) pitfall() (Pitfall, error) {
 	if err != nil {
 		return p, err
 	}
-	base := append(slices.Clone(e.pretrained[:4]), head...)
+	var base []*tensors.Tensor
+	for _, t := range e.pretrained[:4] {
+		base = append(base, selectRuns(t, []int{0})) // the first seed's backbone
+	}
+	base = append(base, head...)
 	batches, err := train.NewBatcher(e.ds.adapt.n, cfg.Batch, []uint64{stream(cfg.Seed, streamAdaptOrder)})
 	if err != nil {
 		return p, err
@@ -618,7 +757,7 @@ func (e *experiment) pitfall() (Pitfall, error) {
 		params = append(params, train.Param{Name: names[i], Value: t, Trainable: i >= 4})
 	}
 	forward := func(ps []*Node, x *Node) *Node { return lm.Forward(ps[:6], ps[6:], x) }
-	mb, err := train.NewMinibatch(e.be, params, e.adam(cfg.LoRALR), xentLoss(forward))
+	mb, err := train.NewMinibatch(e.be, params, e.adam(cfg.LRGrid[0]), xentLoss(forward))
 	if err != nil {
 		return p, err
 	}
@@ -722,4 +861,78 @@ func maxAbsDiff(a, b []float32) float64 {
 		m = math.Max(m, math.Abs(float64(a[i])-float64(b[i])))
 	}
 	return m
+}
+
+// scaleParams multiplies run q of every parameter i with trainable(i) by
+// scale[q] inside the graph (θ = c·φ; see adapt): with Adam at rate η₀,
+// run q then trains as under Adam at rate scale[q]·η₀.
+func scaleParams(ps []*Node, scale []float64, trainable func(int) bool) []*Node {
+	out := slices.Clone(ps)
+	for i, p := range ps {
+		if !trainable(i) {
+			continue
+		}
+		c := Const(p.Graph(), toFloat32(scale)) // [R]
+		dims := p.Shape().Dimensions
+		shape := make([]int, len(dims))
+		for j := range shape {
+			shape[j] = 1
+		}
+		shape[0] = len(scale)
+		out[i] = Mul(p, BroadcastToDims(Reshape(ConvertDType(c, p.DType()), shape...), dims...))
+	}
+	return out
+}
+
+// repeatRuns repeats every run of an [S, …] tensor G times: [S·G, …], run s·G + g = run s.
+func repeatRuns(t *tensors.Tensor, G int) *tensors.Tensor {
+	v := tensors.MustCopyFlatData[float32](t)
+	dims := slices.Clone(t.Shape().Dimensions)
+	size := len(v) / dims[0]
+	out := make([]float32, 0, G*len(v))
+	for s := range dims[0] {
+		for range G {
+			out = append(out, v[s*size:(s+1)*size]...)
+		}
+	}
+	dims[0] *= G
+	return tensors.FromFlatDataAndDimensions(out, dims...)
+}
+
+// selectRuns keeps the runs idx of an [R, …] tensor, in that order.
+func selectRuns(t *tensors.Tensor, idx []int) *tensors.Tensor {
+	v := tensors.MustCopyFlatData[float32](t)
+	dims := slices.Clone(t.Shape().Dimensions)
+	size := len(v) / dims[0]
+	out := make([]float32, 0, len(idx)*size)
+	for _, q := range idx {
+		out = append(out, v[q*size:(q+1)*size]...)
+	}
+	dims[0] = len(idx)
+	return tensors.FromFlatDataAndDimensions(out, dims...)
+}
+
+// scaleRuns multiplies run q of an [R, …] tensor by c[q] (divides if divide).
+func scaleRuns(t *tensors.Tensor, c []float64, divide bool) *tensors.Tensor {
+	v := tensors.MustCopyFlatData[float32](t)
+	dims := t.Shape().Dimensions
+	size := len(v) / dims[0]
+	for q := range dims[0] {
+		f := c[q]
+		if divide {
+			f = 1 / f
+		}
+		for i := q * size; i < (q+1)*size; i++ {
+			v[i] = float32(float64(v[i]) * f)
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(v, dims...)
+}
+
+func toFloat32(xs []float64) []float32 {
+	out := make([]float32, len(xs))
+	for i, x := range xs {
+		out[i] = float32(x)
+	}
+	return out
 }
