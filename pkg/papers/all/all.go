@@ -8,5 +8,6 @@ import (
 	_ "theorylab/pkg/papers/eos"        // 01 Edge of Stability
 	_ "theorylab/pkg/papers/epw"        // 09 Effective Planning Window
 	_ "theorylab/pkg/papers/lora"       // 04 LoRA
+	_ "theorylab/pkg/papers/multiview"  // 07 Towards Understanding Ensemble, Knowledge Distillation and …
 	_ "theorylab/pkg/papers/robustness" // 08 Law of robustness
 )
