@@ -12,7 +12,6 @@ import (
 	"theorylab/pkg/tensorconv"
 )
 
-
 func TestSmoothReLUPieces(t *testing.T) {
 	q, rho := 6, 0.3
 	// continuous with continuous derivative at 0 and ϱ

@@ -119,7 +119,7 @@ func fit(be compute.Backend, b bank, obj objective, onehot *tensors.Tensor, ytra
 		if running == 0 {
 			break
 		}
-		if debugf != nil && t%100 == 0 {
+		if debugf != nil && t%100 == 0 { // progress, for tests
 			debugf("R=%d t=%d running=%d", R, t, running)
 		}
 		next, _, err := gd.Steps([]*tensors.Tensor{w}, tensors.FromFlatDataAndDimensions(eta, R))

@@ -17,9 +17,9 @@ var (
 	droppedRatio  = claims.AtLeast(5).Times()      // MV-4: dropped-view error / learned-view error
 	ensembleRatio = claims.AtMost(0.5).Times()     // MV-5: ensemble / mean single single-view error
 	kdShare       = claims.AtLeast(0.3).Percent()  // MV-6: share of the ensemble gap a KD student recovers
-	selfGain      = claims.AtLeast(0.01).Percent()  // MV-7: self-distillation student − teacher, single-view accuracy
-	avgWithin     = claims.AtMost(0.02).Percent()   // MV-8 / MV-9: train-the-average within 2 points of the ensemble
-	rfGap         = claims.AtMost(0.03).Percent()   // MV-9: RF single-view error − multi-view error
+	selfGain      = claims.AtLeast(0.01).Percent() // MV-7: self-distillation student − teacher, single-view accuracy
+	avgWithin     = claims.AtMost(0.02).Percent()  // MV-8 / MV-9: train-the-average within 2 points of the ensemble
+	rfGap         = claims.AtMost(0.03).Percent()  // MV-9: RF single-view error − multi-view error
 	rfGainMin     = 0.02                           // MV-9: the RF ensemble gain that makes its conditional parts apply
 	rfKDShare     = claims.Below(0.5).Percent()    // MV-9: KD into RF recovers < 50% of the RF ensemble gain
 )
@@ -46,7 +46,7 @@ var Claims = claims.Set[*Results]{
 			})
 		}},
 	{ID: "MV-2", PaperRef: "the view lottery (unverified: check the paper)",
-		Statement: "Single models drop views: pooled over the singles, some (model, class) pairs have learned exactly one of the class's two views (Λ ≥ ϱ/2; chance of the multi-view data alone: none, since every multi-view example shows both views).",
+		Statement: "Single models drop views: pooled over the singles, some (model, class) pairs have learned exactly one of the class's two views (Λ ≥ ϱ/2).",
 		Measure: func(res *Results) claims.Measurement {
 			rho := res.Config.Rho
 			return perSeed(res, droppedPairs, true, "pooled one-view (model, class) pairs", func(r Replicate) (float64, []claims.Part, string) {
