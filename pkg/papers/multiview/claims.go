@@ -124,8 +124,8 @@ var Claims = claims.Set[*Results]{
 				var shares, nulls []float64
 				beats := true
 				for i, m := range r.KD {
-					shares = append(shares, (m.SingleAcc-base)/gap)
-					nulls = append(nulls, (r.KDNull[i].SingleAcc-base)/gap)
+					shares = append(shares, GapShare(m.SingleAcc, base, r.Ensemble.SingleAcc))
+					nulls = append(nulls, GapShare(r.KDNull[i].SingleAcc, base, r.Ensemble.SingleAcc))
 					beats = beats && m.SingleAcc > r.KDNull[i].SingleAcc
 				}
 				v := claims.Mean(shares)
@@ -186,6 +186,13 @@ var Claims = claims.Set[*Results]{
 					claims.Pct(meanSingle(r.RFSingles)), claims.Pct(r.RFEnsemble.SingleAcc), claims.Pct(gain), claims.Pct(r.RFAverage.SingleAcc), claims.Each(accs(r.RFKD), "%.3f"), claims.Each(kd, "%.2f"))
 			})
 		}},
+}
+
+// GapShare is the share of the ensemble's gain that a model recovers:
+//
+//	(acc − mean single) / (ensemble − mean single)
+func GapShare(acc, meanSingle, ensemble float64) float64 {
+	return (acc - meanSingle) / (ensemble - meanSingle)
 }
 
 func meanSingle(ms []Model) float64 { return claims.Mean(accs(ms)) }
