@@ -1,0 +1,5 @@
+package onesided
+
+import "theorylab/pkg/plot"
+
+func Figures(res *Results) []plot.Named { return nil }
