@@ -17,16 +17,16 @@ type Config struct {
 	ToyLR    float64 `json:"toy_lr"`    // α of the schedule α/√t (the constant schedule uses α/5)
 
 	// B. GAN on the ring.
-	Modes    int       `json:"modes"`     // Gaussians on the ring
-	Noise    int       `json:"noise"`     // generator's noise dimension
-	Width    int       `json:"width"`     // hidden width of both networks (two hidden layers)
-	Batch    int       `json:"batch"`     // minibatch size of each player's step
-	Iters    int       `json:"iters"`     // alternating iterations (one D step, then one G step)
-	Every    int       `json:"every"`     // iterations between checkpoints
-	Eval     int       `json:"eval"`      // points in each of the two fixed evaluation sets
-	LRGrid   []float64 `json:"lr_grid"`   // learning rates tried for Adam and for plain GDA alike
-	Pilot    int       `json:"pilot"`     // iterations of the learning-rate selection runs (the same for both methods)
-	Beta1    float64   `json:"beta1"`     // Adam's β₁ (β₂ = 0.999, ε = 1e-8)
+	Modes  int       `json:"modes"`   // Gaussians on the ring
+	Noise  int       `json:"noise"`   // generator's noise dimension
+	Width  int       `json:"width"`   // hidden width of both networks (two hidden layers)
+	Batch  int       `json:"batch"`   // minibatch size of each player's step
+	Iters  int       `json:"iters"`   // alternating iterations (one D step, then one G step)
+	Every  int       `json:"every"`   // iterations between checkpoints
+	Eval   int       `json:"eval"`    // points in each of the two fixed evaluation sets
+	LRGrid []float64 `json:"lr_grid"` // learning rates tried for Adam and for plain GDA alike
+	Pilot  int       `json:"pilot"`   // iterations of the learning-rate selection runs (the same for both methods)
+	Beta1  float64   `json:"beta1"`   // Adam's β₁ (β₂ = 0.999, ε = 1e-8)
 }
 
 // Quick is the preset CI runs.

@@ -125,11 +125,18 @@ func Run(cfg Config) (*Results, error) {
 	}
 	// Learning-rate selection: every rate of the grid, both methods, Pilot
 	// iterations each, scored on validation noise.
+	gNet, _ := cfg.Nets()
+	// one generator exec for every validation (one compiled graph per shape)
+	gen, err := NewExec(be, func(in []*Node) *Node { return gNet.Forward(in[:len(in)-1], in[len(in)-1]) })
+	if err != nil {
+		return nil, err
+	}
+	defer gen.Finalize()
 	best := map[string]float64{}
 	bestScore := map[string]float64{}
 	for _, method := range []string{MethodAdam, MethodGDA} {
 		for _, lr := range cfg.LRGrid {
-			_, score, err := trainGAN(be, cfg, method, lr, false, cfg.Pilot, false)
+			_, score, err := trainGAN(be, gen, cfg, method, lr, false, cfg.Pilot, false)
 			if err != nil {
 				return nil, err
 			}
@@ -143,11 +150,11 @@ func Run(cfg Config) (*Results, error) {
 		}
 	}
 	res.AdamLR, res.GDALR = best[MethodAdam], best[MethodGDA]
-	adamRuns, _, err := trainGAN(be, cfg, MethodAdam, res.AdamLR, true, cfg.Iters, true)
+	adamRuns, _, err := trainGAN(be, gen, cfg, MethodAdam, res.AdamLR, true, cfg.Iters, true)
 	if err != nil {
 		return nil, err
 	}
-	gdaRuns, _, err := trainGAN(be, cfg, MethodGDA, res.GDALR, false, cfg.Iters, true)
+	gdaRuns, _, err := trainGAN(be, gen, cfg, MethodGDA, res.GDALR, false, cfg.Iters, true)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +166,7 @@ func Run(cfg Config) (*Results, error) {
 // trainGAN trains one GAN per seed (and, with null, one perfect-generator
 // null per seed) for iters alternating iterations in one batched graph. With
 // measure it records the checkpoints; it always returns the validation score.
-func trainGAN(be compute.Backend, cfg Config, method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
+func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
 	seeds := cfg.SeedList()
 	var runList []GANRun
 	for _, isNull := range []bool{false, true} {
@@ -272,7 +279,7 @@ func trainGAN(be compute.Backend, cfg Config, method string, lr float64, null bo
 		vr[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamValid))
 	}
 	_, vNoise, _ := draw(vr, cfg.Eval)
-	samples, err := generate(be, gNet, gp, vNoise)
+	samples, err := generate(gen, gp, vNoise)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -314,12 +321,7 @@ func f32(x []float64, dims ...int) *tensors.Tensor {
 }
 
 // generate returns each run's generated points G(z) for noise [R, N, k], as [x, y, x, y, …].
-func generate(be compute.Backend, gNet gan.Net, gp []*tensors.Tensor, noise *tensors.Tensor) ([][]float64, error) {
-	exec, err := NewExec(be, func(in []*Node) *Node { return gNet.Forward(in[:len(in)-1], in[len(in)-1]) })
-	if err != nil {
-		return nil, err
-	}
-	defer exec.Finalize()
+func generate(exec *Exec, gp []*tensors.Tensor, noise *tensors.Tensor) ([][]float64, error) {
 	args := make([]any, 0, len(gp)+1)
 	for _, p := range gp {
 		args = append(args, p)

@@ -73,12 +73,12 @@ type ToyRun struct {
 	GradY    []float64 `json:"grad_y"`   // ‖∇_y f‖ at the recorded steps
 	MVI      []float64 `json:"mvi"`      // ⟨∇ₓf, x − c⟩ at the recorded steps
 
-	GradXRatio   float64 `json:"grad_x_ratio"`   // ‖∇ₓf‖ at the last step / at the first
-	MinGradY     float64 `json:"min_grad_y"`     // min over all steps of ‖∇_y f‖
-	FinalGradY   float64 `json:"final_grad_y"`   // ‖∇_y f‖ at the last step
-	MVINonNeg    float64 `json:"mvi_nonneg"`     // share of steps with ⟨∇ₓf, x − c⟩ ≥ 0
-	FirstBelow   int     `json:"first_below"`    // first step with ‖∇ₓf‖ ≤ 1e-6 of its initial value (−1: never)
-	FinalGradXLo float64 `json:"final_grad_x"`   // ‖∇ₓf‖ at the last step
+	GradXRatio   float64 `json:"grad_x_ratio"` // ‖∇ₓf‖ at the last step / at the first
+	MinGradY     float64 `json:"min_grad_y"`   // min over all steps of ‖∇_y f‖
+	FinalGradY   float64 `json:"final_grad_y"` // ‖∇_y f‖ at the last step
+	MVINonNeg    float64 `json:"mvi_nonneg"`   // share of steps with ⟨∇ₓf, x − c⟩ ≥ 0
+	FirstBelow   int     `json:"first_below"`  // first step with ‖∇ₓf‖ ≤ 1e-6 of its initial value (−1: never)
+	FinalGradXLo float64 `json:"final_grad_x"` // ‖∇ₓf‖ at the last step
 }
 
 func norm(v []float64) float64 {
