@@ -15,7 +15,7 @@ func Example() {
 	cfg.Seeds = 2
 	cfg.ToySteps = 500
 	cfg.Width, cfg.Iters, cfg.Every, cfg.Eval, cfg.Pilot = 8, 100, 10, 256, 20
-	cfg.LRGrid = []float64{1e-3, 1e-2}
+	cfg.LRGrid = []float64{1e-2}
 	res, err := onesided.Run(cfg)
 	if err != nil {
 		fmt.Println(err)
@@ -32,6 +32,6 @@ func Example() {
 	fmt.Println(len(res.Toy), "toy runs;", len(res.Pilot), "selection runs")
 	fmt.Println("GAN runs:", count["adam"], "Adam,", count["adam null"], "null,", count["gda"], "GDA;", len(res.GAN[0].Iter), "checkpoints each")
 	// Output:
-	// 16 toy runs; 4 selection runs
+	// 16 toy runs; 2 selection runs
 	// GAN runs: 2 Adam, 2 null, 2 GDA; 11 checkpoints each
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/models/gan"
+	"theorylab/pkg/runs"
 )
 
 // measurer records the large-batch gradients of both players on two fixed
@@ -18,7 +19,7 @@ type measurer struct {
 	cfg          Config
 	ring         gan.Ring
 	exec         *Exec
-	runs         []GANRun
+	runList      []GANRun
 	sets         [2][3]*tensors.Tensor // two evaluation sets: real, noise, real2
 	mask         *tensors.Tensor
 	nG           int
@@ -29,7 +30,7 @@ type measurer struct {
 func newMeasurer(be compute.Backend, cfg Config, gNet, dNet gan.Net, runList []GANRun, mask *tensors.Tensor,
 	fake func(gp []*Node, noise, real2, m *Node) *Node) (*measurer, error) {
 	R := len(runList)
-	m := &measurer{cfg: cfg, ring: cfg.Ring(), runs: runList, mask: mask, nG: 2 * (len(gNet.Sizes) - 1)}
+	m := &measurer{cfg: cfg, ring: cfg.Ring(), runList: runList, mask: mask, nG: 2 * (len(gNet.Sizes) - 1)}
 	ring := m.ring
 	for set := range 2 {
 		var x, z, x2 []float64
@@ -72,7 +73,7 @@ func dot(a, b []float64) float64 {
 
 // checkpoint measures the parameters gp, dp at iteration t.
 func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
-	R := len(m.runs)
+	R := len(m.runList)
 	var gG, gD [2][][]float64
 	var samples [][]float64
 	for set := range 2 {
@@ -122,8 +123,8 @@ func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
 		mini = math.Sqrt(sig*sig + noise*noise*ratio)
 		return
 	}
-	for r := range m.runs {
-		run := &m.runs[r]
+	for r := range m.runList {
+		run := &m.runList[r]
 		run.Iter = append(run.Iter, t)
 		s, n, nn, mb := stats(gG[0][r], gG[1][r])
 		run.SigG, run.NoiseG, run.NormG, run.MiniG = append(run.SigG, s), append(run.NoiseG, n), append(run.NormG, nn), append(run.MiniG, mb)
@@ -139,7 +140,7 @@ func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
 		for _, frac := range []int{10, 30, 60, 100} {
 			if t == m.cfg.Iters*frac/100/m.cfg.Every*m.cfg.Every {
 				run.SampleIter = append(run.SampleIter, t)
-				run.Samples = append(run.Samples, append([]float64(nil), samples[r][:2*min(256, m.cfg.Eval)]...))
+				run.Samples = append(run.Samples, append(runs.Series(nil), samples[r][:2*min(256, m.cfg.Eval)]...))
 			}
 		}
 	}
@@ -164,8 +165,8 @@ func mviValue(g, theta, star []float64) float64 {
 // finish computes the MVI series with θ* the final parameters of each run.
 func (m *measurer) finish(diverged []bool) {
 	last := len(m.parG) - 1
-	for r := range m.runs {
-		run := &m.runs[r]
+	for r := range m.runList {
+		run := &m.runList[r]
 		run.Diverged = diverged[r]
 		for k := range m.parG {
 			run.MVIG = append(run.MVIG, mviValue(m.gradG[k][r], m.parG[k][r], m.parG[last][r]))

@@ -75,12 +75,12 @@ type GANRun struct {
 	MVIG runs.Series `json:"mvi_g"`
 	MVID runs.Series `json:"mvi_d"`
 
-	FinalGood  float64     `json:"final_good"`
-	FinalCover int         `json:"final_cover"`
-	Success    bool        `json:"success"` // ≥ modes−1 covered and ≥ 70% good at the end
-	Diverged   bool        `json:"diverged"`
-	Samples    [][]float64 `json:"samples"` // 256 generated points ([x, y, x, y, …]) at 4 checkpoints
-	SampleIter []int       `json:"sample_iter"`
+	FinalGood  float64       `json:"final_good"`
+	FinalCover int           `json:"final_cover"`
+	Success    bool          `json:"success"` // ≥ modes−1 covered and ≥ 70% good at the end
+	Diverged   bool          `json:"diverged"`
+	Samples    []runs.Series `json:"samples"` // 256 generated points ([x, y, x, y, …]) at 4 checkpoints
+	SampleIter []int         `json:"sample_iter"`
 }
 
 // Results is everything Run measures; Claims and Figures read only this.
@@ -261,12 +261,18 @@ func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float
 			break
 		}
 		real, noise, real2 := draw(rngs, cfg.Batch)
-		if _, _, err := trainer.Step(real, noise, real2, maskT); err != nil {
+		lMin, lMax, err := trainer.Step(real, noise, real2, maskT)
+		if err != nil {
 			var div *train.DivergedError
 			if !errors.As(err, &div) {
 				return nil, 0, err
 			}
-			diverged[div.Run] = true // the runs are independent: the others go on
+			// the runs are independent: mark every run whose loss is not finite, the others go on
+			for r := range R {
+				if bad(lMin[r]) || bad(lMax[r]) {
+					diverged[r] = true
+				}
+			}
 		}
 	}
 	// Validation: fresh noise, the final generators.
@@ -299,10 +305,12 @@ func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float
 	score /= float64(n)
 	if meas != nil {
 		meas.finish(diverged)
-		runList = meas.runs
+		runList = meas.runList
 	}
 	return runList, score, nil
 }
+
+func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 
 func params(prefix string, ts []*tensors.Tensor) []train.Param {
 	out := make([]train.Param, len(ts))
