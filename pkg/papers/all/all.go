@@ -5,12 +5,13 @@
 package all
 
 import (
-	_ "theorylab/pkg/papers/adamgd"      // 02 Understanding the Generalization of Adam in Learning Neural…
+	_ "theorylab/pkg/papers/adamgd"      // 02 Adam vs GD generalization
 	_ "theorylab/pkg/papers/contrastive" // 05 Contrastive feature decoupling
 	_ "theorylab/pkg/papers/eos"         // 01 Edge of Stability
 	_ "theorylab/pkg/papers/epw"         // 09 Effective Planning Window
 	_ "theorylab/pkg/papers/lora"        // 04 LoRA
-	_ "theorylab/pkg/papers/multiview"   // 07 Towards Understanding Ensemble, Knowledge Distillation and …
-	_ "theorylab/pkg/papers/proximity"   // 10 When Is Generalizable Reinforcement Learning Tractable?
+	_ "theorylab/pkg/papers/multiview"   // 07 Ensemble and knowledge distillation (multi-view)
+	_ "theorylab/pkg/papers/onesided"    // 03 On the One-sided Convergence of Adam-type Algorithms in Non…
+	_ "theorylab/pkg/papers/proximity"   // 10 Strong/weak proximity in RL
 	_ "theorylab/pkg/papers/robustness"  // 08 Law of robustness
 )
