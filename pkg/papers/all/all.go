@@ -9,4 +9,5 @@ import (
 	_ "theorylab/pkg/papers/epw"        // 09 Effective Planning Window
 	_ "theorylab/pkg/papers/lora"       // 04 LoRA
 	_ "theorylab/pkg/papers/robustness" // 08 Law of robustness
+	_ "theorylab/pkg/papers/superres"   // 06 Forward Super-Resolution: How Can GANs Learn Hierarchical G…
 )
