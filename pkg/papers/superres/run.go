@@ -61,6 +61,12 @@ type RunResult struct {
 	Active2 float64 `json:"active2"`
 	Dead1   int     `json:"dead1"`
 	Dead2   int     `json:"dead2"`
+	// Per-unit activity rates of the learner's hidden units, per level.
+	Rates1 []float64 `json:"rates1"`
+	Rates2 []float64 `json:"rates2"`
+	// Matched: for each teacher atom, the learned row of M₁ with the best
+	// |cos|, sign-aligned and scaled to unit norm (multi-scale runs only).
+	Matched [][]float64 `json:"matched,omitempty"`
 	// Grid: generated images of GridZ fixed latents at each checkpoint of
 	// Results.GridIters, [checkpoint][k][64] (multi-scale runs only).
 	Grid [][][]float64 `json:"grid,omitempty"`
@@ -84,10 +90,13 @@ type SeedResult struct {
 	NullR2 float64 `json:"null_r2"`
 	// The teacher's measured activities and the chance level of atom
 	// recovery (random unit vectors in place of the learned rows).
-	Teacher1  float64     `json:"teacher_active1"`
-	Teacher2  float64     `json:"teacher_active2"`
-	ChanceCos []float64   `json:"chance_cos"`
-	Atoms     [][]float64 `json:"atoms,omitempty"` // M₁* rows (first seed only, for the figure)
+	Teacher1 float64 `json:"teacher_active1"`
+	Teacher2 float64 `json:"teacher_active2"`
+	// Per-unit activity rates of the teacher's hidden units, per level.
+	TeacherRates1 []float64   `json:"teacher_rates1"`
+	TeacherRates2 []float64   `json:"teacher_rates2"`
+	ChanceCos     []float64   `json:"chance_cos"`
+	Atoms         [][]float64 `json:"atoms,omitempty"` // M₁* rows (first seed only, for the figure)
 	// Control teacher floors (for the runs on the no-structure teacher).
 	ControlFloor1     float64 `json:"control_floor1"`
 	ControlFloorR2    float64 `json:"control_floor_r2"`
@@ -325,6 +334,7 @@ func Run(cfg Config) (*Results, error) {
 			var alive1 []bool
 			run.Active1, run.Dead1, alive1 = activity(h1[r])
 			run.Active2, run.Dead2, _ = activity(h2[r])
+			run.Rates1, run.Rates2 = unitRates(h1[r]), unitRates(h2[r])
 			rows := m1[r*cfg.Arch.H1*n1 : (r+1)*cfg.Arch.H1*n1]
 			var learned [][]float64
 			for j := range cfg.Arch.H1 {
@@ -333,6 +343,9 @@ func Run(cfg Config) (*Results, error) {
 				}
 			}
 			run.AtomCos = bestCos(d.teacher.M1, learned)
+			if run.Variant == VariantMulti {
+				run.Matched = bestMatch(d.teacher.M1, learned)
+			}
 		})
 		return nil
 	}
@@ -463,6 +476,7 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 		d.evalX1[k], d.evalR[k] = levels(ev.X2)
 		if k == 0 {
 			sr.Teacher1, sr.Teacher2 = ActiveRate(ev.S1), ActiveRate(ev.S2)
+			sr.TeacherRates1, sr.TeacherRates2 = unitRates(ev.S1), unitRates(ev.S2)
 		}
 		// Floors: disjoint pairs of fresh teacher samples, at the final and the curve sizes.
 		var f1, fr, fj, c1, cr float64
@@ -539,6 +553,41 @@ func bestCos(atoms, learned [][]float64) []float64 {
 		for _, l := range learned {
 			if nl := norm(l); nl > 0 {
 				out[i] = max(out[i], math.Abs(dot(a, l))/(norm(a)*nl))
+			}
+		}
+	}
+	return out
+}
+
+// bestMatch is, for each teacher atom, the learned row with the best |cos|,
+// sign-aligned with the atom and scaled to unit norm (nil if none is alive).
+func bestMatch(atoms, learned [][]float64) [][]float64 {
+	out := make([][]float64, len(atoms))
+	for i, a := range atoms {
+		best := -1.0
+		for _, l := range learned {
+			nl := norm(l)
+			if nl == 0 {
+				continue
+			}
+			c := dot(a, l) / (norm(a) * nl)
+			if math.Abs(c) > best {
+				best = math.Abs(c)
+				out[i] = append([]float64{}, l...)
+				scale(out[i], math.Copysign(1, c)/nl)
+			}
+		}
+	}
+	return out
+}
+
+// unitRates is the fraction of samples on which each unit is positive.
+func unitRates(h [][]float64) []float64 {
+	out := make([]float64, len(h[0]))
+	for _, row := range h {
+		for j, v := range row {
+			if v > 0 {
+				out[j] += 1 / float64(len(h))
 			}
 		}
 	}
