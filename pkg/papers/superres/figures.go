@@ -14,7 +14,7 @@ func Figures(res *Results) []plot.Named {
 	return []plot.Named{
 		{Name: "samples", Caption: "Generated images of six fixed latents (first seed, multi-scale GAN) at checkpoints of training: in each panel the top row is the 4×4 level-1 image AvgPool₂(X̂₂) (enlarged), the bottom row the 8×8 image X̂₂. Look at when the coarse layout stops changing and when the details do.", Fig: SamplesFigure(res)},
 		{Name: "swd", Caption: "Sliced Wasserstein distance against iteration (log scale), per seed of the multi-scale GAN: level 1 (left) and the detail residual R₂ (right), with the real-vs-real floor at the same sample size (dashed) and the first iteration with 80% progress (vertical lines). FSR-2 asks that level 1 gets there no later than the details.", Fig: SWDFigure(res)},
-		{Name: "atoms", Caption: "Atom recovery (first seed): the teacher's level-1 atoms (rows of M₁*, top), the learned rows of M₁ with the best |cos| (bottom, sign-aligned), and on the right the best |cos| per atom, sorted, for each seed against random unit columns (chance). FSR-3 counts the atoms above 0.9.", Fig: AtomsFigure(res)},
+		{Name: "atoms", Caption: "Atom recovery (first seed): the teacher's level-1 atoms (rows of M₁*, odd rows of the left panel) above the learned rows of M₁ with the best |cos| (even rows, sign-aligned), and on the right the best |cos| per atom, sorted, for each seed against random unit columns (chance). FSR-3 counts the atoms above 0.9.", Fig: AtomsFigure(res)},
 		{Name: "activity", Caption: "Activity of hidden units (fraction of samples on which a unit is positive), sorted, for the teacher and the multi-scale learner of each seed, level 1 (left) and level 2 (right). FSR-5 compares the mean over units active on ≥ 1% of samples.", Fig: ActivityFigure(res)},
 		{Name: "baselines", Caption: "Detail residual distance SWDᴿ₂ of the multi-scale GAN beside the single-scale discriminator, the coarse-first schedule (level 2 frozen for the first half) and the same GAN on the no-structure teacher (against that teacher), first seed (report only).", Fig: BaselinesFigure(res)},
 	}
@@ -95,7 +95,13 @@ func AtomsFigure(res *Results) *plot.Figure {
 		}
 		bottom = append(bottom, plot.GrayImage(m, coarse, coarse, -0.8, 0.8))
 	}
-	fig.Panel(fmt.Sprintf("seed %d: teacher atoms (top) and best learned rows (bottom)", r.Seed)).Images(append(top, bottom...), len(top))
+	// rows of 12: teacher atoms, then their best learned rows below them
+	var imgs []image.Image
+	for k := 0; k < len(top); k += 12 {
+		e := min(k+12, len(top))
+		imgs = append(append(imgs, top[k:e]...), bottom[k:e]...)
+	}
+	fig.Panel(fmt.Sprintf("seed %d: teacher atoms (odd rows), best learned rows (even rows)", r.Seed)).Images(imgs, 12)
 	p := fig.Panel("best |cos| per teacher atom, sorted").XLabel("atom (sorted)").YLabel("|cos|").YRange(0, 1)
 	rs, ss := byVariant(res, VariantMulti)
 	for i, r := range rs {
