@@ -8,6 +8,7 @@ import (
 	_ "theorylab/pkg/papers/eos"        // 01 Edge of Stability
 	_ "theorylab/pkg/papers/epw"        // 09 Effective Planning Window
 	_ "theorylab/pkg/papers/lora"       // 04 LoRA
+	_ "theorylab/pkg/papers/onesided"   // 03 On the One-sided Convergence of Adam-type Algorithms in Non…
 	_ "theorylab/pkg/papers/robustness" // 08 Law of robustness
 	_ "theorylab/pkg/papers/superres"   // 06 Forward Super-Resolution: How Can GANs Learn Hierarchical G…
 )

@@ -1,0 +1,363 @@
+package onesided
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"theorylab/models/gan"
+	"theorylab/pkg/backend"
+	"theorylab/pkg/runs"
+	"theorylab/pkg/tensorconv"
+	"theorylab/pkg/train"
+	"theorylab/pkg/train/minmax"
+)
+
+// Seed streams: every random choice has its own stream PCG(seed, stream).
+const (
+	streamToy   = 1 // the toy's c, x₀, y₀
+	streamGInit = 2 // generator initial weights
+	streamDInit = 3 // discriminator initial weights
+	streamTrain = 4 // minibatches (real points and noise)
+	streamEval  = 5 // the two fixed evaluation sets
+	streamValid = 6 // the validation noise of the learning-rate selection
+)
+
+// The methods compared on the GAN.
+const (
+	MethodAdam = "adam" // Adam, β = (β₁, 0.999), ε = 1e-8, alternating
+	MethodGDA  = "gda"  // plain gradient descent–ascent (constant-lr SGD), alternating
+)
+
+// Ring is the quick preset's target: 8 Gaussians on a circle of radius 2, σ = 0.05.
+func (c Config) Ring() gan.Ring { return gan.Ring{Modes: c.Modes, Radius: 2, Sigma: 0.05} }
+
+// Nets are the generator (noise → width → width → 2, ReLU) and the discriminator (2 → width → width → 1, LeakyReLU 0.2).
+func (c Config) Nets() (g, d gan.Net) {
+	return gan.Generator(c.Noise, []int{c.Width, c.Width}, 2), gan.Discriminator(2, []int{c.Width, c.Width})
+}
+
+// PilotResult is one learning rate of one method in the selection runs.
+type PilotResult struct {
+	Method string     `json:"method"`
+	LR     float64    `json:"lr"`
+	Score  runs.Float `json:"score"` // mean over seeds of good share × covered/modes on validation noise (NaN: diverged)
+}
+
+// GANRun is one seed of one method, or of the perfect-generator null.
+type GANRun struct {
+	Seed   int     `json:"seed"`
+	Method string  `json:"method"`
+	LR     float64 `json:"lr"`
+	Null   bool    `json:"null"` // generator replaced by the true sampler (a game at equilibrium)
+
+	Iter []int `json:"iter"` // checkpoints (0, every, 2·every, …, iters)
+	// Large-batch gradients g₁, g₂ of each player's own loss on the two fixed evaluation sets:
+	SigG   runs.Series `json:"sig_g"`   // √max(⟨g₁, g₂⟩, 0) of ∇_θG L_G: the signal without the sampling bias
+	SigD   runs.Series `json:"sig_d"`   // the same for ∇_θD L_D
+	NoiseG runs.Series `json:"noise_g"` // ‖g₁ − g₂‖/√2: the sampling noise of one evaluation set
+	NoiseD runs.Series `json:"noise_d"`
+	NormG  runs.Series `json:"norm_g"` // ‖g₁‖
+	NormD  runs.Series `json:"norm_d"`
+	MiniG  runs.Series `json:"mini_g"` // √(sig² + noise²·Eval/Batch): the expected minibatch norm
+	MiniD  runs.Series `json:"mini_d"`
+	Good   runs.Series `json:"good"` // share of good samples on evaluation set 1
+	Cover  []int       `json:"cover"`
+	// Normalised MVI value ⟨∇_θ L(θᵗ), θᵗ − θᵀ⟩/(‖∇‖‖θᵗ − θᵀ‖) of each player with its own loss (NaN at t = T).
+	MVIG runs.Series `json:"mvi_g"`
+	MVID runs.Series `json:"mvi_d"`
+
+	FinalGood  float64     `json:"final_good"`
+	FinalCover int         `json:"final_cover"`
+	Success    bool        `json:"success"` // ≥ modes−1 covered and ≥ 70% good at the end
+	Diverged   bool        `json:"diverged"`
+	Samples    [][]float64 `json:"samples"` // 256 generated points ([x, y, x, y, …]) at 4 checkpoints
+	SampleIter []int       `json:"sample_iter"`
+}
+
+// Results is everything Run measures; Claims and Figures read only this.
+type Results struct {
+	Config  Config        `json:"config"`
+	Toy     []ToyRun      `json:"toy"`
+	Pilot   []PilotResult `json:"pilot"`
+	AdamLR  float64       `json:"adam_lr"` // chosen from LRGrid on validation
+	GDALR   float64       `json:"gda_lr"`
+	GAN     []GANRun      `json:"gan"`
+	Seconds float64       `json:"seconds"`
+}
+
+// Success thresholds of a GAN run (OS-3): at most one mode missed, ≥ 70% good samples.
+const successGood = 0.70
+
+func (c Config) success(q gan.Quality) bool {
+	return q.Covered >= c.Modes-1 && q.Good >= successGood
+}
+
+// Run runs the toy (A) and the ring GAN (B): the learning-rate selection of
+// both methods, then Adam (with the perfect-generator null) and GDA at their
+// chosen rates, measured every Every iterations.
+func Run(cfg Config) (*Results, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res := &Results{Config: cfg}
+	for _, control := range []bool{false, true} {
+		for _, sched := range []string{"decay", "constant"} {
+			for _, b1 := range []float64{0.5, 0.9} {
+				for _, seed := range cfg.SeedList() {
+					res.Toy = append(res.Toy, runToy(seed, cfg.ToyDimX, cfg.ToySteps, b1, sched, cfg.ToyLR, control))
+				}
+			}
+		}
+	}
+	be, err := backend.Get()
+	if err != nil {
+		return nil, err
+	}
+	// Learning-rate selection: every rate of the grid, both methods, Pilot
+	// iterations each, scored on validation noise.
+	gNet, _ := cfg.Nets()
+	// one generator exec for every validation (one compiled graph per shape)
+	gen, err := NewExec(be, func(in []*Node) *Node { return gNet.Forward(in[:len(in)-1], in[len(in)-1]) })
+	if err != nil {
+		return nil, err
+	}
+	defer gen.Finalize()
+	best := map[string]float64{}
+	bestScore := map[string]float64{}
+	for _, method := range []string{MethodAdam, MethodGDA} {
+		for _, lr := range cfg.LRGrid {
+			_, score, err := trainGAN(be, gen, cfg, method, lr, false, cfg.Pilot, false)
+			if err != nil {
+				return nil, err
+			}
+			res.Pilot = append(res.Pilot, PilotResult{Method: method, LR: lr, Score: runs.Float(score)})
+			if s, ok := bestScore[method]; !math.IsNaN(score) && (!ok || score > s) {
+				best[method], bestScore[method] = lr, score
+			}
+		}
+		if _, ok := best[method]; !ok {
+			return nil, fmt.Errorf("onesided: %s diverged at every learning rate of lr_grid", method)
+		}
+	}
+	res.AdamLR, res.GDALR = best[MethodAdam], best[MethodGDA]
+	adamRuns, _, err := trainGAN(be, gen, cfg, MethodAdam, res.AdamLR, true, cfg.Iters, true)
+	if err != nil {
+		return nil, err
+	}
+	gdaRuns, _, err := trainGAN(be, gen, cfg, MethodGDA, res.GDALR, false, cfg.Iters, true)
+	if err != nil {
+		return nil, err
+	}
+	res.GAN = append(adamRuns, gdaRuns...)
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// trainGAN trains one GAN per seed (and, with null, one perfect-generator
+// null per seed) for iters alternating iterations in one batched graph. With
+// measure it records the checkpoints; it always returns the validation score.
+func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
+	seeds := cfg.SeedList()
+	var runList []GANRun
+	for _, isNull := range []bool{false, true} {
+		if isNull && !null {
+			continue
+		}
+		for _, s := range seeds {
+			runList = append(runList, GANRun{Seed: s, Method: method, LR: lr, Null: isNull})
+		}
+	}
+	R := len(runList)
+	gNet, dNet := cfg.Nets()
+	gSeeds, dSeeds := make([]uint64, R), make([]uint64, R)
+	mask := make([]float32, R) // 1 for a null run: its "generated" points are real ones
+	for r, run := range runList {
+		gSeeds[r] = uint64(run.Seed)*16 + streamGInit
+		dSeeds[r] = uint64(run.Seed)*16 + streamDInit
+		if run.Null {
+			mask[r] = 1
+		}
+	}
+	gInit, err := gNet.InitParams(gSeeds, dtypes.Float32)
+	if err != nil {
+		return nil, 0, err
+	}
+	dInit, err := dNet.InitParams(dSeeds, dtypes.Float32)
+	if err != nil {
+		return nil, 0, err
+	}
+	maskT := tensors.FromFlatDataAndDimensions(mask, R, 1, 1)
+	// fake = m·x′ + (1 − m)·G(z): the null's generator is the true sampler.
+	fake := func(gp []*Node, noise, real2, m *Node) *Node {
+		return Add(Mul(m, real2), Mul(OneMinus(m), gNet.Forward(gp, noise))) // [R, B, 2]
+	}
+	// batch: real [R, B, 2], noise [R, B, k], real2 [R, B, 2], mask [R, 1, 1]
+	game := minmax.Game{
+		Min: params("g", gInit), Max: params("d", dInit),
+		MaxLoss: func(gp, dp, b []*Node) *Node {
+			return gan.DiscriminatorLoss(dNet.Forward(dp, b[0]), dNet.Forward(dp, fake(gp, b[1], b[2], b[3])))
+		},
+		MinLoss: func(gp, dp, b []*Node) *Node {
+			return gan.GeneratorLoss(dNet.Forward(dp, fake(gp, b[1], b[2], b[3])))
+		},
+	}
+	opt := func() optimizer.Interface {
+		if method == MethodAdam {
+			return optimizer.Adam().LearningRate(lr).Betas(cfg.Beta1, 0.999).Epsilon(1e-8).Done()
+		}
+		return optimizer.StochasticGradientDescent().WithDecay(false).WithLearningRate(lr).Done()
+	}
+	game.MinOpt, game.MaxOpt = opt(), opt()
+	trainer, err := minmax.New(be, game)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer trainer.Finalize()
+	ring := cfg.Ring()
+	rngs := make([]*rand.Rand, R)
+	for r, run := range runList {
+		rngs[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamTrain))
+	}
+	draw := func(rs []*rand.Rand, n int) (real, noise, real2 *tensors.Tensor) {
+		var x, z, x2 []float64
+		for r := range R {
+			x = ring.Sample(rs[r], n, x)
+			for range n * cfg.Noise {
+				z = append(z, rs[r].NormFloat64())
+			}
+			x2 = ring.Sample(rs[r], n, x2)
+		}
+		return f32(x, R, n, 2), f32(z, R, n, cfg.Noise), f32(x2, R, n, 2)
+	}
+	var meas *measurer
+	if measure {
+		if meas, err = newMeasurer(be, cfg, gNet, dNet, runList, maskT, fake); err != nil {
+			return nil, 0, err
+		}
+		defer meas.exec.Finalize()
+	}
+	diverged := make([]bool, R)
+	for t := 0; t <= iters; t++ {
+		if meas != nil && t%cfg.Every == 0 {
+			gp, dp, err := trainer.Params()
+			if err != nil {
+				return nil, 0, err
+			}
+			if err := meas.checkpoint(t, gp, dp); err != nil {
+				return nil, 0, err
+			}
+		}
+		if t == iters {
+			break
+		}
+		real, noise, real2 := draw(rngs, cfg.Batch)
+		if _, _, err := trainer.Step(real, noise, real2, maskT); err != nil {
+			var div *train.DivergedError
+			if !errors.As(err, &div) {
+				return nil, 0, err
+			}
+			diverged[div.Run] = true // the runs are independent: the others go on
+		}
+	}
+	// Validation: fresh noise, the final generators.
+	gp, _, err := trainer.Params()
+	if err != nil {
+		return nil, 0, err
+	}
+	vr := make([]*rand.Rand, R)
+	for r, run := range runList {
+		vr[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamValid))
+	}
+	_, vNoise, _ := draw(vr, cfg.Eval)
+	samples, err := generate(gen, gp, vNoise)
+	if err != nil {
+		return nil, 0, err
+	}
+	score, n := 0.0, 0
+	for r, run := range runList {
+		if run.Null {
+			continue
+		}
+		q := ring.Quality(samples[r])
+		v := q.Good * float64(q.Covered) / float64(cfg.Modes)
+		if diverged[r] || math.IsNaN(q.Good) {
+			v = math.NaN()
+		}
+		score += v
+		n++
+	}
+	score /= float64(n)
+	if meas != nil {
+		meas.finish(diverged)
+		runList = meas.runs
+	}
+	return runList, score, nil
+}
+
+func params(prefix string, ts []*tensors.Tensor) []train.Param {
+	out := make([]train.Param, len(ts))
+	for i, t := range ts {
+		out[i] = train.Param{Name: fmt.Sprintf("%s%d", prefix, i), Value: t, Trainable: true}
+	}
+	return out
+}
+
+func f32(x []float64, dims ...int) *tensors.Tensor {
+	y := make([]float32, len(x))
+	for i, v := range x {
+		y[i] = float32(v)
+	}
+	return tensors.FromFlatDataAndDimensions(y, dims...)
+}
+
+// generate returns each run's generated points G(z) for noise [R, N, k], as [x, y, x, y, …].
+func generate(exec *Exec, gp []*tensors.Tensor, noise *tensors.Tensor) ([][]float64, error) {
+	args := make([]any, 0, len(gp)+1)
+	for _, p := range gp {
+		args = append(args, p)
+	}
+	outs, err := exec.Call(append(args, noise)...)
+	if err != nil {
+		return nil, err
+	}
+	return perRun(outs[0], gp[0].Shape().Dimensions[0])
+}
+
+// perRun splits a tensor [R, …] into R flat float64 slices.
+func perRun(t *tensors.Tensor, R int) ([][]float64, error) {
+	v, err := tensorconv.Floats(t)
+	if err != nil {
+		return nil, err
+	}
+	n := len(v) / R
+	out := make([][]float64, R)
+	for r := range R {
+		out[r] = v[r*n : (r+1)*n]
+	}
+	return out, nil
+}
+
+// flatPerRun concatenates, per run, the values of several tensors [R, …].
+func flatPerRun(ts []*tensors.Tensor, R int) ([][]float64, error) {
+	out := make([][]float64, R)
+	for _, t := range ts {
+		parts, err := perRun(t, R)
+		if err != nil {
+			return nil, err
+		}
+		for r := range R {
+			out[r] = append(out[r], parts[r]...)
+		}
+	}
+	return out, nil
+}
