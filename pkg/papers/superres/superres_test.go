@@ -9,6 +9,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
+	"theorylab/models/gan"
 	"theorylab/pkg/backend"
 	"theorylab/pkg/papers/papertest"
 	"theorylab/pkg/tensorconv"
@@ -337,6 +338,64 @@ func TestAdamFirstStep(t *testing.T) {
 	for i := range want {
 		if math.Abs(got[i]-want[i]) > 1e-6 {
 			t.Errorf("after one step θ[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestLossesMatchSharedGAN: L_D and L_G here are the shared non-saturating
+// GAN losses of models/gan applied to this package's discriminator.
+func TestLossesMatchSharedGAN(t *testing.T) {
+	be, err := backend.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch := Arch{Z: 3, H1: 5, H2: 6, DW: 4}
+	const R, B = 2, 7
+	rng := rand.New(rand.NewPCG(6, 6))
+	randT := func(dims ...int) *tensors.Tensor {
+		n := 1
+		for _, d := range dims {
+			n *= d
+		}
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = 0.5 * rng.NormFloat64()
+		}
+		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
+		return x
+	}
+	shapes := arch.shapes()
+	args := []any{}
+	for i := range numParams {
+		args = append(args, randT(append([]int{R}, shapes[i]...)...))
+	}
+	var p1v, p2v []float64
+	for range R {
+		p1v, p2v = append(p1v, poolMatrix()...), append(p2v, residualMatrix()...)
+	}
+	p1, _ := tensorconv.FromFloats(dtypes.Float64, p1v, R, n2, n1)
+	p2, _ := tensorconv.FromFloats(dtypes.Float64, p2v, R, n2, n2)
+	gate, _ := tensorconv.FromFloats(dtypes.Float64, []float64{1, 0.5}, R)
+	args = append(args, randT(R, B, n2), randT(R, B, arch.Z), p1, p2, gate)
+	outs, err := ExecOnceN(be, func(in []*Node) []*Node {
+		p := in[:numParams]
+		real, z, p1, p2, gate := in[numParams], in[numParams+1], in[numParams+2], in[numParams+3], in[numParams+4]
+		fake, _, _ := Generate(p, z)
+		dReal := InsertAxes(Discriminate(p, real, p1, p2, gate), -1) // [R, B, 1]
+		dFake := InsertAxes(Discriminate(p, fake, p1, p2, gate), -1)
+		return []*Node{LossD(p, real, z, p1, p2, gate), gan.DiscriminatorLoss(dReal, dFake),
+			LossG(p, z, p1, p2, gate), gan.GeneratorLoss(dFake)}
+	}, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, name := range []string{"L_D", "L_G"} {
+		a, _ := tensorconv.Floats(outs[2*k])
+		b, _ := tensorconv.Floats(outs[2*k+1])
+		for r := range a {
+			if math.Abs(a[r]-b[r]) > 1e-12 {
+				t.Errorf("%s run %d: %v here, %v with models/gan", name, r, a[r], b[r])
+			}
 		}
 	}
 }
