@@ -1,0 +1,670 @@
+package superres
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+
+	"theorylab/pkg/backend"
+	"theorylab/pkg/runs"
+	"theorylab/pkg/tensorconv"
+)
+
+// Seed streams: every random choice has its own stream, PCG(seed, stream).
+const (
+	streamTeacher = 1 // the teacher's weights and biases
+	streamTrain   = 2 // the training set
+	streamEval    = 3 // evaluation and floor samples, projections
+	streamInit    = 4 // initial weights of run r: stream streamInit + 16·variant
+	streamBatches = 5 // minibatches and latents of the training loop
+)
+
+// Variants of the GAN trained for every seed.
+const (
+	VariantMulti       = "multi-scale"
+	VariantControl     = "no-structure teacher"
+	VariantSingle      = "single-scale D"
+	VariantCoarseFirst = "coarse-first"
+)
+
+// RunResult is one GAN's training run.
+type RunResult struct {
+	Seed    int    `json:"seed"`
+	Variant string `json:"variant"`
+	// Curves, at Results.Iters: SWD₁ on the level-1 image AvgPool₂(X̂₂) and
+	// SWDᴿ₂ on the detail residual R₂(X̂₂), at CurveSamples samples.
+	SWD1  runs.Series `json:"swd1"`
+	SWDR2 runs.Series `json:"swdr2"`
+	LossD runs.Series `json:"loss_d"` // mean L_D over each evaluation interval
+	LossG runs.Series `json:"loss_g"`
+	// T1, T2: the first iteration at which progress_ℓ ≥ 0.8 (−1: never).
+	T1 int `json:"t1"`
+	T2 int `json:"t2"`
+	// Final distances at FinalSamples samples, against the run's own teacher.
+	Final1     runs.Float `json:"final1"`
+	FinalR2    runs.Float `json:"final_r2"`
+	FinalJoint runs.Float `json:"final_joint"` // on (AvgPool₂ X̂₂, R₂ X̂₂)
+	Init1      runs.Float `json:"init1"`       // the same at initialisation
+	InitR2     runs.Float `json:"init_r2"`
+	// AtomCos: for each teacher atom of M₁*, the best |cos| with the rows of
+	// M₁ of units active on ≥ 1% of samples.
+	AtomCos []float64 `json:"atom_cos"`
+	// Activity of the learner's hidden units (mean over units active on ≥ 1%
+	// of samples) and its dead units, per level.
+	Active1 float64 `json:"active1"`
+	Active2 float64 `json:"active2"`
+	Dead1   int     `json:"dead1"`
+	Dead2   int     `json:"dead2"`
+	// Per-unit activity rates of the learner's hidden units, per level.
+	Rates1 []float64 `json:"rates1"`
+	Rates2 []float64 `json:"rates2"`
+	// Matched: for each teacher atom, the learned row of M₁ with the best
+	// |cos|, sign-aligned and scaled to unit norm (multi-scale runs only).
+	Matched [][]float64 `json:"matched,omitempty"`
+	// Grid: generated images of GridZ fixed latents at each checkpoint of
+	// Results.GridIters, [checkpoint][k][64] (multi-scale runs only).
+	Grid [][][]float64 `json:"grid,omitempty"`
+}
+
+// SeedResult is what one seed's teacher gives, independent of training.
+type SeedResult struct {
+	Seed int `json:"seed"`
+	// Noise floors: the distances between disjoint teacher samples of the
+	// same size, averaged over FloorPairs pairs.
+	Floor1      float64 `json:"floor1"`
+	FloorR2     float64 `json:"floor_r2"`
+	FloorJoint  float64 `json:"floor_joint"`
+	CurveFloor1 float64 `json:"curve_floor1"`
+	CurveFloorR float64 `json:"curve_floor_r2"`
+	// NullJoint: the joint distance between the no-structure teacher and the
+	// teacher (right levels, no coupling between them), FinalSamples each.
+	NullJoint float64 `json:"null_joint"`
+	// Per-level distances of the same null (they are at the floor).
+	Null1  float64 `json:"null1"`
+	NullR2 float64 `json:"null_r2"`
+	// The teacher's measured activities and the chance level of atom
+	// recovery (random unit vectors in place of the learned rows).
+	Teacher1 float64 `json:"teacher_active1"`
+	Teacher2 float64 `json:"teacher_active2"`
+	// Per-unit activity rates of the teacher's hidden units, per level.
+	TeacherRates1 []float64   `json:"teacher_rates1"`
+	TeacherRates2 []float64   `json:"teacher_rates2"`
+	ChanceCos     []float64   `json:"chance_cos"`
+	Atoms         [][]float64 `json:"atoms,omitempty"` // M₁* rows (first seed only, for the figure)
+	// Control teacher floors (for the runs on the no-structure teacher).
+	ControlFloor1     float64 `json:"control_floor1"`
+	ControlFloorR2    float64 `json:"control_floor_r2"`
+	ControlFloorJoint float64 `json:"control_floor_joint"`
+	ControlCurve1     float64 `json:"control_curve_floor1"`
+	ControlCurveR2    float64 `json:"control_curve_floor_r2"`
+}
+
+// Results is everything Run measures; Claims and Figures read only this.
+type Results struct {
+	Config    Config       `json:"config"`
+	Iters     []int        `json:"iters"`      // iterations of the curve points (0 = initialisation)
+	GridIters []int        `json:"grid_iters"` // checkpoints of the sample grid
+	Seeds     []SeedResult `json:"seeds"`
+	Runs      []RunResult  `json:"runs"`
+	Seconds   float64      `json:"seconds"` // wall clock of the run
+}
+
+// gridZ is the number of fixed latents in the sample grid.
+const gridZ = 6
+
+// variants lists the GANs of one seed.
+func (c Config) variants() []string {
+	v := []string{VariantMulti}
+	if c.Control {
+		v = append(v, VariantControl)
+	}
+	if c.SingleScale {
+		v = append(v, VariantSingle)
+	}
+	if c.CoarseFirst {
+		v = append(v, VariantCoarseFirst)
+	}
+	return v
+}
+
+// seedData is one seed's teacher and samples.
+type seedData struct {
+	teacher, control *Teacher
+	train            [2][][]float64 // training images X₂: teacher, control teacher
+	eval             [2][][]float64 // FinalSamples held-out images of each
+	evalX1, evalR    [2][][]float64
+	dirs1, dirsR     [][]float64
+	dirsJ            [][]float64
+}
+
+// Run trains, for every seed, the multi-scale GAN on the teacher and its
+// baselines and controls (all runs at once, in one graph), and measures
+// per-level distances, the order of learning, atom recovery and sparsity.
+func Run(cfg Config) (*Results, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	be, err := backend.Get()
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{Config: cfg}
+	variants := cfg.variants()
+	seeds := cfg.SeedList()
+	sd := make([]*seedData, len(seeds))
+	res.Seeds = make([]SeedResult, len(seeds))
+	parallel(len(seeds), func(i int) { sd[i], res.Seeds[i] = prepareSeed(cfg, seeds[i]) })
+	for _, seed := range seeds {
+		for _, v := range variants {
+			res.Runs = append(res.Runs, RunResult{Seed: seed, Variant: v, T1: -1, T2: -1})
+		}
+	}
+	R := len(res.Runs)
+	nv := len(variants)
+	dataOf := func(r int) (*seedData, int) { // the run's seed data and teacher (0: teacher, 1: control)
+		d := sd[r/nv]
+		if res.Runs[r].Variant == VariantControl {
+			return d, 1
+		}
+		return d, 0
+	}
+
+	// Initial parameters, fixed input maps, Adam state, all [R, …] float32.
+	shapes := cfg.Arch.shapes()
+	fan := cfg.Arch.fanIn()
+	params := make([][]float64, numParams)
+	var p1, p2 []float64
+	pool := poolMatrix()
+	resid := residualMatrix()
+	for r := range R {
+		vi := r % nv
+		rng := rand.New(rand.NewPCG(uint64(res.Runs[r].Seed), streamInit+16*uint64(vi)))
+		for i := range numParams {
+			n := 1
+			for _, d := range shapes[i] {
+				n *= d
+			}
+			for range n {
+				w := 0.0
+				if fan[i] > 0 {
+					// Gaussian, fan-in scaled: N(0, 1/fan_in); biases start at 0.
+					w = rng.NormFloat64() / math.Sqrt(float64(fan[i]))
+				}
+				params[i] = append(params[i], w)
+			}
+		}
+		if res.Runs[r].Variant == VariantSingle {
+			p1 = append(p1, randomProjection(rng)...)
+			p2 = append(p2, identity(n2)...)
+		} else {
+			p1 = append(p1, pool...)
+			p2 = append(p2, resid...)
+		}
+	}
+	state := make([]*tensors.Tensor, numState)
+	for i := range numParams {
+		dims := append([]int{R}, shapes[i]...)
+		if state[i], err = tensorconv.FromFloats(dtypes.Float32, params[i], dims...); err != nil {
+			return nil, err
+		}
+		zeros := make([]float64, len(params[i]))
+		state[numParams+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
+		state[2*numParams+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
+	}
+	state[3*numParams], _ = tensorconv.FromFloats(dtypes.Float32, make([]float64, R), R)
+	state[3*numParams+1], _ = tensorconv.FromFloats(dtypes.Float32, make([]float64, R), R)
+	p1T, _ := tensorconv.FromFloats(dtypes.Float32, p1, R, n2, n1)
+	p2T, _ := tensorconv.FromFloats(dtypes.Float32, p2, R, n2, n2)
+	lrs := make([]float64, R)
+	for r := range lrs {
+		lrs[r] = cfg.LR
+	}
+	lrT, _ := tensorconv.FromFloats(dtypes.Float32, lrs, R)
+
+	tr, err := NewTrainer(be, Adam{Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: 1e-8, Clip: cfg.Clip}, cfg.Unroll)
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Finalize()
+	gen, err := NewExec(be, func(in []*Node) []*Node {
+		x2, h1, h2 := Generate(in[:numG], in[numG])
+		return []*Node{x2, h1, h2}
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer gen.Finalize()
+
+	// Latents of the evaluation (fixed, FinalSamples per run) and of the grid.
+	Z := cfg.Arch.Z
+	erng := rand.New(rand.NewPCG(uint64(cfg.Seed), streamEval+100))
+	zEval := make([]float64, R*cfg.FinalSamples*Z)
+	zCurve := make([]float64, 0, R*cfg.CurveSamples*Z)
+	for i := range zEval {
+		zEval[i] = erng.NormFloat64()
+	}
+	for r := range R {
+		zCurve = append(zCurve, zEval[r*cfg.FinalSamples*Z:(r*cfg.FinalSamples+cfg.CurveSamples)*Z]...)
+	}
+	zEvalT, _ := tensorconv.FromFloats(dtypes.Float32, zEval, R, cfg.FinalSamples, Z)
+	zCurveT, _ := tensorconv.FromFloats(dtypes.Float32, zCurve, R, cfg.CurveSamples, Z)
+	generate := func(z *tensors.Tensor, n int) (x2, h1, h2 [][][]float64, err error) {
+		args := []any{}
+		for _, s := range state[:numG] {
+			args = append(args, s)
+		}
+		outs, err := gen.Call(append(args, z)...)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		split := func(t *tensors.Tensor, w int) [][][]float64 {
+			f, _ := tensorconv.Floats(t)
+			out := make([][][]float64, R)
+			for r := range R {
+				out[r] = make([][]float64, n)
+				for i := range n {
+					out[r][i] = f[(r*n+i)*w : (r*n+i+1)*w]
+				}
+			}
+			return out
+		}
+		return split(outs[0], n2), split(outs[1], cfg.Arch.H1), split(outs[2], cfg.Arch.H2), nil
+	}
+	curve := func() error {
+		x2, _, _, err := generate(zCurveT, cfg.CurveSamples)
+		if err != nil {
+			return err
+		}
+		parallel(R, func(r int) {
+			d, k := dataOf(r)
+			x1, rr := levels(x2[r])
+			res.Runs[r].SWD1 = append(res.Runs[r].SWD1, SWD(x1, d.evalX1[k][:cfg.CurveSamples], d.dirs1))
+			res.Runs[r].SWDR2 = append(res.Runs[r].SWDR2, SWD(rr, d.evalR[k][:cfg.CurveSamples], d.dirsR))
+		})
+		return nil
+	}
+	gridCk := map[int]bool{}
+	for _, f := range []float64{0, 0.05, 0.125, 0.25, 0.5, 1} {
+		it := int(f*float64(cfg.Steps)) / cfg.Unroll * cfg.Unroll
+		if !gridCk[it] {
+			gridCk[it] = true
+			res.GridIters = append(res.GridIters, it)
+		}
+	}
+	grid := func() error {
+		x2, _, _, err := generate(zCurveT, cfg.CurveSamples)
+		if err != nil {
+			return err
+		}
+		for r := range R {
+			if res.Runs[r].Variant == VariantMulti {
+				res.Runs[r].Grid = append(res.Runs[r].Grid, x2[r][:gridZ])
+			}
+		}
+		return nil
+	}
+	final := func(initial bool) error {
+		x2, h1, h2, err := generate(zEvalT, cfg.FinalSamples)
+		if err != nil {
+			return err
+		}
+		m1, err := tensorconv.Floats(state[gM1])
+		if err != nil {
+			return err
+		}
+		parallel(R, func(r int) {
+			d, k := dataOf(r)
+			x1, rr := levels(x2[r])
+			s1 := SWD(x1, d.evalX1[k], d.dirs1)
+			sr := SWD(rr, d.evalR[k], d.dirsR)
+			run := &res.Runs[r]
+			if initial {
+				run.Init1, run.InitR2 = runs.Float(s1), runs.Float(sr)
+				return
+			}
+			run.Final1, run.FinalR2 = runs.Float(s1), runs.Float(sr)
+			run.FinalJoint = runs.Float(SWD(concat(x1, rr), concat(d.evalX1[k], d.evalR[k]), d.dirsJ))
+			var alive1 []bool
+			run.Active1, run.Dead1, alive1 = activity(h1[r])
+			run.Active2, run.Dead2, _ = activity(h2[r])
+			run.Rates1, run.Rates2 = unitRates(h1[r]), unitRates(h2[r])
+			rows := m1[r*cfg.Arch.H1*n1 : (r+1)*cfg.Arch.H1*n1]
+			var learned [][]float64
+			for j := range cfg.Arch.H1 {
+				if alive1[j] {
+					learned = append(learned, rows[j*n1:(j+1)*n1])
+				}
+			}
+			run.AtomCos = bestCos(d.teacher.M1, learned)
+			if run.Variant == VariantMulti {
+				run.Matched = bestMatch(d.teacher.M1, learned)
+			}
+		})
+		return nil
+	}
+
+	if err := final(true); err != nil {
+		return nil, err
+	}
+	res.Iters = append(res.Iters, 0)
+	if err := curve(); err != nil {
+		return nil, err
+	}
+	if err := grid(); err != nil {
+		return nil, err
+	}
+	brng := rand.New(rand.NewPCG(uint64(cfg.Seed), streamBatches))
+	U, B := cfg.Unroll, cfg.Batch
+	real := make([]float64, U*R*B*n2)
+	zd := make([]float64, U*R*B*Z)
+	zg := make([]float64, U*R*B*Z)
+	sumD, sumG := make([]float64, R), make([]float64, R)
+	for it := 0; it < cfg.Steps; it += U {
+		for u := range U {
+			for r := range R {
+				d, k := dataOf(r)
+				for b := range B {
+					x := d.train[k][brng.IntN(len(d.train[k]))]
+					copy(real[((u*R+r)*B+b)*n2:], x)
+				}
+			}
+		}
+		for i := range zd {
+			zd[i], zg[i] = brng.NormFloat64(), brng.NormFloat64()
+		}
+		gates := make([]float64, R)
+		for r := range R {
+			gates[r] = 1
+			if res.Runs[r].Variant == VariantCoarseFirst && it < cfg.Steps/2 {
+				gates[r] = 0 // first stage: level 1 alone
+			}
+		}
+		realT, _ := tensorconv.FromFloats(dtypes.Float32, real, U, R, B, n2)
+		zdT, _ := tensorconv.FromFloats(dtypes.Float32, zd, U, R, B, Z)
+		zgT, _ := tensorconv.FromFloats(dtypes.Float32, zg, U, R, B, Z)
+		gateT, _ := tensorconv.FromFloats(dtypes.Float32, gates, R)
+		next, losses, err := tr.Step(state, realT, zdT, zgT, gateT, p1T, p2T, lrT, lrT)
+		if err != nil {
+			return nil, err
+		}
+		state = next
+		for u := range U {
+			for r := range R {
+				ld, lg := losses[(u*R+r)*2], losses[(u*R+r)*2+1]
+				if math.IsNaN(ld+lg) || math.IsInf(ld+lg, 0) {
+					return nil, fmt.Errorf("superres: run %d (seed %d, %s) diverged at iteration %d: L_D = %v, L_G = %v",
+						r, res.Runs[r].Seed, res.Runs[r].Variant, it+u, ld, lg)
+				}
+				sumD[r] += ld
+				sumG[r] += lg
+			}
+		}
+		done := it + U
+		if done%cfg.EvalEvery == 0 {
+			res.Iters = append(res.Iters, done)
+			for r := range R {
+				res.Runs[r].LossD = append(res.Runs[r].LossD, sumD[r]/float64(cfg.EvalEvery))
+				res.Runs[r].LossG = append(res.Runs[r].LossG, sumG[r]/float64(cfg.EvalEvery))
+				sumD[r], sumG[r] = 0, 0
+			}
+			if err := curve(); err != nil {
+				return nil, err
+			}
+		}
+		if gridCk[done] {
+			if err := grid(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := final(false); err != nil {
+		return nil, err
+	}
+	for r := range res.Runs {
+		run := &res.Runs[r]
+		s := res.Seeds[r/nv]
+		f1, fr := s.CurveFloor1, s.CurveFloorR
+		if run.Variant == VariantControl {
+			f1, fr = s.ControlCurve1, s.ControlCurveR2
+		}
+		run.T1 = firstProgress(res.Iters, run.SWD1, f1, 0.8)
+		run.T2 = firstProgress(res.Iters, run.SWDR2, fr, 0.8)
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// firstProgress is the first iteration t with
+//
+//	progress(t) = (SWD(0) − SWD(t)) / (SWD(0) − floor) ≥ level
+//
+// or −1 if none.
+func firstProgress(iters []int, swd []float64, floor, level float64) int {
+	for i, v := range swd {
+		if (swd[0]-v)/(swd[0]-floor) >= level {
+			return iters[i]
+		}
+	}
+	return -1
+}
+
+// prepareSeed draws the seed's teacher, its no-structure twin, the training
+// and evaluation samples, the projections and the floors.
+func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
+	t := NewTeacher(cfg.Teacher, rand.New(rand.NewPCG(uint64(seed), streamTeacher)))
+	c := *t
+	c.Independent = true
+	d := &seedData{teacher: t, control: &c}
+	sr := SeedResult{Seed: seed}
+	trng := rand.New(rand.NewPCG(uint64(seed), streamTrain))
+	erng := rand.New(rand.NewPCG(uint64(seed), streamEval))
+	d.dirs1 = Directions(cfg.Projections, n1, erng)
+	d.dirsR = Directions(cfg.Projections, n2, erng)
+	d.dirsJ = Directions(cfg.Projections, n1+n2, erng)
+	N, NC := cfg.FinalSamples, cfg.CurveSamples
+	for k, te := range []*Teacher{t, &c} {
+		d.train[k] = te.Draw(cfg.TrainSamples, trng).X2
+		ev := te.Draw(N, erng)
+		d.eval[k] = ev.X2
+		d.evalX1[k], d.evalR[k] = levels(ev.X2)
+		if k == 0 {
+			sr.Teacher1, sr.Teacher2 = ActiveRate(ev.S1), ActiveRate(ev.S2)
+			sr.TeacherRates1, sr.TeacherRates2 = unitRates(ev.S1), unitRates(ev.S2)
+		}
+		// Floors: disjoint pairs of fresh teacher samples, at the final and the curve sizes.
+		var f1, fr, fj, c1, cr float64
+		for range cfg.FloorPairs {
+			a, b := te.Draw(N, erng).X2, te.Draw(N, erng).X2
+			a1, ar := levels(a)
+			b1, br := levels(b)
+			f1 += SWD(a1, b1, d.dirs1) / float64(cfg.FloorPairs)
+			fr += SWD(ar, br, d.dirsR) / float64(cfg.FloorPairs)
+			fj += SWD(concat(a1, ar), concat(b1, br), d.dirsJ) / float64(cfg.FloorPairs)
+			c1 += SWD(a1[:NC], b1[:NC], d.dirs1) / float64(cfg.FloorPairs)
+			cr += SWD(ar[:NC], br[:NC], d.dirsR) / float64(cfg.FloorPairs)
+		}
+		if k == 0 {
+			sr.Floor1, sr.FloorR2, sr.FloorJoint, sr.CurveFloor1, sr.CurveFloorR = f1, fr, fj, c1, cr
+		} else {
+			sr.ControlFloor1, sr.ControlFloorR2, sr.ControlFloorJoint, sr.ControlCurve1, sr.ControlCurveR2 = f1, fr, fj, c1, cr
+		}
+	}
+	// The null of FSR-4: no-structure samples against the teacher's.
+	nx1, nr := levels(c.Draw(N, erng).X2)
+	sr.Null1 = SWD(nx1, d.evalX1[0], d.dirs1)
+	sr.NullR2 = SWD(nr, d.evalR[0], d.dirsR)
+	sr.NullJoint = SWD(concat(nx1, nr), concat(d.evalX1[0], d.evalR[0]), d.dirsJ)
+	// Chance level of atom recovery: H1 random unit rows.
+	sr.ChanceCos = bestCos(t.M1, Directions(cfg.Arch.H1, n1, erng))
+	if seed == cfg.Seed {
+		sr.Atoms = t.M1
+	}
+	return d, sr
+}
+
+// levels splits 8×8 images into the level-1 image AvgPool₂(X) and the
+// detail residual R₂(X).
+func levels(x2 [][]float64) (x1, r [][]float64) {
+	for _, x := range x2 {
+		x1 = append(x1, AvgPool2(x, fine))
+		r = append(r, Residual(x, fine))
+	}
+	return x1, r
+}
+
+// activity is the mean activity rate over the units active on ≥ 1% of the
+// samples, the number of the others (dead) and which units are alive.
+func activity(h [][]float64) (mean float64, dead int, alive []bool) {
+	w := len(h[0])
+	alive = make([]bool, w)
+	var sum float64
+	for j := range w {
+		on := 0.0
+		for _, row := range h {
+			if row[j] > 0 {
+				on++
+			}
+		}
+		rate := on / float64(len(h))
+		if rate >= 0.01 {
+			alive[j] = true
+			sum += rate
+		} else {
+			dead++
+		}
+	}
+	if dead == w {
+		return 0, dead, alive
+	}
+	return sum / float64(w-dead), dead, alive
+}
+
+// bestCos is, for each teacher atom, max_j |cos(atom, learned_j)|.
+func bestCos(atoms, learned [][]float64) []float64 {
+	out := make([]float64, len(atoms))
+	for i, a := range atoms {
+		for _, l := range learned {
+			if nl := norm(l); nl > 0 {
+				out[i] = max(out[i], math.Abs(dot(a, l))/(norm(a)*nl))
+			}
+		}
+	}
+	return out
+}
+
+// bestMatch is, for each teacher atom, the learned row with the best |cos|,
+// sign-aligned with the atom and scaled to unit norm (nil if none is alive).
+func bestMatch(atoms, learned [][]float64) [][]float64 {
+	out := make([][]float64, len(atoms))
+	for i, a := range atoms {
+		best := -1.0
+		for _, l := range learned {
+			nl := norm(l)
+			if nl == 0 {
+				continue
+			}
+			c := dot(a, l) / (norm(a) * nl)
+			if math.Abs(c) > best {
+				best = math.Abs(c)
+				out[i] = append([]float64{}, l...)
+				scale(out[i], math.Copysign(1, c)/nl)
+			}
+		}
+	}
+	return out
+}
+
+// unitRates is the fraction of samples on which each unit is positive.
+func unitRates(h [][]float64) []float64 {
+	out := make([]float64, len(h[0]))
+	for _, row := range h {
+		for j, v := range row {
+			if v > 0 {
+				out[j] += 1 / float64(len(h))
+			}
+		}
+	}
+	return out
+}
+
+// poolMatrix is AvgPool₂ as a [64, 16] matrix on row vectors; residualMatrix
+// is I − Up₂∘AvgPool₂ as [64, 64].
+func poolMatrix() []float64 {
+	m := make([]float64, n2*n1)
+	for q := range n2 {
+		e := make([]float64, n2)
+		e[q] = 1
+		for p, v := range AvgPool2(e, fine) {
+			m[q*n1+p] = v
+		}
+	}
+	return m
+}
+
+func residualMatrix() []float64 {
+	m := make([]float64, n2*n2)
+	for q := range n2 {
+		e := make([]float64, n2)
+		e[q] = 1
+		for p, v := range Residual(e, fine) {
+			m[q*n2+p] = v
+		}
+	}
+	return m
+}
+
+func identity(n int) []float64 {
+	m := make([]float64, n*n)
+	for i := range n {
+		m[i*n+i] = 1
+	}
+	return m
+}
+
+// randomProjection is a [64, 16] matrix with orthonormal columns (Gram–Schmidt
+// of Gaussian vectors): the single-scale D's second view of X.
+func randomProjection(rng *rand.Rand) []float64 {
+	cols := make([][]float64, 0, n1)
+	for len(cols) < n1 {
+		v := make([]float64, n2)
+		for i := range v {
+			v[i] = rng.NormFloat64()
+		}
+		for _, c := range cols {
+			axpy(v, -dot(v, c), c)
+		}
+		scale(v, 1/norm(v))
+		cols = append(cols, v)
+	}
+	m := make([]float64, n2*n1)
+	for q := range n2 {
+		for p := range n1 {
+			m[q*n1+p] = cols[p][q]
+		}
+	}
+	return m
+}
+
+// parallel runs f(0) … f(n−1) on up to two goroutines at a time (each i
+// writes only its own results, so the outcome does not depend on the order).
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			f(i)
+			<-sem
+		}()
+	}
+	wg.Wait()
+}

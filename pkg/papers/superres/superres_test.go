@@ -1,0 +1,401 @@
+package superres
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+
+	"theorylab/models/gan"
+	"theorylab/pkg/backend"
+	"theorylab/pkg/papers/papertest"
+	"theorylab/pkg/tensorconv"
+)
+
+// tiny is a small configuration for the method checks: seconds, not minutes.
+func tiny() Config {
+	c := Quick()
+	c.Preset = "custom"
+	c.Seeds = 2
+	c.Teacher.CalibrationSamples = 2000
+	c.TrainSamples, c.Batch = 256, 16
+	c.Steps, c.EvalEvery, c.Unroll = 40, 20, 1
+	c.CurveSamples, c.FinalSamples, c.FloorPairs, c.Projections = 50, 100, 1, 16
+	return c
+}
+
+// TestQuickPreset runs the quick preset through the results cache (the
+// notebook then loads the same results) and reports every claim (all are
+// targets, see claims.go); it checks what must hold in any honest run.
+func TestQuickPreset(t *testing.T) {
+	out := papertest.Quick(t, Paper)
+	res := out.Results
+	if got, want := len(res.Runs), 4*res.Config.Seeds; got != want {
+		t.Fatalf("%d runs, want %d (4 variants per seed)", got, want)
+	}
+	for _, s := range res.Seeds {
+		// The floors shrink with the sample size: the curves' (fewer samples) are higher.
+		if !(s.CurveFloor1 > s.Floor1 && s.CurveFloorR > s.FloorR2) {
+			t.Errorf("seed %d: curve floors %v, %v not above the final floors %v, %v", s.Seed, s.CurveFloor1, s.CurveFloorR, s.Floor1, s.FloorR2)
+		}
+	}
+	for _, r := range res.Runs {
+		// Training moves every GAN towards its data at level 1.
+		if !(r.Final1 < r.Init1) {
+			t.Errorf("seed %d %s: SWD₁ %v did not fall from %v", r.Seed, r.Variant, r.Final1, r.Init1)
+		}
+	}
+}
+
+// TestDeterministic: the same seed gives the same results, another seed
+// other claims, and the figures render.
+func TestDeterministic(t *testing.T) { papertest.Deterministic(t, Paper, tiny()) }
+
+// TestBadConfigs: every broken field is refused with its name, and nothing is cached.
+func TestBadConfigs(t *testing.T) {
+	papertest.BadConfigs(t, Paper, map[string]func(*Config){
+		"teacher.active1":      func(c *Config) { c.Teacher.Active1 = 1 },
+		"teacher.active2":      func(c *Config) { c.Teacher.Active2 = 0 },
+		"teacher.detail_scale": func(c *Config) { c.Teacher.DetailScale = -1 },
+		"teacher sizes":        func(c *Config) { c.Teacher.K1 = 0 },
+		"calibration_samples":  func(c *Config) { c.Teacher.CalibrationSamples = 10 },
+		"arch sizes":           func(c *Config) { c.Arch.DW = 0 },
+		"train_samples":        func(c *Config) { c.TrainSamples = 10 },
+		"unroll":               func(c *Config) { c.Unroll = 0 },
+		"eval_every":           func(c *Config) { c.EvalEvery = 7 },
+		"steps must be a positive multiple of eval_every": func(c *Config) { c.Steps = 300 },
+		"lr":            func(c *Config) { c.LR = 0 },
+		"beta1":         func(c *Config) { c.Beta1 = 1 },
+		"beta2":         func(c *Config) { c.Beta2 = -0.1 },
+		"clip":          func(c *Config) { c.Clip = 0 },
+		"curve_samples": func(c *Config) { c.CurveSamples = 1 },
+		"final_samples": func(c *Config) { c.FinalSamples = 10 },
+		"floor_pairs":   func(c *Config) { c.FloorPairs = 0 },
+		"projections":   func(c *Config) { c.Projections = 0 },
+	})
+}
+
+// TestTeacher: the teacher satisfies forward super-resolution exactly.
+func TestTeacher(t *testing.T) {
+	cfg := Quick().Teacher
+	te := NewTeacher(cfg, rand.New(rand.NewPCG(7, 1)))
+	// Every detail atom has zero mean in each 2×2 block.
+	for i, a := range te.D2 {
+		for _, m := range AvgPool2(a, fine) {
+			if math.Abs(m) > 1e-12 {
+				t.Fatalf("detail atom %d has a block mean %g", i, m)
+			}
+		}
+		if math.Abs(norm(a)-cfg.DetailScale) > 1e-12 {
+			t.Fatalf("detail atom %d has norm %v, want %v", i, norm(a), cfg.DetailScale)
+		}
+	}
+	for _, independent := range []bool{false, true} {
+		te.Independent = independent
+		s := te.Draw(1000, rand.New(rand.NewPCG(7, 2)))
+		for n := range s.X2 {
+			// AvgPool₂(X₂) = X₁
+			for p, v := range AvgPool2(s.X2[n], fine) {
+				if math.Abs(v-s.X1[n][p]) > 1e-12 {
+					t.Fatalf("independent=%v sample %d: AvgPool₂(X₂) − X₁ = %g at pixel %d", independent, n, v-s.X1[n][p], p)
+				}
+			}
+			// R₂(X₂) = D₂*S₂
+			want := make([]float64, n2)
+			for i, a := range te.D2 {
+				axpy(want, s.S2[n][i], a)
+			}
+			for q, v := range Residual(s.X2[n], fine) {
+				if math.Abs(v-want[q]) > 1e-12 {
+					t.Fatalf("independent=%v sample %d: R₂(X₂) − D₂*S₂ = %g", independent, n, v-want[q])
+				}
+			}
+		}
+		// Activity within ±2 points of the targets (fresh samples, not the calibration ones).
+		if a := ActiveRate(s.S1); math.Abs(a-cfg.Active1) > 0.02 {
+			t.Errorf("level-1 activity %v, want %v ± 0.02", a, cfg.Active1)
+		}
+		if a := ActiveRate(s.S2); math.Abs(a-cfg.Active2) > 0.02 {
+			t.Errorf("level-2 activity %v, want %v ± 0.02", a, cfg.Active2)
+		}
+	}
+}
+
+// TestUpPool: AvgPool₂ ∘ Up₂ = identity, the shapes, and the matrices used
+// in the graph agree with the host functions.
+func TestUpPool(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := make([]float64, n1)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	up := Up2(x, coarse)
+	if len(up) != n2 || len(AvgPool2(up, fine)) != n1 {
+		t.Fatalf("shapes: Up₂ gives %d, AvgPool₂ %d", len(up), len(AvgPool2(up, fine)))
+	}
+	for i, v := range AvgPool2(up, fine) {
+		if math.Abs(v-x[i]) > 1e-15 {
+			t.Fatalf("AvgPool₂(Up₂ x) ≠ x at %d", i)
+		}
+	}
+	for _, v := range Residual(up, fine) {
+		if math.Abs(v) > 1e-15 {
+			t.Fatalf("R₂(Up₂ x) ≠ 0")
+		}
+	}
+	y := make([]float64, n2)
+	for i := range y {
+		y[i] = rng.NormFloat64()
+	}
+	u, p, r := upMatrix(), poolMatrix(), residualMatrix()
+	check := func(name string, m []float64, in, want []float64) {
+		out := len(want)
+		for j := range out {
+			s := 0.0
+			for i := range in {
+				s += in[i] * m[i*out+j]
+			}
+			if math.Abs(s-want[j]) > 1e-12 {
+				t.Fatalf("%s matrix disagrees with the host function at %d", name, j)
+			}
+		}
+	}
+	check("Up₂", u, x, up)
+	check("AvgPool₂", p, y, AvgPool2(y, fine))
+	check("R₂", r, y, Residual(y, fine))
+}
+
+// TestSWD: the spec's checks of the sliced Wasserstein distance.
+func TestSWD(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	d := 4
+	draw := func(n int, mu []float64) [][]float64 {
+		out := make([][]float64, n)
+		for i := range out {
+			out[i] = make([]float64, d)
+			for j := range out[i] {
+				out[i][j] = mu[j] + rng.NormFloat64()
+			}
+		}
+		return out
+	}
+	zero := make([]float64, d)
+	mu := []float64{1, -0.5, 0.25, 0}
+	dirs := Directions(64, d, rng)
+	a, b := draw(20000, zero), draw(20000, mu)
+	if s := SWD(a, a, dirs); s != 0 {
+		t.Errorf("SWD(A, A) = %g, want 0", s)
+	}
+	if s, s2 := SWD(a, b, dirs), SWD(b, a, dirs); s != s2 {
+		t.Errorf("SWD not symmetric: %g vs %g", s, s2)
+	}
+	// Between N(0, I) and N(μ, I), W₁ along θ is |⟨θ, μ⟩|.
+	want := 0.0
+	for _, th := range dirs {
+		want += math.Abs(dot(th, mu)) / float64(len(dirs))
+	}
+	if s := SWD(a, b, dirs); math.Abs(s-want) > 0.05*want {
+		t.Errorf("SWD(N(0,I), N(μ,I)) = %v, want %v ± 5%%", s, want)
+	}
+	// The noise floor shrinks like 1/√N: floor(N)/floor(4N) ≈ 2.
+	floor := func(n int) float64 {
+		s := 0.0
+		for range 8 {
+			s += SWD(draw(n, zero), draw(n, zero), dirs) / 8
+		}
+		return s
+	}
+	if q := floor(500) / floor(2000); math.Abs(q-2) > 0.3 {
+		t.Errorf("floor(N)/floor(4N) = %v, want 2 ± 0.3", q)
+	}
+}
+
+// TestGradients: the autodiff gradients of L_D (in D's parameters) and L_G
+// (in G's) match central finite differences, in float64.
+func TestGradients(t *testing.T) {
+	be, err := backend.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch := Arch{Z: 3, H1: 5, H2: 6, DW: 4}
+	const R, B = 2, 7
+	rng := rand.New(rand.NewPCG(5, 5))
+	randT := func(dims ...int) *tensors.Tensor {
+		n := 1
+		for _, d := range dims {
+			n *= d
+		}
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = 0.5 * rng.NormFloat64()
+		}
+		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
+		return x
+	}
+	shapes := arch.shapes()
+	params := make([]*tensors.Tensor, numParams)
+	for i := range params {
+		params[i] = randT(append([]int{R}, shapes[i]...)...)
+	}
+	var p1v, p2v []float64
+	for range R {
+		p1v, p2v = append(p1v, poolMatrix()...), append(p2v, residualMatrix()...)
+	}
+	p1, _ := tensorconv.FromFloats(dtypes.Float64, p1v, R, n2, n1)
+	p2, _ := tensorconv.FromFloats(dtypes.Float64, p2v, R, n2, n2)
+	gate, _ := tensorconv.FromFloats(dtypes.Float64, []float64{1, 1}, R)
+	real, zd, zg := randT(R, B, n2), randT(R, B, arch.Z), randT(R, B, arch.Z)
+	exec, err := NewExec(be, func(in []*Node) []*Node {
+		p := in[:numParams]
+		ld := ReduceAllSum(LossD(p, in[numParams], in[numParams+1], p1c(in), p2c(in), in[numParams+5]))
+		lg := ReduceAllSum(LossG(p, in[numParams+2], p1c(in), p2c(in), in[numParams+5]))
+		out := []*Node{ld, lg}
+		out = append(out, Gradient(ld, p[numG:]...)...)
+		return append(out, Gradient(lg, p[:numG]...)...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	call := func() []*tensors.Tensor {
+		args := []any{}
+		for _, p := range params {
+			args = append(args, p)
+		}
+		outs, err := exec.Call(append(args, real, zd, zg, p1, p2, gate)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outs
+	}
+	outs := call()
+	const eps = 1e-6
+	for i := range numParams {
+		grad, _ := tensorconv.Floats(outs[2+gradIndex(i)])
+		loss := 0 // L_D for D's parameters
+		if i < numG {
+			loss = 1
+		}
+		base, _ := tensorconv.Floats(params[i])
+		dims := params[i].Shape().Dimensions
+		for _, k := range []int{0, len(base) / 2, len(base) - 1} {
+			at := func(delta float64) float64 {
+				v := append([]float64{}, base...)
+				v[k] += delta
+				params[i], _ = tensorconv.FromFloats(dtypes.Float64, v, dims...)
+				l, _ := tensorconv.Floats(call()[loss])
+				return l[0]
+			}
+			fd := (at(eps) - at(-eps)) / (2 * eps)
+			params[i], _ = tensorconv.FromFloats(dtypes.Float64, base, dims...)
+			if math.Abs(fd-grad[k]) > 1e-6*(1+math.Abs(fd)) {
+				t.Errorf("param %d element %d: autodiff %v, finite differences %v", i, k, grad[k], fd)
+			}
+		}
+	}
+}
+
+func p1c(in []*Node) *Node { return in[numParams+3] }
+func p2c(in []*Node) *Node { return in[numParams+4] }
+
+// gradIndex is the position of parameter i's gradient in the outputs after
+// the two losses: D's gradients first, then G's.
+func gradIndex(i int) int {
+	if i >= numG {
+		return i - numG
+	}
+	return numParams - numG + i
+}
+
+// TestAdamFirstStep: from zero moments, the first bias-corrected Adam step
+// moves each coordinate by lr·sign(g) (clipping rescales g, not its sign),
+// and a zero multiplier freezes the parameter.
+func TestAdamFirstStep(t *testing.T) {
+	be, err := backend.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Adam{Beta1: 0.5, Beta2: 0.99, Eps: 1e-12, Clip: 1}
+	g := []float64{30, -4, 0.5, -0.001, 2, -7}
+	outs, err := ExecOnceN(be, func(p, gr, lr, mult *Node) []*Node {
+		ps := []*Node{p}
+		m, v := []*Node{ZerosLike(p)}, []*Node{ZerosLike(p)}
+		t1 := OnesLike(lr)
+		opt.adamStep(ps, m, v, []*Node{gr}, []int{0}, lr, []*Node{mult}, []*Node{t1})
+		return []*Node{ps[0]}
+	}, tensors.FromFlatDataAndDimensions(make([]float64, 6), 2, 3),
+		tensors.FromFlatDataAndDimensions(g, 2, 3),
+		tensors.FromFlatDataAndDimensions([]float64{0.1, 0.1}, 2),
+		tensors.FromFlatDataAndDimensions([]float64{1, 0}, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := tensorconv.Floats(outs[0])
+	want := []float64{-0.1, 0.1, -0.1, 0, 0, 0} // run 0 steps by −lr·sign(g); run 1 is frozen
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-6 {
+			t.Errorf("after one step θ[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestLossesMatchSharedGAN: L_D and L_G here are the shared non-saturating
+// GAN losses of models/gan applied to this package's discriminator.
+func TestLossesMatchSharedGAN(t *testing.T) {
+	be, err := backend.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch := Arch{Z: 3, H1: 5, H2: 6, DW: 4}
+	const R, B = 2, 7
+	rng := rand.New(rand.NewPCG(6, 6))
+	randT := func(dims ...int) *tensors.Tensor {
+		n := 1
+		for _, d := range dims {
+			n *= d
+		}
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = 0.5 * rng.NormFloat64()
+		}
+		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
+		return x
+	}
+	shapes := arch.shapes()
+	args := []any{}
+	for i := range numParams {
+		args = append(args, randT(append([]int{R}, shapes[i]...)...))
+	}
+	var p1v, p2v []float64
+	for range R {
+		p1v, p2v = append(p1v, poolMatrix()...), append(p2v, residualMatrix()...)
+	}
+	p1, _ := tensorconv.FromFloats(dtypes.Float64, p1v, R, n2, n1)
+	p2, _ := tensorconv.FromFloats(dtypes.Float64, p2v, R, n2, n2)
+	gate, _ := tensorconv.FromFloats(dtypes.Float64, []float64{1, 0.5}, R)
+	args = append(args, randT(R, B, n2), randT(R, B, arch.Z), p1, p2, gate)
+	outs, err := ExecOnceN(be, func(in []*Node) []*Node {
+		p := in[:numParams]
+		real, z, p1, p2, gate := in[numParams], in[numParams+1], in[numParams+2], in[numParams+3], in[numParams+4]
+		fake, _, _ := Generate(p, z)
+		dReal := InsertAxes(Discriminate(p, real, p1, p2, gate), -1) // [R, B, 1]
+		dFake := InsertAxes(Discriminate(p, fake, p1, p2, gate), -1)
+		return []*Node{LossD(p, real, z, p1, p2, gate), gan.DiscriminatorLoss(dReal, dFake),
+			LossG(p, z, p1, p2, gate), gan.GeneratorLoss(dFake)}
+	}, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, name := range []string{"L_D", "L_G"} {
+		a, _ := tensorconv.Floats(outs[2*k])
+		b, _ := tensorconv.Floats(outs[2*k+1])
+		for r := range a {
+			if math.Abs(a[r]-b[r]) > 1e-12 {
+				t.Errorf("%s run %d: %v here, %v with models/gan", name, r, a[r], b[r])
+			}
+		}
+	}
+}
