@@ -5,17 +5,14 @@
 package all
 
 import (
-	_ "theorylab/pkg/papers/adamgd" // 02 Adam vs GD generalization
+	_ "theorylab/pkg/papers/adamgd"      // 02 Adam vs GD generalization
 	_ "theorylab/pkg/papers/contrastive" // 05 Contrastive feature decoupling
-	_ "theorylab/pkg/papers/eos" // 01 Edge of Stability
-	_ "theorylab/pkg/papers/epw" // 09 Effective Planning Window
-	_ "theorylab/pkg/papers/lora" // 04 LoRA
-	_ "theorylab/pkg/papers/multiview" // 07 Ensemble and knowledge distillation (multi-view)
-)
-	_ "theorylab/pkg/papers/onesided"    // 03 On the One-sided Convergence of Adam-type Algorithms in Non…
-	_ "theorylab/pkg/papers/onesided"   // 03 On the One-sided Convergence of Adam-type Algorithms in Non…
+	_ "theorylab/pkg/papers/eos"         // 01 Edge of Stability
+	_ "theorylab/pkg/papers/epw"         // 09 Effective Planning Window
+	_ "theorylab/pkg/papers/lora"        // 04 LoRA
+	_ "theorylab/pkg/papers/multiview"   // 07 Ensemble / knowledge distillation, multi-view data
+	_ "theorylab/pkg/papers/onesided"    // 03 Adam's one-sided convergence in GANs
 	_ "theorylab/pkg/papers/proximity"   // 10 Strong/weak proximity in RL
 	_ "theorylab/pkg/papers/robustness"  // 08 Law of robustness
-	_ "theorylab/pkg/papers/robustness" // 08 Law of robustness
-	_ "theorylab/pkg/papers/superres"   // 06 Forward Super-Resolution: How Can GANs Learn Hierarchical G…
+	_ "theorylab/pkg/papers/superres"    // 06 Forward super-resolution GANs
 )
