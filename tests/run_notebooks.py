@@ -16,7 +16,8 @@ A notebook FAILS when a cell
     that exits non-zero only as stderr text ("panic: ...", "exit status 2") and the execution
     itself still "succeeds", so the outputs are inspected here (see STDERR_FAILURE),
   - shows a failing claim: pkg/claims marks every rendered claim row with its status, and any
-    output containing the marker CLAIM-FAIL fails the notebook,
+    output containing the marker CLAIM-FAIL fails the notebook (a documented finding,
+    CLAIM-FINDING, and a failure its recorded sweep shows, CLAIM-RECORDED-FAIL, do not),
   - holds an exercise's solution (a line `// BEGIN SOLUTION`, see pkg/exercise) but does not show
     the marker EXERCISE-PASS of a passing exercise check: every solution is checked on every run,
   - times out (--cell-timeout, default 900 s per cell) or kills the kernel.
@@ -47,7 +48,10 @@ SOLUTION_BEGIN = "// BEGIN SOLUTION"
 EXERCISE_PASS = "EXERCISE-PASS"
 # CLAIM-FINDING: a failing claim documented as a real finding (pkg/claims Claim.Finding); it is
 # reported, not a test failure: the paper's Go test asserts the finding itself.
-CLAIM_MARKERS = ("CLAIM-PASS", "CLAIM-FAIL", "CLAIM-FINDING", "CLAIM-TARGET-MET", "CLAIM-TARGET-MISSED")
+# CLAIM-RECORDED-FAIL: a failing claim whose 10-replicate sweep is recorded with it (pkg/claims
+# Def.Sweep): it reads FAIL with its sweep; the paper's Go test asserts that seed 0 fails as recorded.
+CLAIM_MARKERS = ("CLAIM-PASS", "CLAIM-FAIL", "CLAIM-FINDING", "CLAIM-RECORDED-FAIL", "CLAIM-TARGET-MET",
+                 "CLAIM-TARGET-MISSED")
 
 # Stderr text that means a cell failed. Stderr is otherwise allowed (progress bars, timings), so a
 # notebook should print its own messages to stdout.
@@ -264,6 +268,7 @@ def run_notebook(path: Path, out_dir: Path, cell_timeout: int, startup_timeout: 
     claims = (
         f"claims {counts['CLAIM-PASS']} pass, {counts['CLAIM-FAIL']} fail"
         + (f", {counts['CLAIM-FINDING']} fail as documented findings" if counts["CLAIM-FINDING"] else "")
+        + (f", {counts['CLAIM-RECORDED-FAIL']} fail as their sweeps recorded" if counts["CLAIM-RECORDED-FAIL"] else "")
         + (f", targets {counts['CLAIM-TARGET-MET']} met, {counts['CLAIM-TARGET-MISSED']} missed"
            if counts["CLAIM-TARGET-MET"] or counts["CLAIM-TARGET-MISSED"] else "")
     )

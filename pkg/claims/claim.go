@@ -28,6 +28,10 @@ type Claim struct {
 	// notebook test accepts it, and the paper's Go test asserts that it fails
 	// that way, so a change in either direction is noticed.
 	Finding string `json:"finding,omitempty"`
+	// Sweep, when the claim's Def records its sweep, says what the sweep
+	// found (see Def.Sweep). A failing claim with a sweep and no finding is a
+	// recorded failure (Recorded): it still reads FAIL.
+	Sweep string `json:"sweep,omitempty"`
 }
 
 // List is the set of claims of one paper (or one run).
@@ -47,7 +51,8 @@ const (
 	MarkerFail         = "CLAIM-FAIL"
 	MarkerTargetMet    = "CLAIM-TARGET-MET"
 	MarkerTargetMissed = "CLAIM-TARGET-MISSED"
-	MarkerFinding      = "CLAIM-FINDING" // a failing claim documented as a finding
+	MarkerFinding      = "CLAIM-FINDING"       // a failing claim documented as a finding
+	MarkerRecorded     = "CLAIM-RECORDED-FAIL" // a failing claim whose sweep is recorded (Def.Sweep)
 )
 
 // Passed reports whether the claim holds: Pass is set and Measured is not NaN.
@@ -74,12 +79,22 @@ func (c Claim) Documented() bool {
 	return !c.Target && !c.Passed() && c.Finding != ""
 }
 
+// Recorded reports whether the claim fails, is not a documented finding,
+// and its Def records its sweep: a failure the sweep already showed.
+func (c Claim) Recorded() bool {
+	return !c.Target && !c.Passed() && c.Finding == "" && c.Sweep != ""
+}
+
 // Marker returns the machine-readable marker of the claim's status:
 // CLAIM-PASS, CLAIM-FAIL, CLAIM-FINDING (a failure documented as a finding),
+// CLAIM-RECORDED-FAIL (a failure of a claim whose sweep is recorded),
 // CLAIM-TARGET-MET or CLAIM-TARGET-MISSED.
 func (c Claim) Marker() string {
-	if c.Documented() {
+	switch {
+	case c.Documented():
 		return MarkerFinding
+	case c.Recorded():
+		return MarkerRecorded
 	}
 	switch c.Status() {
 	case StatusPass:
@@ -230,9 +245,12 @@ func (l List) Summary() string {
 	if fail > 0 {
 		ids := make([]string, 0, fail)
 		for _, c := range l.Failing() {
-			if c.Documented() {
+			switch {
+			case c.Documented():
 				ids = append(ids, c.ID+" (documented finding)")
-			} else {
+			case c.Recorded():
+				ids = append(ids, c.ID+" (as its sweep recorded)")
+			default:
 				ids = append(ids, c.ID)
 			}
 		}
@@ -262,6 +280,7 @@ type claimJSON struct {
 	Reason    string    `json:"reason,omitempty"`
 	Parts     []Part    `json:"parts,omitempty"`
 	Finding   string    `json:"finding,omitempty"`
+	Sweep     string    `json:"sweep,omitempty"`
 }
 
 // MarshalJSON writes the claim with NaN as null and ±Inf as "+Inf"/"-Inf".
@@ -269,7 +288,7 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	return json.Marshal(claimJSON{
 		ID: c.ID, Statement: c.Statement, PaperRef: c.PaperRef, Measured: jsonFloat(c.Measured),
 		Detail: c.Detail, Threshold: c.Threshold, Pass: c.Pass, Target: c.Target, Reason: c.Reason, Parts: c.Parts,
-		Finding: c.Finding,
+		Finding: c.Finding, Sweep: c.Sweep,
 	})
 }
 
@@ -283,7 +302,7 @@ func (c *Claim) UnmarshalJSON(data []byte) error {
 	*c = Claim{
 		ID: w.ID, Statement: w.Statement, PaperRef: w.PaperRef, Measured: float64(w.Measured),
 		Detail: w.Detail, Threshold: w.Threshold, Pass: w.Pass, Target: w.Target, Reason: w.Reason, Parts: w.Parts,
-		Finding: w.Finding,
+		Finding: w.Finding, Sweep: w.Sweep,
 	}
 	return nil
 }

@@ -22,6 +22,14 @@ type Def[R any] struct {
 	// Finding documents the claim's failure as a real finding of the
 	// reproduction, for the way it fails (see Finding).
 	Finding *Finding
+	// Sweep records the claim's last `theorylab sweep` (10 replicates on
+	// disjoint seeds) when the claim is not reproduced there or when
+	// replicate 0 — the run that the tests, the notebook and `theorylab run`
+	// make from seed 0 — is one it failed. The claim is then shown with its
+	// sweep (Claim.Sweep), a failure so recorded does not fail the notebook
+	// test, and the paper's Go test requires replicate 0 to give the recorded
+	// outcome, so a change that moves the claim is noticed.
+	Sweep *Sweep
 	// When, if set, says whether the results hold what the claim measures
 	// (a claim of the full preset only, say); the claim is left out otherwise.
 	When func(R) bool
@@ -61,6 +69,45 @@ type Finding struct {
 	Parts []string // the rule's conditions whose failure is documented (nil: the rule as a whole)
 }
 
+// Sweep is a claim's recorded sweep: it passed in Passed of Of replicates,
+// and Replicate0 says whether replicate 0 was one of them.
+type Sweep struct {
+	Passed, Of int
+	Replicate0 bool   // replicate 0 (the run from seed 0) passed
+	Where      string // where the sweep table is: "docs/02-adam-vs-gd.md, Sweep"
+}
+
+// ReproducedShare is the share of replicates in which a claim must pass to
+// be called reproduced (DESIGN.md, Claims: at least 8 of 10); a finding needs
+// the same share of failures.
+const ReproducedShare = 0.8
+
+// Reproduced reports whether the claim passed in at least ReproducedShare of the replicates.
+func (s Sweep) Reproduced() bool { return float64(s.Passed) >= ReproducedShare*float64(s.Of)-1e-9 }
+
+// String says what the sweep found, e.g.
+// "passes in 4 of 10 replicates: not reproduced (docs/03-adam-one-sided-gan.md, Sweep)".
+func (s Sweep) String() string {
+	verdict := "not reproduced"
+	if s.Reproduced() {
+		verdict = "reproduced"
+	}
+	return fmt.Sprintf("passes in %d of %d replicates: %s (%s)", s.Passed, s.Of, verdict, s.Where)
+}
+
+// validate checks the record's counts and that it says where the table is.
+func (s Sweep) validate() error {
+	switch {
+	case s.Of < 1 || s.Passed < 0 || s.Passed > s.Of:
+		return fmt.Errorf("its sweep record %d of %d is impossible", s.Passed, s.Of)
+	case s.Replicate0 && s.Passed == 0, !s.Replicate0 && s.Passed == s.Of:
+		return fmt.Errorf("its sweep record %d of %d contradicts replicate 0's outcome", s.Passed, s.Of)
+	case strings.TrimSpace(s.Where) == "":
+		return fmt.Errorf("its sweep record does not say where the sweep table is")
+	}
+	return nil
+}
+
 // explains reports whether the finding documents the way c fails, and if not, why.
 func (f *Finding) explains(c Claim) (bool, string) {
 	if c.Passed() || c.Target {
@@ -94,6 +141,9 @@ func (d Def[R]) Evaluate(res R) Claim {
 	m := d.Measure(res)
 	c := Claim{ID: d.ID, Statement: d.Statement, PaperRef: d.PaperRef, Measured: m.Value, Detail: m.Detail,
 		Threshold: m.Rule, Pass: m.Pass, Target: d.Target || m.Target, Parts: m.Parts}
+	if d.Sweep != nil {
+		c.Sweep = d.Sweep.String()
+	}
 	if c.Passed() {
 		return c
 	}
@@ -157,6 +207,14 @@ func (s Set[R]) Validate() error {
 		}
 		if d.Finding != nil && strings.TrimSpace(d.Finding.Where) == "" {
 			errs = append(errs, fmt.Errorf("claim %s: its finding does not say where it is documented", name))
+		}
+		if d.Sweep != nil {
+			if err := d.Sweep.validate(); err != nil {
+				errs = append(errs, fmt.Errorf("claim %s: %w", name, err))
+			} else if d.Finding != nil && float64(d.Sweep.Of-d.Sweep.Passed) < ReproducedShare*float64(d.Sweep.Of)-1e-9 {
+				errs = append(errs, fmt.Errorf("claim %s: a finding needs the same failure in at least %.0f%% of the replicates; its sweep failed in %d of %d",
+					name, 100*ReproducedShare, d.Sweep.Of-d.Sweep.Passed, d.Sweep.Of))
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

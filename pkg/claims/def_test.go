@@ -92,3 +92,63 @@ func TestSetValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordedSweep: a claim whose sweep is recorded shows it, and a failure
+// of such a claim reads FAIL with the recorded-failure marker, which the
+// notebook test accepts (the Go test pins replicate 0's outcome instead).
+func TestRecordedSweep(t *testing.T) {
+	s := toySet(nil, false)
+	s[0].Sweep = &Sweep{Passed: 4, Of: 10, Replicate0: false, Where: "docs/x.md, Sweep"}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	failing := s.Evaluate(toy{gap: -3})[0]
+	if !failing.Recorded() || failing.Status() != StatusFail || failing.Marker() != MarkerRecorded {
+		t.Errorf("a failing claim with a recorded sweep: recorded %v, status %s, marker %s", failing.Recorded(), failing.Status(), failing.Marker())
+	}
+	if want := "passes in 4 of 10 replicates: not reproduced (docs/x.md, Sweep)"; failing.Sweep != want {
+		t.Errorf("Sweep = %q, want %q", failing.Sweep, want)
+	}
+	l := List{failing}
+	if !strings.Contains(l.Summary(), "T-1 (as its sweep recorded)") || l.AllPass() {
+		t.Errorf("summary %q", l.Summary())
+	}
+	for name, out := range map[string]string{"Text": l.Text(), "Markdown": l.Markdown(), "HTML": l.HTML()} {
+		if !strings.Contains(out, "not reproduced") {
+			t.Errorf("%s does not show the sweep:\n%s", name, out)
+		}
+	}
+	if html := l.HTML(); strings.Contains(html, `"`+MarkerFail+`"`) {
+		t.Errorf("a recorded failure is marked as an ordinary failure")
+	}
+	passing := s.Evaluate(toy{gap: 0})[0]
+	if passing.Recorded() || passing.Marker() != MarkerPass || passing.Sweep == "" {
+		t.Errorf("a passing claim with a recorded sweep: %+v", passing)
+	}
+	if got := (Sweep{Passed: 8, Of: 10, Replicate0: true, Where: "w"}).String(); !strings.Contains(got, ": reproduced") {
+		t.Errorf("8 of 10 is reproduced: %s", got)
+	}
+}
+
+func TestSweepValidate(t *testing.T) {
+	for want, sw := range map[string]Sweep{
+		"impossible":         {Passed: 11, Of: 10, Where: "w"},
+		"contradicts":        {Passed: 0, Of: 10, Replicate0: true, Where: "w"},
+		"does not say where": {Passed: 3, Of: 10},
+		"a finding needs":    {Passed: 3, Of: 10, Where: "w"}, // with a finding: fails in only 7 of 10
+	} {
+		s := toySet(nil, false)
+		s[0].Sweep = &sw
+		if want == "a finding needs" {
+			s[0].Finding = &Finding{Where: "docs/x.md, Findings"}
+		}
+		if err := s.Validate(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: want an error containing %q, got %v", sw, want, err)
+		}
+	}
+	s := toySet(&Finding{Where: "docs/x.md, Findings"}, false)
+	s[0].Sweep = &Sweep{Passed: 2, Of: 10, Where: "w"}
+	if err := s.Validate(); err != nil {
+		t.Errorf("a finding failing in 8 of 10: %v", err)
+	}
+}

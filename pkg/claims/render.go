@@ -49,7 +49,7 @@ func (l List) Text() string {
 	writeRow(header)
 	for i, c := range l {
 		writeRow(rows[i])
-		for _, extra := range []string{c.Statement, c.Detail, reasonLine(c)} {
+		for _, extra := range []string{c.Statement, c.Detail, sweepLine(c), reasonLine(c)} {
 			if extra = oneLine(extra); extra != "" {
 				b.WriteString(indent + extra + "\n")
 			}
@@ -58,6 +58,13 @@ func (l List) Text() string {
 	b.WriteString(l.Summary())
 	b.WriteByte('\n')
 	return b.String()
+}
+
+func sweepLine(c Claim) string {
+	if c.Sweep != "" {
+		return "sweep: " + c.Sweep
+	}
+	return ""
 }
 
 func reasonLine(c Claim) string {
@@ -86,6 +93,9 @@ func (l List) Markdown() string {
 		claim := mdCell(c.Statement)
 		if c.Detail != "" {
 			claim += "<br>" + mdCell(c.Detail)
+		}
+		if c.Sweep != "" {
+			claim += "<br>Sweep: " + mdCell(c.Sweep)
 		}
 		if r := c.FailureReason(); r != "" {
 			claim += "<br>Reason: " + mdCell(r)
@@ -142,6 +152,9 @@ func (l List) HTML() string {
 		fmt.Fprintf(&b, `<td style="%s">%s`, cell, html.EscapeString(c.Statement))
 		if c.Detail != "" {
 			fmt.Fprintf(&b, `<br><span style="opacity:0.8">%s</span>`, html.EscapeString(c.Detail))
+		}
+		if c.Sweep != "" {
+			fmt.Fprintf(&b, `<br><span style="font-style:italic">Sweep: %s</span>`, html.EscapeString(c.Sweep))
 		}
 		if r := c.FailureReason(); r != "" {
 			fmt.Fprintf(&b, `<br><span style="color:%s">Reason: %s</span>`, style.fg, html.EscapeString(r))

@@ -17,8 +17,8 @@ import (
 
 // ReproducedShare is the share of replicates in which a claim must pass to
 // be called reproduced (8 of 10), and in which a documented finding must fail
-// as documented to be confirmed.
-const ReproducedShare = 0.8
+// as documented to be confirmed; the rule lives in pkg/claims (Sweep).
+const ReproducedShare = claims.ReproducedShare
 
 // Verdicts.
 const (

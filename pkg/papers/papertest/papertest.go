@@ -16,8 +16,9 @@ import (
 // Quick runs the quick preset from seed 0 through the results cache and
 // asserts every claim: a claim holds, or it fails in the direction its
 // Finding documents (and then a claim with a Finding that now passes is an
-// error too: the documentation is out of date). Targets are reported, never
-// required. It is skipped with -short. It returns the outcome for further
+// error too: the documentation is out of date). A claim whose Def records its
+// sweep (claims.Def.Sweep) must give replicate 0's recorded outcome, pass or
+// fail. Targets are otherwise reported, never required. It is skipped with -short. It returns the outcome for further
 // checks.
 func Quick[C papers.Config, R any](t *testing.T, p *papers.Paper[C, R]) *papers.Outcome[C, R] {
 	t.Helper()
@@ -36,6 +37,11 @@ func Quick[C papers.Config, R any](t *testing.T, p *papers.Paper[C, R]) *papers.
 	for _, c := range out.Claims {
 		def, _ := p.Claims.Find(c.ID)
 		switch {
+		case def.Sweep != nil && c.Passed() != def.Sweep.Replicate0:
+			t.Errorf("%s %s at seed 0 (measured %s), but its sweep record (%s) says replicate 0 %s: rerun `theorylab sweep %s` and update the record, the docs and the notebook",
+				c.ID, passFail(c.Passed()), claims.Num(c.Measured), def.Sweep.Where, passFail(def.Sweep.Replicate0), p.Name)
+		case def.Sweep != nil:
+			t.Logf("%s %s at seed 0, as its sweep recorded: %s", c.ID, passFail(c.Passed()), c.Sweep)
 		case c.Documented():
 			t.Logf("%s fails as documented in %s", c.ID, c.Finding)
 		case def.Finding != nil && c.Passed():
@@ -49,6 +55,13 @@ func Quick[C papers.Config, R any](t *testing.T, p *papers.Paper[C, R]) *papers.
 		claims.Require(t, rest)
 	}
 	return out
+}
+
+func passFail(passed bool) string {
+	if passed {
+		return "passes"
+	}
+	return "fails"
 }
 
 // Deterministic runs cfg twice without the cache and requires identical
