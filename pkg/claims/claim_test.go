@@ -111,7 +111,7 @@ func TestValidate(t *testing.T) {
 func TestJSONRoundTripAllFields(t *testing.T) {
 	c := Claim{ID: "X-1", Statement: "s", PaperRef: "r", Measured: 1.25, Detail: "d",
 		Threshold: "t", Pass: true, Target: true, Reason: "why", Parts: []Part{{Name: "p", Holds: true}}, Finding: "docs/x.md",
-		Sweep: "passes in 9 of 10 replicates: reproduced (docs/x.md, Sweep)"}
+		Sweep: "passes in 9 of 10 replicates of the quick preset: reproduced (docs/x.md, Sweep)"}
 	// Every field must be set, so that a field added to Claim but not to claimJSON is caught.
 	v := reflect.ValueOf(c)
 	for i := range v.NumField() {
@@ -126,7 +126,7 @@ func TestJSONRoundTripAllFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"id":"X-1","statement":"s","paper_ref":"r","measured":1.25,"detail":"d","threshold":"t","pass":true,"target":true,"reason":"why","parts":[{"name":"p","holds":true}],"finding":"docs/x.md","sweep":"passes in 9 of 10 replicates: reproduced (docs/x.md, Sweep)"}`
+	want := `{"id":"X-1","statement":"s","paper_ref":"r","measured":1.25,"detail":"d","threshold":"t","pass":true,"target":true,"reason":"why","parts":[{"name":"p","holds":true}],"finding":"docs/x.md","sweep":"passes in 9 of 10 replicates of the quick preset: reproduced (docs/x.md, Sweep)"}`
 	if string(data) != want {
 		t.Errorf("Marshal = %s\nwant      %s", data, want)
 	}

@@ -22,7 +22,7 @@ type Def[R any] struct {
 	// Finding documents the claim's failure as a real finding of the
 	// reproduction, for the way it fails (see Finding).
 	Finding *Finding
-	// Sweep records the claim's last `theorylab sweep` (10 replicates on
+	// Sweep records the claim's last quick-preset `theorylab sweep` (10 replicates on
 	// disjoint seeds) when the claim is not reproduced there or when
 	// replicate 0 — the run that the tests, the notebook and `theorylab run`
 	// make from seed 0 — is one it failed. The claim is then shown with its
@@ -69,7 +69,7 @@ type Finding struct {
 	Parts []string // the rule's conditions whose failure is documented (nil: the rule as a whole)
 }
 
-// Sweep is a claim's recorded sweep: it passed in Passed of Of replicates,
+// Sweep is a claim's recorded sweep of the quick preset: it passed in Passed of Of replicates,
 // and Replicate0 says whether replicate 0 was one of them.
 type Sweep struct {
 	Passed, Of int
@@ -86,13 +86,13 @@ const ReproducedShare = 0.8
 func (s Sweep) Reproduced() bool { return float64(s.Passed) >= ReproducedShare*float64(s.Of)-1e-9 }
 
 // String says what the sweep found, e.g.
-// "passes in 4 of 10 replicates: not reproduced (docs/03-adam-one-sided-gan.md, Sweep)".
+// "passes in 4 of 10 replicates of the quick preset: not reproduced (docs/03-adam-one-sided-gan.md, Sweep)".
 func (s Sweep) String() string {
 	verdict := "not reproduced"
 	if s.Reproduced() {
 		verdict = "reproduced"
 	}
-	return fmt.Sprintf("passes in %d of %d replicates: %s (%s)", s.Passed, s.Of, verdict, s.Where)
+	return fmt.Sprintf("passes in %d of %d replicates of the quick preset: %s (%s)", s.Passed, s.Of, verdict, s.Where)
 }
 
 // validate checks the record's counts and that it says where the table is.
@@ -153,6 +153,7 @@ func (d Def[R]) Evaluate(res R) Claim {
 			c.Finding = d.Finding.Where
 		} else {
 			c.Reason = strings.TrimPrefix(c.Reason+"; not the documented finding ("+d.Finding.Where+"): "+why, "; ")
+			c.Sweep = "" // an ordinary failure, not the one its sweep recorded
 		}
 	}
 	return c

@@ -106,7 +106,7 @@ func TestRecordedSweep(t *testing.T) {
 	if !failing.Recorded() || failing.Status() != StatusFail || failing.Marker() != MarkerRecorded {
 		t.Errorf("a failing claim with a recorded sweep: recorded %v, status %s, marker %s", failing.Recorded(), failing.Status(), failing.Marker())
 	}
-	if want := "passes in 4 of 10 replicates: not reproduced (docs/x.md, Sweep)"; failing.Sweep != want {
+	if want := "passes in 4 of 10 replicates of the quick preset: not reproduced (docs/x.md, Sweep)"; failing.Sweep != want {
 		t.Errorf("Sweep = %q, want %q", failing.Sweep, want)
 	}
 	l := List{failing}
@@ -146,9 +146,16 @@ func TestSweepValidate(t *testing.T) {
 			t.Errorf("%+v: want an error containing %q, got %v", sw, want, err)
 		}
 	}
-	s := toySet(&Finding{Where: "docs/x.md, Findings"}, false)
+	s := toySet(&Finding{Where: "docs/x.md, Findings", Parts: []string{"A"}}, true)
 	s[0].Sweep = &Sweep{Passed: 2, Of: 10, Where: "w"}
 	if err := s.Validate(); err != nil {
 		t.Errorf("a finding failing in 8 of 10: %v", err)
+	}
+	// A finding's claim that fails another way is an ordinary failure, not a recorded one.
+	if c := s.Evaluate(toy{partA: true, partB: false})[0]; c.Recorded() || c.Documented() || c.Marker() != MarkerFail {
+		t.Errorf("a finding failing the other way: recorded %v, documented %v, marker %s", c.Recorded(), c.Documented(), c.Marker())
+	}
+	if c := s.Evaluate(toy{partA: false, partB: true})[0]; !c.Documented() || c.Sweep == "" {
+		t.Errorf("a finding failing as documented keeps its sweep: %+v", c)
 	}
 }

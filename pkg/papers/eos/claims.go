@@ -57,6 +57,7 @@ var Claims = claims.Set[*Results]{
 		Statement: "After reaching it, the sharpness hovers at 2/η instead of rising further.",
 		Measure:   func(res *Results) claims.Measurement { return hoversAtEdge(toyGroups(res), res.Config.Window) }},
 	{ID: "EOS-3", PaperRef: "abstract",
+		Sweep:     &claims.Sweep{Passed: 6, Of: 10, Replicate0: true, Where: "docs/01-edge-of-stability.md, 10-replicate sweep"},
 		Statement: "At the edge of stability the training loss goes up on many individual steps.",
 		Measure: func(res *Results) claims.Measurement {
 			return nonMonotoneLoss(toyGroups(res), res.Config.Window, increaseTol)

@@ -66,6 +66,7 @@ var Claims = claims.Set[*Results]{
 		PaperRef: "abstract (\"neural network policy class\"); the comparison is our illustration",
 		Measure:  epw5},
 	{ID: "EPW-6",
+		Sweep: &claims.Sweep{Passed: 7, Of: 10, Replicate0: true, Where: "docs/09-effective-planning-window.md, The 10-seed sweep"},
 		Statement: "The window matters to the learner when short lookahead is misleading: on Lazy Catch (a reward for waiting) the learner with L = W " +
 			"is near-optimal and the learner with a one-step lookahead is not; on Catch, where short lookahead only ties, one step is enough (the control).",
 		PaperRef: "EPW condition (why a window, not just any lookahead); Lazy Catch is our construction",

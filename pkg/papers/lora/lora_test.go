@@ -43,11 +43,10 @@ func TestQuickPreset(t *testing.T) {
 	// replicates of the sweep): the test asserts the direction of each
 	// failure, not its size.
 	w1 := res.Layers[0]
-	// LORA-9: rank 1 recovers part of the head-only → full-FT gap, but less than 70%.
-	if c, _ := out.Claims.Find("LORA-9"); c.Documented() {
-		if !(c.Measured > 0 && c.Measured < recoverShare.Lo()) {
-			t.Errorf("LORA-9's finding says rank 1 recovers a positive share below %g of the gap; measured %.3f", recoverShare.Lo(), c.Measured)
-		}
+	// LORA-9 is not reproduced (3 of 10, a recorded failure, not a finding):
+	// papertest.Quick pins its failure at seed 0; rank 1 still recovers a positive share.
+	if c, _ := out.Claims.Find("LORA-9"); c.Recorded() && !(c.Measured > 0) {
+		t.Errorf("LORA-9: rank 1 should still recover a positive share of the gap; measured %.3f", c.Measured)
 	}
 	// LORA-11: φ(1, 1) between the ranks does not rise above the data-shaped null by the asked share.
 	if c, _ := out.Claims.Find("LORA-11"); c.Documented() {

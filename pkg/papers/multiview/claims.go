@@ -116,6 +116,7 @@ var Claims = claims.Set[*Results]{
 			})
 		}},
 	{ID: "MV-6", PaperRef: "KD theorem; blog Fig. 1 (unverified: check the paper)",
+		Sweep:     &claims.Sweep{Passed: 6, Of: 10, Replicate0: true, Where: "docs/07-ensemble-distillation.md, 10-seed sweep"},
 		Statement: "Knowledge distillation of the ensemble into one model transfers its gain: each student recovers a large share of the ensemble's single-view gap and beats the same-seed model trained without a teacher (the null).",
 		Measure: func(res *Results) claims.Measurement {
 			return perSeed(res, kdShare, true, "mean share of the ensemble gap recovered by the KD students", func(r Replicate) (float64, []claims.Part, string) {
@@ -138,6 +139,7 @@ var Claims = claims.Set[*Results]{
 			})
 		}},
 	{ID: "MV-7", PaperRef: "self-distillation theorem; blog Fig. 1 (unverified: check the paper)",
+		Sweep:     &claims.Sweep{Passed: 7, Of: 10, Replicate0: true, Where: "docs/07-ensemble-distillation.md, 10-seed sweep"},
 		Statement: "Self-distillation helps: a fresh model distilled from one single beats its teacher on single-view data, and on average beats the same-seed models trained without a teacher (the null).",
 		Measure: func(res *Results) claims.Measurement {
 			return perSeed(res, selfGain, true, "mean (student − teacher) single-view accuracy", func(r Replicate) (float64, []claims.Part, string) {
