@@ -92,7 +92,13 @@ func (s Sweep) String() string {
 	if s.Reproduced() {
 		verdict = "reproduced"
 	}
-	return fmt.Sprintf("passes in %d of %d replicates of the quick preset: %s (%s)", s.Passed, s.Of, verdict, s.Where)
+	return fmt.Sprintf("%s of the quick preset: %s (%s)", SweepCounts(s.Passed, s.Of), verdict, s.Where)
+}
+
+// SweepCounts is how a recorded sweep's text (Claim.Sweep) begins: "passes
+// in 4 of 10 replicates". pkg/sweep compares a new sweep's counts with it.
+func SweepCounts(passed, of int) string {
+	return fmt.Sprintf("passes in %d of %d replicates", passed, of)
 }
 
 // validate checks the record's counts and that it says where the table is.

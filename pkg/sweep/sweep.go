@@ -53,6 +53,10 @@ type Claim struct {
 	Min        runs.Float  `json:"min"`
 	Max        runs.Float  `json:"max"`
 	Values     runs.Series `json:"values"` // the measured value per replicate that ran (NaN: no measurement)
+	// Recorded is the sweep the claim's definition records (claims.Def.Sweep),
+	// and Stale says that this sweep's pass count differs from it.
+	Recorded string `json:"recorded,omitempty"`
+	Stale    bool   `json:"recorded_out_of_date,omitempty"`
 }
 
 // Report is a finished sweep.
@@ -132,6 +136,9 @@ func summarise(reps []Replicate, need int) []Claim {
 				order = append(order, c.ID)
 			}
 			s.Target = s.Target || c.Target
+			if s.Recorded == "" {
+				s.Recorded = c.Sweep
+			}
 			s.Values = append(s.Values, c.Measured)
 			if c.Passed() {
 				s.Passes++
@@ -151,6 +158,7 @@ func summarise(reps []Replicate, need int) []Claim {
 			// Some replicates measured nothing: the spread is that of the others.
 			s.Median, s.Min, s.Max = runs.Float(claims.Median(finite)), runs.Float(claims.Min(finite)), runs.Float(claims.Max(finite))
 		}
+		s.Stale = s.Recorded != "" && !strings.HasPrefix(s.Recorded, claims.SweepCounts(s.Passes, s.Runs))
 		switch {
 		case s.Target:
 			s.Verdict = TargetOnly
@@ -222,6 +230,12 @@ func (r *Report) Markdown() string {
 		}
 		fmt.Fprintf(&b, "| %s | %d/%d | %s | %s [%s, %s] | %s |\n", c.ID, c.Passes, c.Runs, verdict,
 			claims.Num(float64(c.Median)), claims.Num(float64(c.Min)), claims.Num(float64(c.Max)), mdCell(c.Threshold))
+	}
+	for _, c := range r.Claims {
+		if c.Stale {
+			fmt.Fprintf(&b, "\n%s's recorded sweep (%s) differs from this one (%d/%d): update its claims.Sweep, the docs and the notebook.\n",
+				c.ID, c.Recorded, c.Passes, c.Runs)
+		}
 	}
 	return b.String()
 }

@@ -43,12 +43,14 @@ var (
 		Quick: func() fakeConfig { return fakeConfig{config.Common{Preset: "quick", Seeds: 3}} },
 		Run:   fakeRun,
 		Claims: claims.Set[*fakeResults]{
-			{ID: "F-1", Statement: "holds but for seed 21", PaperRef: "x", Measure: func(r *fakeResults) claims.Measurement {
-				return claims.Measurement{Value: float64(r.Seed), Rule: "seed ≠ 21", Pass: r.Seed != 21}
-			}},
-			{ID: "F-2", Statement: "holds for small seeds", PaperRef: "x", Measure: func(r *fakeResults) claims.Measurement {
-				return claims.Measurement{Value: float64(r.Seed), Rule: "seed < 12", Pass: r.Seed < 12}
-			}},
+			{ID: "F-1", Statement: "holds but for seed 21", PaperRef: "x",
+				Sweep: &claims.Sweep{Passed: 7, Of: 10, Replicate0: true, Where: "an old table"}, Measure: func(r *fakeResults) claims.Measurement {
+					return claims.Measurement{Value: float64(r.Seed), Rule: "seed ≠ 21", Pass: r.Seed != 21}
+				}},
+			{ID: "F-2", Statement: "holds for small seeds", PaperRef: "x",
+				Sweep: &claims.Sweep{Passed: 4, Of: 10, Replicate0: true, Where: "the table"}, Measure: func(r *fakeResults) claims.Measurement {
+					return claims.Measurement{Value: float64(r.Seed), Rule: "seed < 12", Pass: r.Seed < 12}
+				}},
 			{ID: "F-3", Statement: "fails as documented but for seed 0", PaperRef: "x", Finding: fakeFinding,
 				Measure: func(r *fakeResults) claims.Measurement {
 					return claims.Measurement{Value: 1, Rule: "seed = 0", Pass: r.Seed == 0}
@@ -119,6 +121,11 @@ func TestSweepCountsAndResumes(t *testing.T) {
 		if !strings.Contains(md, s) {
 			t.Errorf("Markdown lacks %q:\n%s", s, md)
 		}
+	}
+	// F-1's record (7 of 10) is out of date; F-2's (4 of 10) agrees.
+	if !rep.Claims[0].Stale || rep.Claims[1].Stale || !strings.Contains(md, "F-1's recorded sweep (passes in 7 of 10") ||
+		strings.Contains(md, "F-2's recorded") {
+		t.Errorf("recorded sweeps: F-1 stale %v, F-2 stale %v\n%s", rep.Claims[0].Stale, rep.Claims[1].Stale, md)
 	}
 	if _, err := json.Marshal(rep); err != nil {
 		t.Errorf("report is not JSON: %v", err)
