@@ -1,6 +1,7 @@
 package adamgd
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"theorylab/models/patchcnn"
 	"theorylab/pkg/backend"
 	"theorylab/pkg/patchdata"
+	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
 )
 
@@ -164,6 +166,7 @@ func Run(cfg Config) (*Results, error) {
 	wT := T(w0, S, C, 2, M, D)
 	mT := T(make([]float64, len(w0)), S, C, 2, M, D)
 	vT := T(make([]float64, len(w0)), S, C, 2, M, D)
+	bar := progress.New(fmt.Sprintf("adamgd %s: %d seeds × %d settings, %d steps", cfg.Preset, S, C, cfg.Steps), cfg.Steps)
 	for t := 0; ; t += unroll {
 		if t%cfg.EvalEvery == 0 {
 			outs, err := eval.Call(wT, xT, yT, nT, xhT, yhT, perC[1], perC[6])
@@ -192,6 +195,7 @@ func Run(cfg Config) (*Results, error) {
 				}
 			}
 		}
+		bar.Update(t, fmt.Sprintf("loss of run 0: %.3g", res.Runs[0].Loss[len(res.Runs[0].Loss)-1]))
 		if t == cfg.Steps {
 			break
 		}
@@ -212,6 +216,7 @@ func Run(cfg Config) (*Results, error) {
 			res.Runs[r].ValErr = runs.Float(math.NaN())
 		}
 	}
+	bar.Done(fmt.Sprintf("%d runs × %d steps in %.1fs; now the convex control", len(res.Runs), cfg.Steps, time.Since(start).Seconds()))
 	if res.Convex, err = runConvex(cfg, data, seeds); err != nil {
 		return nil, err
 	}

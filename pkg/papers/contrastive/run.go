@@ -12,6 +12,7 @@ import (
 
 	"theorylab/models/contrast"
 	"theorylab/pkg/backend"
+	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
 	sc "theorylab/pkg/sparsecoding"
 	"theorylab/pkg/tensorconv"
@@ -275,6 +276,7 @@ func Run(cfg Config) (*Results, error) {
 		}
 	}
 	measure(0, true)
+	bar := progress.New(fmt.Sprintf("contrastive %s: %d runs × %d steps", cfg.Preset, R, cfg.Steps), cfg.Steps)
 
 	rngs := make([]*rand.Rand, len(seeds))
 	for s, seed := range seeds {
@@ -338,8 +340,11 @@ func Run(cfg Config) (*Results, error) {
 			}
 			measure(t+1, false)
 			clear(lossSum)
+			bar.Update(t+1, fmt.Sprintf("median atom recovery of run 0: %.2f", res.Runs[0].Curve.MedianAtom[len(res.Runs[0].Curve.MedianAtom)-1]))
 		}
 	}
+
+	bar.Done(fmt.Sprintf("%d runs × %d steps in %.1fs", R, cfg.Steps, time.Since(start).Seconds()))
 
 	// Final: atoms, cosines, the validation loss, the linear read-out on the
 	// frozen encoder.

@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"theorylab/pkg/backend"
+	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
 	"theorylab/pkg/tensorconv"
 )
@@ -366,6 +367,7 @@ func Run(cfg Config) (*Results, error) {
 	zd := make([]float64, U*R*B*Z)
 	zg := make([]float64, U*R*B*Z)
 	sumD, sumG := make([]float64, R), make([]float64, R)
+	bar := progress.New(fmt.Sprintf("superres %s: %d runs × %d iterations", cfg.Preset, R, cfg.Steps), cfg.Steps)
 	for it := 0; it < cfg.Steps; it += U {
 		for u := range U {
 			for r := range R {
@@ -407,6 +409,7 @@ func Run(cfg Config) (*Results, error) {
 			}
 		}
 		done := it + U
+		bar.Update(done, fmt.Sprintf("L_D %.3f, L_G %.3f (run 0)", losses[0], losses[1]))
 		if done%cfg.EvalEvery == 0 {
 			res.Iters = append(res.Iters, done)
 			for r := range R {
@@ -424,6 +427,7 @@ func Run(cfg Config) (*Results, error) {
 			}
 		}
 	}
+	bar.Done(fmt.Sprintf("%d runs × %d iterations in %.1fs", R, cfg.Steps, time.Since(start).Seconds()))
 	if err := final(false); err != nil {
 		return nil, err
 	}
