@@ -1,11 +1,16 @@
 package onesided
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
+	"theorylab/pkg/backend"
 	"theorylab/pkg/papers/papertest"
+	"theorylab/pkg/plot"
 )
 
 // tiny is a small configuration for the method checks: seconds, not minutes.
@@ -16,6 +21,12 @@ func tiny() Config {
 	c.ToySteps = 200
 	c.Width, c.Batch, c.Iters, c.Every, c.Eval, c.Pilot = 8, 16, 40, 4, 64, 10
 	c.LRGrid = []float64{1e-2}
+	return c
+}
+
+// tinyMNIST is tiny with a small MNIST study.
+func tinyMNIST() Config {
+	c := tiny()
 	c.MNIST = &MNISTConfig{Seeds: 2, Images: 256, Noise: 4, Width: 8, Batch: 8, Iters: 20, Every: 2, Eval: 32,
 		LRGrid: []float64{1e-3}, Pilot: 4, ClfSteps: 5}
 	return c
@@ -49,13 +60,35 @@ func TestQuickPreset(t *testing.T) {
 
 // TestDeterministic: the same seed gives the same results, another seed
 // other claims, and the figures render.
-// The tiny configuration includes the MNIST study, whose results are checked here.
-func TestDeterministic(t *testing.T) {
-	res := papertest.Deterministic(t, Paper, tiny())
-	m := res.MNIST
-	if m == nil {
-		t.Fatal("the MNIST study did not run")
+func TestDeterministic(t *testing.T) { papertest.Deterministic(t, Paper, tiny()) }
+
+// The MNIST study (full preset only) on a tiny configuration, run twice
+// without the ring: the same results, runs and checkpoints in place, the
+// claims present, the figures render.
+func TestMNISTTiny(t *testing.T) {
+	cfg := tinyMNIST()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
 	}
+	be, err := backend.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outs [2][]byte
+	var m *MNISTResults
+	for i := range outs {
+		if m, err = runMNIST(be, cfg); err != nil {
+			t.Fatal(err)
+		}
+		m.Seconds = 0
+		if outs[i], err = json.Marshal(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("two MNIST runs with the same seed differ")
+	}
+	res := &Results{Config: cfg, MNIST: m}
 	mc := res.Config.MNIST
 	if m.AdamLR != mc.LRGrid[0] || m.GDALR != mc.LRGrid[0] || len(m.Pilot) != 2*len(mc.LRGrid) {
 		t.Errorf("MNIST learning rates not chosen from the grid: Adam %g, GDA %g, %d selection runs", m.AdamLR, m.GDALR, len(m.Pilot))
@@ -78,12 +111,17 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 	ids := map[string]bool{}
-	for _, c := range Paper.Claims.Evaluate(res) {
+	for _, c := range mnistClaims.Evaluate(res) {
 		ids[c.ID] = true
 	}
 	for _, id := range []string{"OS-3m", "OS-4m", "OS-5am", "OS-5bm", "OS-5cm", "OS-6m"} {
 		if !ids[id] {
 			t.Errorf("claim %s missing when the MNIST study ran", id)
+		}
+	}
+	for _, f := range []*plot.Figure{MNISTSamplesFigure(res), MNISTGradFigure(res), MNISTMVIFigure(res)} {
+		if svg := f.SVG(); f.Err() != nil || !strings.Contains(svg, "<svg") {
+			t.Errorf("MNIST figure: %v", f.Err())
 		}
 	}
 }
