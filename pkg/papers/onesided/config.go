@@ -27,6 +27,9 @@ type Config struct {
 	LRGrid []float64 `json:"lr_grid"` // learning rates tried for Adam and for plain GDA alike
 	Pilot  int       `json:"pilot"`   // iterations of the learning-rate selection runs (the same for both methods)
 	Beta1  float64   `json:"beta1"`   // Adam's β₁ (β₂ = 0.999, ε = 1e-8)
+
+	// C. GAN on MNIST (full preset only; nil: not run).
+	MNIST *MNISTConfig `json:"mnist,omitempty"`
 }
 
 // Quick is the preset CI runs.
@@ -39,7 +42,8 @@ func Quick() Config {
 	}
 }
 
-// Full is the longer ring run (wider networks, 20,000 iterations).
+// Full is the longer ring run (wider networks, 20,000 iterations) and the
+// GAN on MNIST (DefaultMNIST).
 func Full() Config {
 	c := Quick()
 	c.Preset = "full"
@@ -48,6 +52,8 @@ func Full() Config {
 	c.Every = 250
 	c.Eval = 4096
 	c.Pilot = 2000
+	m := DefaultMNIST()
+	c.MNIST = &m
 	return c
 }
 
@@ -70,5 +76,8 @@ func (c Config) Validate() error {
 	}
 	k.If(c.Pilot < 1 || c.Pilot > c.Iters, "pilot must be in [1, iters], got %d", c.Pilot)
 	k.If(!(c.Beta1 >= 0 && c.Beta1 < 1), "beta1 must be in [0, 1), got %v", c.Beta1)
+	if c.MNIST != nil {
+		c.MNIST.validate(k)
+	}
 	return k.Err()
 }

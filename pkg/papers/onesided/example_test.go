@@ -35,3 +35,17 @@ func Example() {
 	// 16 toy runs; 2 selection runs
 	// GAN runs: 2 Adam, 2 null, 2 GDA; 11 checkpoints each
 }
+
+// The full preset's MNIST GAN: its networks and the quality classifier.
+func ExampleMNISTConfig_Nets() {
+	m := onesided.DefaultMNIST()
+	g, d := m.Nets()
+	c := m.Classifier()
+	fmt.Println("generator", g.Sizes, g.Hidden, g.Output, g.NumParams(), "parameters")
+	fmt.Println("discriminator", d.Sizes, d.Hidden, d.NumParams(), "parameters")
+	fmt.Println("classifier", c.Sizes, c.NumParams(), "parameters")
+	// Output:
+	// generator [64 256 784] relu tanh 218128 parameters
+	// discriminator [784 256 1] leaky-relu 201217 parameters
+	// classifier [784 128 10] 101770 parameters
+}

@@ -2,19 +2,27 @@ package onesided
 
 import (
 	"fmt"
+	"image"
 
 	"theorylab/pkg/plot"
 )
 
 // Figures draws the paper's figures from the results.
 func Figures(res *Results) []plot.Named {
-	return []plot.Named{
+	figs := []plot.Named{
 		{Name: "toy-gradients", Caption: "Toy game (our construction), first seed, α/√t: the min player's ‖∇ₓf‖ (log scale) falls to machine precision while the max player's ‖∇_y f‖ sits on ‖b‖ = 1 (dashed); in the control (concave max player) both fall.", Fig: ToyGradFigure(res)},
 		{Name: "toy-mvi", Caption: "Toy game: the one-sided MVI value ⟨∇ₓf, x − c⟩ along the runs of the first seed. It never goes below zero (the line).", Fig: ToyMVIFigure(res)},
 		{Name: "gan-gradients", Caption: "Ring GAN, Adam (first successful seed) and its perfect-generator null: large-batch gradient norm ‖g₁‖ of each player's own loss (solid), its signal √⟨g₁, g₂⟩ from two independent evaluation sets (dots; missing where ⟨g₁, g₂⟩ ≤ 0), the sampling-noise floor of one evaluation set (faint) and the expected minibatch norm (thin). The paper's picture would be G falling while D stays up.", Fig: GANGradFigure(res)},
 		{Name: "gan-mvi", Caption: "Ring GAN: the normalised MVI value ⟨∇L(θᵗ), θᵗ − θᵀ⟩/(‖∇L‖‖θᵗ − θᵀ‖) of the generator and of the discriminator (Adam, every seed) and of the generator under plain GDA; the claim window [0.1T, 0.9T] is shaded.", Fig: GANMVIFigure(res)},
 		{Name: "gan-samples", Caption: "Ring GAN, Adam, first seed: generated points (blue) against the mode centres (orange) at four checkpoints; the last panel is plain GDA's final generator.", Fig: SamplesFigure(res)},
 	}
+	if res.MNIST != nil {
+		figs = append(figs,
+			plot.Named{Name: "mnist-samples", Caption: "MNIST GAN (full preset), first seed: 16 generated images of Adam's generator at four checkpoints, and plain GDA's final generator (last panel).", Fig: MNISTSamplesFigure(res)},
+			plot.Named{Name: "mnist-gradients", Caption: "MNIST GAN, Adam (first successful seed) and its perfect-generator null (real images as the generator's samples): the same gradient measurements as for the ring.", Fig: MNISTGradFigure(res)},
+			plot.Named{Name: "mnist-mvi", Caption: "MNIST GAN: the normalised MVI value of the generator and of the discriminator (Adam, every seed) and of the generator under plain GDA; the claim window [0.1T, 0.9T] is shaded.", Fig: MNISTMVIFigure(res)})
+	}
+	return figs
 }
 
 func firstToy(res *Results, control bool, beta1 float64) *ToyRun {
@@ -94,9 +102,12 @@ func firstGAN(res *Results, method string, null, wantSuccess bool) *GANRun {
 
 // GANGradFigure plots the large-batch gradient signals, noise floors and minibatch norms.
 func GANGradFigure(res *Results) *plot.Figure {
-	fig := plot.New(plot.Size(900, 380), plot.Grid(1, 2), plot.Title("Ring GAN: gradient of each player's own loss"))
-	adam := firstGAN(res, MethodAdam, false, true)
-	null := firstGAN(res, MethodAdam, true, false)
+	return gradFigure("Ring GAN: gradient of each player's own loss", firstGAN(res, MethodAdam, false, true), firstGAN(res, MethodAdam, true, false))
+}
+
+// gradFigure plots the gradient measurements of an Adam run and of its null.
+func gradFigure(title string, adam, null *GANRun) *plot.Figure {
+	fig := plot.New(plot.Size(900, 380), plot.Grid(1, 2), plot.Title(title))
 	for _, item := range []struct {
 		title string
 		run   *GANRun
@@ -136,23 +147,38 @@ func GANGradFigure(res *Results) *plot.Figure {
 
 // GANMVIFigure plots the normalised MVI values.
 func GANMVIFigure(res *Results) *plot.Figure {
-	fig := plot.New(plot.Size(900, 380), plot.Grid(1, 2), plot.Title("Ring GAN: one-sided MVI along the trajectory (x* = final parameters)"))
-	T := float64(res.Config.Iters)
-	pa := fig.Panel("Adam").XLabel("iteration").YLabel("normalised MVI value").YRange(-1, 1)
-	pg := fig.Panel("plain GDA (control)").XLabel("iteration").YLabel("normalised MVI value").YRange(-1, 1)
+	return mviFigure("Ring GAN: one-sided MVI along the trajectory (x* = final parameters)", float64(res.Config.Iters), res.GAN, true)
+}
+
+// mviFigure plots the normalised MVI values of GAN runs trained for T
+// iterations, on the y range [−1, 1] if full.
+func mviFigure(title string, T float64, gans []GANRun, full bool) *plot.Figure {
+	fig := plot.New(plot.Size(900, 380), plot.Grid(1, 2), plot.Title(title))
+	pa := fig.Panel("Adam").XLabel("iteration").YLabel("normalised MVI value")
+	pg := fig.Panel("plain GDA (control)").XLabel("iteration").YLabel("normalised MVI value")
 	for _, p := range []*plot.Panel{pa, pg} {
+		if full {
+			p.YRange(-1, 1)
+		}
 		p.VBand(0.1*T, 0.9*T)
 		p.HLine(0)
 	}
-	for _, r := range res.GAN {
+	// colour of a series: the ring's figure keeps its look; the others name their colours
+	colour := func(label, c string) plot.Option {
+		if full {
+			return plot.ColorOf(label)
+		}
+		return plot.Color(c)
+	}
+	for _, r := range gans {
 		if r.Null {
 			continue
 		}
 		if r.Method == MethodAdam {
-			pa.Line("generator", ints(r.Iter), r.MVIG, plot.ColorOf("generator"), plot.Opacity(0.7))
-			pa.Line("discriminator", ints(r.Iter), r.MVID, plot.ColorOf("discriminator"), plot.Opacity(0.7))
+			pa.Line("generator", ints(r.Iter), r.MVIG, colour("generator", "#0072B2"), plot.Opacity(0.7))
+			pa.Line("discriminator", ints(r.Iter), r.MVID, colour("discriminator", "#D55E00"), plot.Opacity(0.7))
 		} else {
-			pg.Line("generator (GDA)", ints(r.Iter), r.MVIG, plot.ColorOf("generator (GDA)"), plot.Opacity(0.7))
+			pg.Line("generator (GDA)", ints(r.Iter), r.MVIG, colour("generator (GDA)", "#009E73"), plot.Opacity(0.7))
 		}
 	}
 	return fig
@@ -182,6 +208,44 @@ func SamplesFigure(res *Results) *plot.Figure {
 		}
 	}
 	if r := firstGAN(res, MethodGDA, false, false); r != nil && len(r.Samples) > 0 {
+		panel(fmt.Sprintf("GDA, iter %d", r.SampleIter[len(r.SampleIter)-1]), r.Samples[len(r.Samples)-1])
+	}
+	return fig
+}
+
+// firstMNIST is the first MNIST run of a method (the first successful one if wantSuccess and there is one).
+func firstMNIST(res *Results, method string, null, wantSuccess bool) *GANRun {
+	sub := &Results{GAN: res.MNIST.GAN}
+	return firstGAN(sub, method, null, wantSuccess)
+}
+
+// MNISTGradFigure is GANGradFigure for the MNIST GAN.
+func MNISTGradFigure(res *Results) *plot.Figure {
+	return gradFigure("MNIST GAN: gradient of each player's own loss", firstMNIST(res, MethodAdam, false, true), firstMNIST(res, MethodAdam, true, false))
+}
+
+// MNISTMVIFigure is GANMVIFigure for the MNIST GAN.
+func MNISTMVIFigure(res *Results) *plot.Figure {
+	// in 420,000 dimensions the normalised values are small: the y range follows the data
+	return mviFigure("MNIST GAN: one-sided MVI along the trajectory (x* = final parameters)", float64(res.Config.MNIST.Iters), res.MNIST.GAN, false)
+}
+
+// MNISTSamplesFigure shows generated images of the first seed at four checkpoints, and GDA's final ones.
+func MNISTSamplesFigure(res *Results) *plot.Figure {
+	fig := plot.New(plot.Size(1000, 250), plot.Grid(1, 5), plot.Title("MNIST GAN: generated images"))
+	panel := func(title string, pix []float64) {
+		var imgs []image.Image
+		for i := 0; (i+1)*mnistPixels <= len(pix); i++ {
+			imgs = append(imgs, plot.GrayImage(pix[i*mnistPixels:(i+1)*mnistPixels], 28, 28, -1, 1))
+		}
+		fig.Panel(title).Images(imgs, 4)
+	}
+	if r := firstMNIST(res, MethodAdam, false, false); r != nil {
+		for i, pix := range r.Samples {
+			panel(fmt.Sprintf("Adam, iter %d", r.SampleIter[i]), pix)
+		}
+	}
+	if r := firstMNIST(res, MethodGDA, false, false); r != nil && len(r.Samples) > 0 {
 		panel(fmt.Sprintf("GDA, iter %d", r.SampleIter[len(r.SampleIter)-1]), r.Samples[len(r.Samples)-1])
 	}
 	return fig

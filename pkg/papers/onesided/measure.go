@@ -109,20 +109,7 @@ func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
 	m.gradG, m.gradD = append(m.gradG, gG[0]), append(m.gradD, gD[0])
 	m.parG, m.parD = append(m.parG, pG), append(m.parD, pD)
 	ratio := float64(m.cfg.Eval) / float64(m.cfg.Batch)
-	stats := func(g1, g2 []float64) (sig, noise, n, mini float64) {
-		// signal √⟨g₁, g₂⟩: E⟨g₁, g₂⟩ = ‖∇L‖² for independent evaluation sets
-		sig = math.Sqrt(math.Max(dot(g1, g2), 0))
-		d := 0.0
-		for i := range g1 {
-			d += (g1[i] - g2[i]) * (g1[i] - g2[i])
-		}
-		// noise of one set: E‖g₁ − g₂‖² = 2·tr Σ/N
-		noise = math.Sqrt(d / 2)
-		n = math.Sqrt(dot(g1, g1))
-		// expected minibatch norm: E‖g_B‖² = ‖∇L‖² + tr Σ/B
-		mini = math.Sqrt(sig*sig + noise*noise*ratio)
-		return
-	}
+	stats := func(g1, g2 []float64) (sig, noise, n, mini float64) { return gradStats(g1, g2, ratio) }
 	for r := range m.runList {
 		run := &m.runList[r]
 		run.Iter = append(run.Iter, t)
@@ -145,6 +132,23 @@ func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
 		}
 	}
 	return nil
+}
+
+// gradStats separates a player's large-batch gradients g₁, g₂ on two
+// independent evaluation sets of N points into signal and noise; ratio is N/B.
+func gradStats(g1, g2 []float64, ratio float64) (sig, noise, n, mini float64) {
+	// signal √⟨g₁, g₂⟩: E⟨g₁, g₂⟩ = ‖∇L‖² for independent evaluation sets
+	sig = math.Sqrt(math.Max(dot(g1, g2), 0))
+	d := 0.0
+	for i := range g1 {
+		d += (g1[i] - g2[i]) * (g1[i] - g2[i])
+	}
+	// noise of one set: E‖g₁ − g₂‖² = 2·tr Σ/N
+	noise = math.Sqrt(d / 2)
+	n = math.Sqrt(dot(g1, g1))
+	// expected minibatch norm: E‖g_B‖² = ‖∇L‖² + tr Σ/B
+	mini = math.Sqrt(sig*sig + noise*noise*ratio)
+	return
 }
 
 // mviValue is the normalised one-sided MVI value ⟨g, θ − θ*⟩/(‖g‖‖θ − θ*‖).

@@ -91,6 +91,7 @@ type Results struct {
 	AdamLR  float64       `json:"adam_lr"` // chosen from LRGrid on validation
 	GDALR   float64       `json:"gda_lr"`
 	GAN     []GANRun      `json:"gan"`
+	MNIST   *MNISTResults `json:"mnist,omitempty"` // the full preset's MNIST GAN (C)
 	Seconds float64       `json:"seconds"`
 }
 
@@ -103,7 +104,8 @@ func (c Config) success(q gan.Quality) bool {
 
 // Run runs the toy (A) and the ring GAN (B): the learning-rate selection of
 // both methods, then Adam (with the perfect-generator null) and GDA at their
-// chosen rates, measured every Every iterations.
+// chosen rates, measured every Every iterations; with cfg.MNIST set, the
+// same study on MNIST (C) afterwards.
 func Run(cfg Config) (*Results, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -159,6 +161,13 @@ func Run(cfg Config) (*Results, error) {
 		return nil, err
 	}
 	res.GAN = append(adamRuns, gdaRuns...)
+	if cfg.MNIST != nil {
+		mStart := time.Now()
+		if res.MNIST, err = runMNIST(be, cfg); err != nil {
+			return nil, err
+		}
+		res.MNIST.Seconds = time.Since(mStart).Seconds()
+	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
