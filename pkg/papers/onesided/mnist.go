@@ -175,7 +175,7 @@ func (s *mnistSet) seedList() []int { return s.seeds }
 
 // runMNIST runs the MNIST study: the classifier, the learning-rate
 // selection, Adam (with the null) and GDA at their chosen rates.
-func runMNIST(be compute.Backend, cfg Config) (*MNISTResults, error) {
+func runMNIST(be compute.Backend, cfg Config, tk *ticker) (*MNISTResults, error) {
 	m := *cfg.MNIST
 	set := &mnistSet{cfg: m, beta1: cfg.Beta1}
 	for s := range m.Seeds {
@@ -239,7 +239,7 @@ func runMNIST(be compute.Backend, cfg Config) (*MNISTResults, error) {
 	best, bestScore := map[string]float64{}, map[string]float64{}
 	for _, method := range []string{MethodAdam, MethodGDA} {
 		for _, lr := range m.LRGrid {
-			_, score, err := set.train(be, genClf, method, lr, false, m.Pilot, false)
+			_, score, err := set.train(be, genClf, method, lr, false, m.Pilot, false, tk)
 			if err != nil {
 				return nil, err
 			}
@@ -253,11 +253,11 @@ func runMNIST(be compute.Backend, cfg Config) (*MNISTResults, error) {
 		}
 	}
 	res.AdamLR, res.GDALR = best[MethodAdam], best[MethodGDA]
-	adamRuns, _, err := set.train(be, genClf, MethodAdam, res.AdamLR, true, m.Iters, true)
+	adamRuns, _, err := set.train(be, genClf, MethodAdam, res.AdamLR, true, m.Iters, true, tk)
 	if err != nil {
 		return nil, err
 	}
-	gdaRuns, _, err := set.train(be, genClf, MethodGDA, res.GDALR, false, m.Iters, true)
+	gdaRuns, _, err := set.train(be, genClf, MethodGDA, res.GDALR, false, m.Iters, true, tk)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +351,8 @@ func (s *mnistSet) draw(rs []*rand.Rand, n int) (real, noise, real2 *tensors.Ten
 // perfect-generator null per seed) in one batched graph; with measure it
 // records the checkpoints. It returns the validation score: the mean over
 // seeds of confident share × covered/10 on fresh noise (NaN: diverged).
-func (s *mnistSet) train(be compute.Backend, genClf *Exec, method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
+func (s *mnistSet) train(be compute.Backend, genClf *Exec, method string, lr float64, null bool, iters int, measure bool, tk *ticker) ([]GANRun, float64, error) {
+	tk.phase(fmt.Sprintf("MNIST: %s at lr %g, %d iterations", method, lr, iters))
 	m := s.cfg
 	var runList []GANRun
 	for _, isNull := range []bool{false, true} {
@@ -434,6 +435,7 @@ func (s *mnistSet) train(be compute.Backend, genClf *Exec, method string, lr flo
 		}
 		real, noise, real2 := s.draw(rngs, m.Batch)
 		lMin, lMax, err := trainer.Step(real, noise, real2, maskT)
+		tk.tick()
 		if err != nil {
 			var div *train.DivergedError
 			if !errors.As(err, &div) {

@@ -11,6 +11,7 @@ import (
 	"theorylab/pkg/backend"
 	"theorylab/pkg/papers/papertest"
 	"theorylab/pkg/plot"
+	"theorylab/pkg/progress"
 )
 
 // tiny is a small configuration for the method checks: seconds, not minutes.
@@ -77,7 +78,7 @@ func TestMNISTTiny(t *testing.T) {
 	var outs [2][]byte
 	var m *MNISTResults
 	for i := range outs {
-		if m, err = runMNIST(be, cfg); err != nil {
+		if m, err = runMNIST(be, cfg, &ticker{bar: progress.Silent}); err != nil {
 			t.Fatal(err)
 		}
 		m.Seconds = 0

@@ -15,6 +15,7 @@ import (
 
 	"theorylab/models/gan"
 	"theorylab/pkg/backend"
+	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
 	"theorylab/pkg/tensorconv"
 	"theorylab/pkg/train"
@@ -112,6 +113,7 @@ func Run(cfg Config) (*Results, error) {
 	}
 	start := time.Now()
 	res := &Results{Config: cfg}
+	tk := newTicker(cfg)
 	for _, control := range []bool{false, true} {
 		for _, sched := range []string{"decay", "constant"} {
 			for _, b1 := range []float64{0.5, 0.9} {
@@ -138,7 +140,7 @@ func Run(cfg Config) (*Results, error) {
 	bestScore := map[string]float64{}
 	for _, method := range []string{MethodAdam, MethodGDA} {
 		for _, lr := range cfg.LRGrid {
-			_, score, err := trainGAN(be, gen, cfg, method, lr, false, cfg.Pilot, false)
+			_, score, err := trainGAN(be, gen, cfg, method, lr, false, cfg.Pilot, false, tk)
 			if err != nil {
 				return nil, err
 			}
@@ -152,30 +154,59 @@ func Run(cfg Config) (*Results, error) {
 		}
 	}
 	res.AdamLR, res.GDALR = best[MethodAdam], best[MethodGDA]
-	adamRuns, _, err := trainGAN(be, gen, cfg, MethodAdam, res.AdamLR, true, cfg.Iters, true)
+	adamRuns, _, err := trainGAN(be, gen, cfg, MethodAdam, res.AdamLR, true, cfg.Iters, true, tk)
 	if err != nil {
 		return nil, err
 	}
-	gdaRuns, _, err := trainGAN(be, gen, cfg, MethodGDA, res.GDALR, false, cfg.Iters, true)
+	gdaRuns, _, err := trainGAN(be, gen, cfg, MethodGDA, res.GDALR, false, cfg.Iters, true, tk)
 	if err != nil {
 		return nil, err
 	}
 	res.GAN = append(adamRuns, gdaRuns...)
 	if cfg.MNIST != nil {
 		mStart := time.Now()
-		if res.MNIST, err = runMNIST(be, cfg); err != nil {
+		if res.MNIST, err = runMNIST(be, cfg, tk); err != nil {
 			return nil, err
 		}
 		res.MNIST.Seconds = time.Since(mStart).Seconds()
 	}
 	res.Seconds = time.Since(start).Seconds()
+	tk.bar.Done(fmt.Sprintf("%d GAN iterations in %.1fs", tk.done, res.Seconds))
 	return res, nil
+}
+
+// ticker counts a run's GAN iterations — the selection runs, then Adam and
+// GDA at their chosen rates, for the ring and (full preset) MNIST — for its
+// progress bar.
+type ticker struct {
+	bar  progress.Reporter
+	done int
+	what string // the phase now running
+}
+
+func newTicker(cfg Config) *ticker {
+	total := 2*len(cfg.LRGrid)*cfg.Pilot + 2*cfg.Iters
+	name := fmt.Sprintf("onesided %s: ring GAN", cfg.Preset)
+	if m := cfg.MNIST; m != nil {
+		total += 2*len(m.LRGrid)*m.Pilot + 2*m.Iters
+		name += " and MNIST GAN"
+	}
+	return &ticker{bar: progress.New(name, total)}
+}
+
+// phase names what the next iterations are.
+func (k *ticker) phase(what string) { k.what = what }
+
+func (k *ticker) tick() {
+	k.done++
+	k.bar.Update(k.done, k.what)
 }
 
 // trainGAN trains one GAN per seed (and, with null, one perfect-generator
 // null per seed) for iters alternating iterations in one batched graph. With
 // measure it records the checkpoints; it always returns the validation score.
-func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
+func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float64, null bool, iters int, measure bool, tk *ticker) ([]GANRun, float64, error) {
+	tk.phase(fmt.Sprintf("ring: %s at lr %g, %d iterations", method, lr, iters))
 	seeds := cfg.SeedList()
 	var runList []GANRun
 	for _, isNull := range []bool{false, true} {
@@ -271,6 +302,7 @@ func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float
 		}
 		real, noise, real2 := draw(rngs, cfg.Batch)
 		lMin, lMax, err := trainer.Step(real, noise, real2, maskT)
+		tk.tick()
 		if err != nil {
 			var div *train.DivergedError
 			if !errors.As(err, &div) {
