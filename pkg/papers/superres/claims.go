@@ -9,36 +9,54 @@ import (
 
 // The thresholds of the claims, fixed from the spec before any run (never
 // loosened to make a run pass). The spec calls every FSR threshold a target
-// to calibrate on ≥ 5 seeds, so the claims are reported as targets: they
-// show PASS or FAIL and never fail a test (docs/06 gives the 10-seed sweep).
+// to calibrate on ≥ 5 seeds before asserting; the 10-replicate sweep in
+// docs/06 is that calibration, so FSR-1…FSR-5 are claims with the sweep
+// recorded beside them (none of the paper's is reproduced; they read FAIL
+// where they fail, and the test pins seed 0's outcome). FSR-6 is the spec's
+// report-only baseline.
 var (
-	nearFloor   = claims.AtMost(3).Times()         // final distance / noise floor (FSR-1, FSR-4)
+	nearFloor   = claims.AtMost(3).Times()         // final distance / noise floor (FSR-1 quick, FSR-4)
+	nearFloorF  = claims.AtMost(2).Times()         // FSR-1 in the full preset (spec: ≤ 2×)
 	belowInit   = claims.AtMost(0.2).Times()       // final distance / distance at initialisation (FSR-1)
 	progressAt  = 0.8                              // progress that marks a level as learned (FSR-2)
 	atomCos     = 0.9                              // |cos| of a recovered atom (FSR-3)
-	atomsShare  = claims.AtLeast(0.5).Percent()    // share of teacher atoms recovered (FSR-3)
+	atomsShare  = claims.AtLeast(0.5).Percent()    // share of teacher atoms recovered (FSR-3 quick)
+	atomsShareF = claims.AtLeast(0.7).Percent()    // FSR-3 in the full preset (spec: ≥ 70%)
+	notWorse    = claims.AtMost(1).Times()         // multi-scale / single-scale detail distance (FSR-6)
 	activityFit = claims.Between(0.5, 1.5).Times() // learner activity / teacher activity (FSR-5)
 	controlFar  = claims.Above(3).Times()          // control GAN's joint distance / its floor (FSR-4c)
 )
 
+// sweep is where the quick preset's 10-replicate sweep is recorded.
+const sweep = "docs/06-forward-super-resolution.md, 10-replicate sweep"
+
+// full reports whether res is the full preset's (whose FSR-1 and FSR-3 thresholds are stricter).
+func full(res *Results) bool { return res.Config.Preset == "full" }
+
 // Claims are the paper's claims, as data.
 var Claims = claims.Set[*Results]{
-	{ID: "FSR-1", Target: true, PaperRef: "main theorem (exact statement unverified: check the paper)",
+	{ID: "FSR-1", Sweep: &claims.Sweep{Passed: 0, Of: 10, Replicate0: false, Where: sweep},
+		PaperRef:  "main theorem (exact statement unverified: check the paper)",
 		Statement: "Gradient descent–ascent learns each resolution: at the end the level-1 image and the level-2 detail residual of the multi-scale GAN are both within 3× of the real-vs-real noise floor and below 0.2× their distance at initialisation.",
 		Measure:   levelsLearned},
-	{ID: "FSR-2", Target: true, PaperRef: "abstract; the paper's empirical section (figure unverified)",
+	{ID: "FSR-2", Sweep: &claims.Sweep{Passed: 6, Of: 10, Replicate0: true, Where: sweep},
+		PaperRef:  "abstract; the paper's empirical section (figure unverified)",
 		Statement: "Coarse before fine: the level-1 image reaches 80% of its possible progress no later than the detail residual, t₁ ≤ t₂.",
 		Measure:   coarseFirst},
-	{ID: "FSR-3", Target: true, PaperRef: "the sparse-feature mechanism (unverified: check the paper)",
+	{ID: "FSR-3", Sweep: &claims.Sweep{Passed: 0, Of: 10, Replicate0: false, Where: sweep},
+		PaperRef:  "the sparse-feature mechanism (unverified: check the paper)",
 		Statement: "The generator's level-1 units recover the teacher's sparse atoms: at least half of the atoms of M₁* have a learned column with |cos| ≥ 0.9 (chance ≈ 0.55).",
 		Measure:   atomsRecovered},
-	{ID: "FSR-4", Target: true, PaperRef: "forward super-resolution structure (our measurement)",
+	{ID: "FSR-4", Sweep: &claims.Sweep{Passed: 0, Of: 10, Replicate0: false, Where: sweep},
+		PaperRef:  "forward super-resolution structure (our measurement)",
 		Statement: "The hierarchy is learned jointly: the joint distance on (level-1 image, detail residual) is within 3× of its floor and closer to it than half-way from the no-structure null (right levels, no coupling).",
 		Measure:   jointLearned},
-	{ID: "FSR-4c", Target: true, PaperRef: "our construction (the control of FSR-4)",
+	{ID: "FSR-4c", When: func(res *Results) bool { return res.Config.Control },
+		PaperRef:  "our construction (the control of FSR-4)",
 		Statement: "Control: on the no-structure teacher, whose details do not depend on the coarse image, the same generator (details driven by coarse features) stays above 3× its joint floor.",
 		Measure:   controlJoint},
-	{ID: "FSR-5", Target: true, PaperRef: "the sparse-feature mechanism (unverified: check the paper)",
+	{ID: "FSR-5", Sweep: &claims.Sweep{Passed: 1, Of: 10, Replicate0: false, Where: sweep},
+		PaperRef:  "the sparse-feature mechanism (unverified: check the paper)",
 		Statement: "Hidden features are sparse: the learner's mean activity at each level is within ±50% of the teacher's (units active on ≥ 1% of samples; dead units reported).",
 		Measure:   sparsity},
 	{ID: "FSR-6", Target: true, PaperRef: "report only (our baseline)",
@@ -67,6 +85,10 @@ func byVariant(res *Results, v string) ([]RunResult, []SeedResult) {
 func levelsLearned(res *Results) claims.Measurement {
 	rs, ss := byVariant(res, VariantMulti)
 	need := res.Config.Majority()
+	floor := nearFloor
+	if full(res) {
+		floor = nearFloorF
+	}
 	var worst []float64
 	var passes, partFloor, partInit []bool
 	var d []string
@@ -74,7 +96,7 @@ func levelsLearned(res *Results) claims.Measurement {
 		// ratios to the floor and to initialisation, per level
 		f1, fr := float64(r.Final1)/ss[i].Floor1, float64(r.FinalR2)/ss[i].FloorR2
 		i1, ir := float64(r.Final1/r.Init1), float64(r.FinalR2/r.InitR2)
-		okF := nearFloor.Holds(f1) && nearFloor.Holds(fr)
+		okF := floor.Holds(f1) && floor.Holds(fr)
 		okI := belowInit.Holds(i1) && belowInit.Holds(ir)
 		worst = append(worst, math.Max(f1, fr))
 		passes = append(passes, okF && okI)
@@ -83,7 +105,7 @@ func levelsLearned(res *Results) claims.Measurement {
 	}
 	return claims.Measurement{
 		Value: claims.MajorityValue(worst, need, false),
-		Rule:  fmt.Sprintf("both levels %s floor and %s init in ≥ %d of %d seeds", nearFloor, belowInit, need, len(rs)),
+		Rule:  fmt.Sprintf("both levels %s floor and %s init in ≥ %d of %d seeds", floor, belowInit, need, len(rs)),
 		Pass:  claims.Majority(passes, need),
 		Parts: []claims.Part{{Name: "near floor", Holds: claims.Majority(partFloor, need)},
 			{Name: "below init", Holds: claims.Majority(partInit, need)}},
@@ -180,14 +202,18 @@ func atomsRecovered(res *Results) claims.Measurement {
 		shares = append(shares, shareAbove(r.AtomCos, atomCos))
 		chance = append(chance, shareAbove(ss[i].ChanceCos, atomCos))
 	}
+	share := atomsShare
+	if full(res) {
+		share = atomsShareF
+	}
 	var med []float64
 	for _, s := range ss {
 		med = append(med, claims.Median(s.ChanceCos))
 	}
 	return claims.Measurement{
 		Value: claims.MajorityValue(shares, need, true),
-		Rule:  fmt.Sprintf("share of atoms with |cos| ≥ %.1f %s in ≥ %d of %d seeds", atomCos, atomsShare, need, len(rs)),
-		Pass:  claims.Majority(holdsEach(atomsShare, shares), need),
+		Rule:  fmt.Sprintf("share of atoms with |cos| ≥ %.1f %s in ≥ %d of %d seeds", atomCos, share, need, len(rs)),
+		Pass:  claims.Majority(holdsEach(share, shares), need),
 		Detail: fmt.Sprintf("share per seed: %s; chance (random unit columns): %s, median best |cos| %s",
 			claims.Each(shares, "%.2f"), claims.Each(chance, "%.2f"), claims.Each(med, "%.2f")),
 		Reason: "too few of the teacher's atoms have a close learned column",
@@ -283,11 +309,11 @@ func singleScale(res *Results) claims.Measurement {
 	for i := range ms {
 		q := float64(ms[i].FinalR2 / sc[i].FinalR2)
 		ratios = append(ratios, q)
-		passes = append(passes, q <= 1)
+		passes = append(passes, notWorse.Holds(q))
 	}
 	return claims.Measurement{
 		Value:  claims.MajorityValue(ratios, need, false),
-		Rule:   fmt.Sprintf("multi-scale SWDᴿ₂ / single-scale SWDᴿ₂ ≤ 1 in ≥ %d of %d seeds (report only)", need, len(ms)),
+		Rule:   fmt.Sprintf("multi-scale SWDᴿ₂ / single-scale SWDᴿ₂ %s in ≥ %d of %d seeds (report only)", notWorse, need, len(ms)),
 		Pass:   claims.Majority(passes, need),
 		Detail: "ratio per seed: " + claims.Each(ratios, "%.2f"),
 		Reason: "the single-scale discriminator leads to details as close or closer",

@@ -28,8 +28,9 @@ func tiny() Config {
 }
 
 // TestQuickPreset runs the quick preset through the results cache (the
-// notebook then loads the same results) and reports every claim (all are
-// targets, see claims.go); it checks what must hold in any honest run.
+// notebook then loads the same results) and asserts every claim (FSR-1…5
+// against their recorded sweeps, see claims.go); it checks what must hold in
+// any honest run.
 func TestQuickPreset(t *testing.T) {
 	out := papertest.Quick(t, Paper)
 	res := out.Results
