@@ -1,6 +1,7 @@
 package proximity
 
 import (
+	"slices"
 	"theorylab/pkg/papers/config"
 	"theorylab/pkg/rl"
 )
@@ -90,6 +91,9 @@ func (c Config) Validate() error {
 	}
 	if c.AgentH < 2 || c.AgentH > 20 || c.AgentL < 1 || c.AgentL >= c.AgentH {
 		bad("agent_h must be in [2, 20] and agent_l in [1, agent_h), got %d and %d", c.AgentH, c.AgentL)
+	}
+	if !slices.Contains(c.Horizons, c.AgentH) {
+		bad("agent_h must be one of horizons %v (PROX-W4's control reads the shaped family there), got %d", c.Horizons, c.AgentH)
 	}
 	if len(c.IdenticalHs) < 2 || !increasing(c.IdenticalHs) || c.IdenticalHs[0] <= c.AgentL || c.IdenticalHs[len(c.IdenticalHs)-1] > 20 {
 		bad("identical_hs must be ≥ 2 increasing values in (agent_l, 20], got %v", c.IdenticalHs)

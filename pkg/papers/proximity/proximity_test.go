@@ -114,6 +114,7 @@ func TestBadConfigs(t *testing.T) {
 		"eps":                  func(c *Config) { c.Eps = 0 },
 		"horizons":             func(c *Config) { c.Horizons = []int{8, 4} },
 		"agent_l":              func(c *Config) { c.AgentL = 12 },
+		"one of horizons":      func(c *Config) { c.AgentH = 13 },
 		"identical_hs":         func(c *Config) { c.IdenticalHs = []int{2} },
 		"catch_eps":            func(c *Config) { c.CatchEps = -0.1 },
 		"ms":                   func(c *Config) { c.Ms = []int{4, 2} },
