@@ -216,7 +216,7 @@ func Run(cfg Config) (*Results, error) {
 			res.Runs[r].ValErr = runs.Float(math.NaN())
 		}
 	}
-	bar.Done(fmt.Sprintf("%d runs × %d steps in %.1fs; now the convex control", len(res.Runs), cfg.Steps, time.Since(start).Seconds()))
+	bar.Done(fmt.Sprintf("trained in %.1fs; now the convex control", time.Since(start).Seconds()))
 	if res.Convex, err = runConvex(cfg, data, seeds); err != nil {
 		return nil, err
 	}

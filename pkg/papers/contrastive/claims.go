@@ -3,6 +3,7 @@ package contrastive
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"theorylab/pkg/claims"
 )
@@ -235,6 +236,9 @@ func claimReadout(res *Results) claims.Measurement {
 
 // lrNote reports the learning rates chosen on the validation loss.
 func lrNote(res *Results) string {
-	return fmt.Sprintf("lr chosen from %v on validation: masking %g, no aug %g (others %g)",
-		res.Config.lrs(), res.ChosenLR[CondMasking], res.ChosenLR[CondNoAug], res.Config.LR)
+	parts := make([]string, 0, len(res.Conditions))
+	for _, c := range res.Conditions {
+		parts = append(parts, fmt.Sprintf("%s %g", c, res.ChosenLR[c]))
+	}
+	return fmt.Sprintf("lr chosen from %v on validation, per condition: %s", res.Config.lrs(), strings.Join(parts, ", "))
 }

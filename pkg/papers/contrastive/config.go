@@ -19,8 +19,8 @@ type Config struct {
 	Width      int       `json:"width"`       // neurons m
 	Batch      int       `json:"batch"`       // inputs per step (fresh samples every step)
 	Steps      int       `json:"steps"`       // Adam steps
-	LR         float64   `json:"lr"`          // Adam's learning rate (every condition)
-	LRGrid     []float64 `json:"lr_grid"`     // the compared methods (masking, no aug) also run at these; the validation loss picks one
+	LR         float64   `json:"lr"`          // Adam's learning rate, the first of the grid
+	LRGrid     []float64 `json:"lr_grid"`     // every condition (methods and controls) also runs at these; its validation loss picks one
 	ValBatches int       `json:"val_batches"` // fixed validation batches for that choice
 	Tau        float64   `json:"tau"`         // InfoNCE temperature τ
 	BiasMax    float64   `json:"bias_max"`    // the final threshold b

@@ -25,7 +25,8 @@ func TestQuickPreset(t *testing.T) {
 	out := papertest.Quick(t, Paper)
 	res := out.Results
 	cfg := res.Config
-	if got, want := len(res.Runs), (len(res.Conditions)+2*(len(cfg.LRGrid)-1))*cfg.Seeds; got != want {
+	// every condition at every rate of the grid (the preset's LR is one of them)
+	if got, want := len(res.Runs), len(res.Conditions)*len(cfg.lrs())*cfg.Seeds; got != want {
 		t.Fatalf("%d runs, want %d", got, want)
 	}
 	for _, r := range res.Runs {

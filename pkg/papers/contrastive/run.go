@@ -68,8 +68,8 @@ type Results struct {
 	Conditions []string     `json:"conditions"`
 	Decoupling []Decoupling `json:"decoupling"`
 	Runs       []RunResult  `json:"runs"` // every run, the learning-rate grid's included
-	// ChosenLR is the learning rate of each tuned condition, chosen from
-	// the grid by the validation loss; the claims and figures use those runs.
+	// ChosenLR is the learning rate of each condition, chosen from the grid
+	// by the validation loss; the claims and figures use those runs.
 	ChosenLR map[string]float64 `json:"chosen_lr"`
 	Seconds  float64            `json:"seconds"`
 }
@@ -88,10 +88,6 @@ func (r *Results) Run(cond string, seed int) *RunResult {
 	}
 	return nil
 }
-
-// tuned reports the conditions whose learning rate is chosen from the grid:
-// the two compared methods, masking and no augmentation.
-func tuned(cond string) bool { return cond == CondMasking || cond == CondNoAug }
 
 // lrs is the learning-rate grid, the preset's LR first.
 func (c Config) lrs() []float64 {
@@ -179,9 +175,9 @@ func Run(cfg Config) (*Results, error) {
 	}
 	m, d1 := cfg.Width, cfg.D1
 
-	// The jobs: every condition at the preset's learning rate, and the tuned
-	// conditions (the compared methods) at the other rates of the grid. Each
-	// learning rate is one compiled Adam step over its runs.
+	// The jobs: every condition (methods and controls) at every learning
+	// rate of the grid, so that each is compared at its own validated rate.
+	// Each learning rate is one compiled Adam step over its runs.
 	type group struct {
 		lr   float64
 		jobs []int // indices into res.Runs
@@ -193,9 +189,6 @@ func Run(cfg Config) (*Results, error) {
 		g := &group{lr: lr}
 		for s, seed := range seeds {
 			for c, cd := range conds[s] {
-				if lr != cfg.LR && !tuned(cd.name) {
-					continue
-				}
 				g.jobs = append(g.jobs, len(res.Runs))
 				jobSeed, jobCond = append(jobSeed, s), append(jobCond, c)
 				res.Runs = append(res.Runs, RunResult{Seed: seed, Condition: cd.name, LR: lr})
@@ -344,7 +337,7 @@ func Run(cfg Config) (*Results, error) {
 		}
 	}
 
-	bar.Done(fmt.Sprintf("%d runs × %d steps in %.1fs", R, cfg.Steps, time.Since(start).Seconds()))
+	bar.Done(fmt.Sprintf("trained in %.1fs", time.Since(start).Seconds()))
 
 	// Final: atoms, cosines, the validation loss, the linear read-out on the
 	// frozen encoder.
@@ -361,13 +354,10 @@ func Run(cfg Config) (*Results, error) {
 		run.ReadoutR2 = sc.ReadoutR2(h, m, evalZ[r], cfg.D, half)
 		run.RawR2 = sc.ReadoutR2(evalX[r], d1, evalZ[r], cfg.D, half)
 	}
-	// The learning rate of each tuned condition: the lowest validation loss,
-	// averaged over the seeds.
+	// The learning rate of each condition, methods and controls alike: the
+	// lowest validation loss, averaged over the seeds.
 	res.ChosenLR = map[string]float64{}
 	for _, c := range res.Conditions {
-		if !tuned(c) {
-			continue
-		}
 		best := math.Inf(1)
 		for _, lr := range cfg.lrs() {
 			var v float64

@@ -427,7 +427,7 @@ func Run(cfg Config) (*Results, error) {
 			}
 		}
 	}
-	bar.Done(fmt.Sprintf("%d runs × %d iterations in %.1fs", R, cfg.Steps, time.Since(start).Seconds()))
+	bar.Done(fmt.Sprintf("trained in %.1fs", time.Since(start).Seconds()))
 	if err := final(false); err != nil {
 		return nil, err
 	}
