@@ -3,6 +3,7 @@ package multiview
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"theorylab/pkg/claims"
@@ -22,6 +23,11 @@ var (
 	rfGap         = claims.AtMost(0.03).Percent()  // MV-9: RF single-view error − multi-view error
 	rfGainMin     = 0.02                           // MV-9: the RF ensemble gain that makes its conditional parts apply
 	rfKDShare     = claims.Below(0.5).Percent()    // MV-9: KD into RF recovers < 50% of the RF ensemble gain
+
+	// The MNIST sanity check (full preset), fixed before its first run from
+	// the paper's direction (its CIFAR ensembles gain ≈ 1–3 points; unverified).
+	mnistEnsGain  = claims.AtLeast(0.005).Percent() // MV-10: ensemble − mean single test accuracy
+	mnistSelfGain = claims.AtLeast(0.002).Percent() // MV-12 (target): self-distillation student − teacher
 )
 
 // learnedView is the spec's rule: view ℓ of class j is learned when Λ_{j,ℓ} ≥ ϱ/2.
@@ -188,6 +194,82 @@ var Claims = claims.Set[*Results]{
 					claims.Pct(meanSingle(r.RFSingles)), claims.Pct(r.RFEnsemble.SingleAcc), claims.Pct(gain), claims.Pct(r.RFAverage.SingleAcc), claims.Each(accs(r.RFKD), "%.3f"), claims.Each(kd, "%.2f"))
 			})
 		}},
+	{ID: "MV-10", PaperRef: "ensemble on real data; Table 1 direction (our MNIST construction; unverified)",
+		When:      hasMNIST,
+		Statement: "MNIST sanity check (full preset; not a test of the view mechanism): the ensemble of L independently seeded MLPs (mean of logits) beats the mean single and the best single on test accuracy.",
+		Measure: func(res *Results) claims.Measurement {
+			return perMNIST(res, mnistEnsGain, true, "ensemble − mean single test accuracy", func(r MNISTReplicate) (float64, []claims.Part, string) {
+				single := mnistAccs(r.Singles)
+				best := slices.Max(single)
+				v := r.Ensemble.TestAcc - claims.Mean(single)
+				parts := []claims.Part{{Name: "ensemble − mean single " + mnistEnsGain.String(), Holds: mnistEnsGain.Holds(v)},
+					{Name: "ensemble beats the best single", Holds: r.Ensemble.TestAcc > best}}
+				return v, parts, fmt.Sprintf("ensemble %s, singles %s (training accuracy %s)", claims.Pct(r.Ensemble.TestAcc), claims.Each(single, "%.4f"), claims.Each(mnistTrainAccs(r.Singles), "%.3f"))
+			})
+		}},
+	{ID: "MV-11", PaperRef: "KD on real data; Table 1 direction (our MNIST construction; unverified)",
+		When:      hasMNIST,
+		Statement: "MNIST sanity check (full preset): KD of the ensemble into one MLP of the same architecture recovers a large share of the ensemble's gain, and each student beats the same-seed MLP trained without a teacher (same initialisation, same minibatch order: the null).",
+		Measure: func(res *Results) claims.Measurement {
+			return perMNIST(res, kdShare, true, "mean share of the ensemble gain recovered by the KD students", func(r MNISTReplicate) (float64, []claims.Part, string) {
+				base := claims.Mean(mnistAccs(r.Singles))
+				var shares, nulls []float64
+				beats := true
+				for i, m := range r.KD {
+					shares = append(shares, GapShare(m.TestAcc, base, r.Ensemble.TestAcc))
+					nulls = append(nulls, GapShare(r.KDNull[i].TestAcc, base, r.Ensemble.TestAcc))
+					beats = beats && m.TestAcc > r.KDNull[i].TestAcc
+				}
+				v := claims.Mean(shares)
+				if !(r.Ensemble.TestAcc > base) {
+					v = math.NaN()
+				}
+				parts := []claims.Part{{Name: "mean share " + kdShare.String(), Holds: kdShare.Holds(v)},
+					{Name: "each student beats its same-seed model", Holds: beats}}
+				return v, parts, fmt.Sprintf("students %s vs same-seed %s; shares %s, same-seed nulls %s",
+					claims.Each(mnistAccs(r.KD), "%.4f"), claims.Each(mnistAccs(r.KDNull), "%.4f"), claims.Each(shares, "%.2f"), claims.Each(nulls, "%.2f"))
+			})
+		}},
+	{ID: "MV-12", PaperRef: "self-distillation on real data; Table 1 direction (our MNIST construction; unverified)", Target: true,
+		When:      hasMNIST,
+		Statement: "Target (report only, declared before the first run): on MNIST a fresh MLP distilled from one single beats its teacher, and on average beats the same-seed MLPs trained without a teacher.",
+		Measure: func(res *Results) claims.Measurement {
+			return perMNIST(res, mnistSelfGain, true, "mean (student − teacher) test accuracy", func(r MNISTReplicate) (float64, []claims.Part, string) {
+				var gains []float64
+				for i, m := range r.Self {
+					gains = append(gains, m.TestAcc-r.Singles[i].TestAcc)
+				}
+				v := claims.Mean(gains)
+				studs, nulls := mnistAccs(r.Self), mnistAccs(r.SelfNull)
+				parts := []claims.Part{{Name: "mean gain " + mnistSelfGain.String(), Holds: mnistSelfGain.Holds(v)},
+					{Name: "mean student beats mean same-seed model", Holds: claims.Mean(studs) > claims.Mean(nulls)}}
+				return v, parts, "gains " + claims.Each(gains, "%+.4f") + "; students " + claims.Each(studs, "%.4f") + " vs same-seed " + claims.Each(nulls, "%.4f")
+			})
+		}},
+}
+
+func hasMNIST(res *Results) bool { return res.MNIST != nil }
+
+// perMNIST applies a rule to every MNIST training subset, in the majority of them.
+func perMNIST(res *Results, th claims.Threshold, higherIsBetter bool, what string,
+	measure func(MNISTReplicate) (float64, []claims.Part, string)) claims.Measurement {
+	return perReplicate(res, res.MNIST.Replicates, func(r MNISTReplicate) int { return r.SubsetSeed }, "MNIST subset", th, higherIsBetter, what, measure)
+}
+
+func mnistAccs(ms []MNISTModel) []float64 {
+	out := make([]float64, len(ms))
+	for i, m := range ms {
+		out[i] = m.TestAcc
+	}
+	return out
+}
+
+func mnistTrainAccs(ms []MNISTModel) []float64 {
+	out := make([]float64, len(ms))
+	for i, m := range ms {
+		out[i] = m.TrainAcc
+	}
+	return out
 }
 
 // GapShare is the share of the ensemble's gain that a model recovers:
@@ -212,13 +294,19 @@ func accs(ms []Model) []float64 {
 // (nil: the threshold on the value alone) and a detail line.
 func perSeed(res *Results, th claims.Threshold, higherIsBetter bool, what string,
 	measure func(Replicate) (float64, []claims.Part, string)) claims.Measurement {
+	return perReplicate(res, res.Replicates, func(r Replicate) int { return r.DataSeed }, "data seed", th, higherIsBetter, what, measure)
+}
+
+// perReplicate is perSeed over any kind of replicate (noun: what a replicate is called in the rule).
+func perReplicate[T any](res *Results, reps []T, seedOf func(T) int, noun string, th claims.Threshold, higherIsBetter bool, what string,
+	measure func(T) (float64, []claims.Part, string)) claims.Measurement {
 	need := res.Config.Majority()
 	var vals []float64
 	var passes []bool
 	var details string
 	partsHold := map[string]int{}
 	var partNames []string
-	for _, r := range res.Replicates {
+	for _, r := range reps {
 		v, parts, detail := measure(r)
 		ok := th.Holds(v)
 		if parts != nil {
@@ -236,7 +324,7 @@ func perSeed(res *Results, th claims.Threshold, higherIsBetter bool, what string
 		}
 		vals = append(vals, v)
 		passes = append(passes, ok)
-		details += fmt.Sprintf("data seed %d: %s; ", r.DataSeed, detail)
+		details += fmt.Sprintf("%s %d: %s; ", noun, seedOf(r), detail)
 	}
 	var parts []claims.Part
 	for _, n := range partNames {
@@ -248,7 +336,7 @@ func perSeed(res *Results, th claims.Threshold, higherIsBetter bool, what string
 	}
 	return claims.Measurement{
 		Value:  claims.MajorityValue(vals, need, higherIsBetter),
-		Rule:   fmt.Sprintf("%s, in ≥ %d of %d data seeds", rule, need, len(vals)),
+		Rule:   fmt.Sprintf("%s, in ≥ %d of %d %ss", rule, need, len(vals), noun),
 		Pass:   claims.Majority(passes, need),
 		Parts:  parts,
 		Detail: details + "(" + claims.Tally(passes) + ")",

@@ -33,6 +33,10 @@ type Config struct {
 	Self     int  `json:"self"`     // self-distillation students (teachers: singles 0 … Self−1)
 	Features int  `json:"features"` // random features of the random-feature contrast
 	Average  bool `json:"average"`  // also train the average of Singles networks jointly (MV-8; slow)
+
+	// The MNIST sanity check of the ensemble and distillation gains (MV-10 …
+	// MV-12; full preset only); nil: skipped.
+	MNIST *MNISTConfig `json:"mnist,omitempty"`
 }
 
 // Check is the interval, in steps, of the 100%-training-accuracy check.
@@ -49,7 +53,8 @@ func Quick() Config {
 	}
 }
 
-// Full is the full-size preset: three data seeds, N = 1000, L = 10.
+// Full is the full-size preset: three data seeds, N = 1000, L = 10, the
+// jointly trained average, and the MNIST sanity check.
 func Full() Config {
 	c := Quick()
 	c.Preset = "full"
@@ -58,6 +63,7 @@ func Full() Config {
 	c.Singles = 10
 	c.LRs = []float64{2, 4, 8}
 	c.Average = true
+	c.MNIST = FullMNIST()
 	return c
 }
 
@@ -86,5 +92,8 @@ func (c Config) Validate() error {
 	k.If(c.KD < 1 || c.KD >= c.Singles, "kd must be in [1, singles), got %d", c.KD)
 	k.If(c.Self < 1 || c.Self > c.Singles, "self must be in [1, singles], got %d", c.Self)
 	k.If(c.Features < 1, "features must be ≥ 1, got %d", c.Features)
+	if c.MNIST != nil {
+		c.MNIST.validate(k)
+	}
 	return k.Err()
 }

@@ -51,6 +51,17 @@ func TestBadConfigs(t *testing.T) {
 		"kd":       func(c *Config) { c.KD = 5 },
 		"self":     func(c *Config) { c.Self = 6 },
 		"features": func(c *Config) { c.Features = 0 },
+		// the MNIST check (full preset): each field broken on its own
+		"mnist.train":   func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.Train = 5 },
+		"mnist.val":     func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.Val = 0 },
+		"mnist.test":    func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.Test = 20000 },
+		"mnist.hidden":  func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.Hidden = 0 },
+		"mnist.lrs":     func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.LRs = []float64{1e-3, -1} },
+		"mnist.epochs":  func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.Epochs = 0 },
+		"mnist.batch":   func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.Batch = 300 },
+		"mnist.singles": func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.Singles = 1 },
+		"mnist.kd":      func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.KD = 5 },
+		"mnist.self":    func(c *Config) { c.MNIST = FullMNIST(); c.MNIST.Self = 6 },
 	})
 }
 

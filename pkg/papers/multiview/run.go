@@ -73,9 +73,10 @@ type Replicate struct {
 
 // Results is everything Run measures; Claims and Figures read only this.
 type Results struct {
-	Config     Config      `json:"config"`
-	Replicates []Replicate `json:"replicates"`
-	Seconds    float64     `json:"seconds"`
+	Config     Config        `json:"config"`
+	Replicates []Replicate   `json:"replicates"`
+	MNIST      *MNISTResults `json:"mnist,omitempty"` // the MNIST sanity check (when Config.MNIST)
+	Seconds    float64       `json:"seconds"`
 }
 
 // Run performs the experiment for every data seed.
@@ -94,6 +95,11 @@ func Run(cfg Config) (*Results, error) {
 			return nil, fmt.Errorf("data seed %d: %w", 1+s, err)
 		}
 		res.Replicates = append(res.Replicates, *rep)
+	}
+	if cfg.MNIST != nil {
+		if res.MNIST, err = runMNIST(be, cfg); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
