@@ -2,6 +2,7 @@ package multiview
 
 import (
 	"fmt"
+	"theorylab/pkg/progress"
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -10,9 +11,6 @@ import (
 	"theorylab/pkg/tensorconv"
 	"theorylab/pkg/train"
 )
-
-// debugf, when set (tests), receives progress lines.
-var debugf func(format string, args ...any)
 
 // objective is the training loss of a bank of R runs.
 type objective struct {
@@ -75,10 +73,11 @@ type fitResult struct {
 // fit trains a bank by full-batch GD, one compiled graph of Check steps
 // reused throughout; each run (group) stops at the first check where its
 // training accuracy is 100%, or at the cap. onCheck (may be nil) sees the
-// parameters at every check.
-func fit(be compute.Backend, b bank, obj objective, onehot *tensors.Tensor, ytrain []int, w0 *tensors.Tensor,
+// parameters at every check. what names the models for the progress bar.
+func fit(be compute.Backend, what string, b bank, obj objective, onehot *tensors.Tensor, ytrain []int, w0 *tensors.Tensor,
 	etas []float64, cap int, onCheck func(t int, w *tensors.Tensor) error) (*fitResult, error) {
 	R := w0.Shape().Dimensions[0]
+	bar := progress.New(fmt.Sprintf("multiview: %s, %d runs, GD until each fits (at most %d steps)", what, R, cap), cap)
 	if obj.Group < 1 {
 		obj.Group = 1
 	}
@@ -117,11 +116,10 @@ func fit(be compute.Backend, b bank, obj objective, onehot *tensors.Tensor, ytra
 			running++
 		}
 		if running == 0 {
+			bar.Done(fmt.Sprintf("every run stopped by step %d", t))
 			break
 		}
-		if debugf != nil && t%100 == 0 { // progress, for tests
-			debugf("R=%d t=%d running=%d", R, t, running)
-		}
+		bar.Update(t, fmt.Sprintf("%d of %d runs still training", running, R))
 		next, _, err := gd.Steps([]*tensors.Tensor{w}, tensors.FromFlatDataAndDimensions(eta, R))
 		if err != nil {
 			return nil, fmt.Errorf("step %d: %w", t, err)

@@ -102,7 +102,7 @@ func runRF(be compute.Backend, cfg Config, ds sets, onehot *tensors.Tensor, off 
 	}
 	seeds, etas := grid(singleSeeds, cfg.LRs)
 	b := rfBank(cfg, ds, seeds, cache)
-	fr, err := fit(be, b, objective{}, onehot, ds[0].Y, zeros(len(seeds)), etas, cfg.Cap, nil)
+	fr, err := fit(be, "random-feature singles", b, objective{}, onehot, ds[0].Y, zeros(len(seeds)), etas, cfg.Cap, nil)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func runRF(be compute.Backend, cfg Config, ds sets, onehot *tensors.Tensor, off 
 		mix = append(mix, cfg.KDMix)
 	}
 	sb := rfBank(cfg, ds, sSeeds, cache)
-	sf, err := fit(be, sb, objective{Teacher: teacher, Mix: mix, Tau: cfg.Tau}, onehot, ds[0].Y, zeros(len(sSeeds)), sEtas, cfg.Cap, nil)
+	sf, err := fit(be, "random-feature KD students", sb, objective{Teacher: teacher, Mix: mix, Tau: cfg.Tau}, onehot, ds[0].Y, zeros(len(sSeeds)), sEtas, cfg.Cap, nil)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func runRF(be compute.Backend, cfg Config, ds sets, onehot *tensors.Tensor, off 
 	}
 
 	// train the average of the singles' feature maps jointly
-	af, err := fit(be, b, objective{Group: L}, onehot, ds[0].Y, zeros(len(seeds)), etas, cfg.Cap, nil)
+	af, err := fit(be, "random features, trained as an average", b, objective{Group: L}, onehot, ds[0].Y, zeros(len(seeds)), etas, cfg.Cap, nil)
 	if err != nil {
 		return err
 	}

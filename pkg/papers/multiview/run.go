@@ -145,7 +145,7 @@ func runReplicate(be compute.Backend, cfg Config, s int) (*Replicate, error) {
 	w0 := net.Init(seeds)
 	var traj [][][][2]float64
 	var trajSteps []int
-	plain, err := fit(be, pbank, objective{}, onehot, ds[0].Y, w0, etas, cfg.Cap, func(t int, w *tensors.Tensor) error {
+	plain, err := fit(be, "singles", pbank, objective{}, onehot, ds[0].Y, w0, etas, cfg.Cap, func(t int, w *tensors.Tensor) error {
 		wf, err := tensorconv.Floats(w)
 		if err != nil {
 			return err
@@ -224,7 +224,7 @@ func runReplicate(be compute.Backend, cfg Config, s int) (*Replicate, error) {
 		teacher = append(teacher, teachers[r%nStud]...)
 		mix = append(mix, cfg.KDMix)
 	}
-	stud, err := fit(be, pbank, objective{Teacher: teacher, Mix: mix, Tau: cfg.Tau}, onehot, ds[0].Y,
+	stud, err := fit(be, "students (KD and self-distillation)", pbank, objective{Teacher: teacher, Mix: mix, Tau: cfg.Tau}, onehot, ds[0].Y,
 		net.Init(sSeeds), sEtas, cfg.Cap, nil)
 	if err != nil {
 		return nil, fmt.Errorf("distillation: %w", err)
@@ -269,7 +269,7 @@ func selfNull(cfg Config, i int) int { return (i + 1) % cfg.Singles }
 func runAverage(be compute.Backend, cfg Config, pbank bank, plainSeeds []int, net patchnet.Config, onehot *tensors.Tensor, ds sets, rep *Replicate) error {
 	k := cfg.Data.K
 	avgSeeds, avgEtas := grid(plainSeeds[:cfg.Singles], cfg.LRs)
-	avg, err := fit(be, pbank, objective{Group: cfg.Singles}, onehot, ds[0].Y, net.Init(avgSeeds), avgEtas, cfg.Cap, nil)
+	avg, err := fit(be, "the average of singles, trained jointly", pbank, objective{Group: cfg.Singles}, onehot, ds[0].Y, net.Init(avgSeeds), avgEtas, cfg.Cap, nil)
 	if err != nil {
 		return fmt.Errorf("train the average: %w", err)
 	}
