@@ -1,7 +1,6 @@
 package onesided
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -17,7 +16,6 @@ import (
 	"theorylab/pkg/papers/config"
 	"theorylab/pkg/runs"
 	"theorylab/pkg/train"
-	"theorylab/pkg/train/minmax"
 )
 
 // MNISTConfig is the full preset's GAN on MNIST (study C, our construction
@@ -354,56 +352,10 @@ func (s *mnistSet) draw(rs []*rand.Rand, n int) (real, noise, real2 *tensors.Ten
 func (s *mnistSet) train(be compute.Backend, genClf *Exec, method string, lr float64, null bool, iters int, measure bool, tk *ticker) ([]GANRun, float64, error) {
 	tk.phase(fmt.Sprintf("MNIST: %s at lr %g, %d iterations", method, lr, iters))
 	m := s.cfg
-	var runList []GANRun
-	for _, isNull := range []bool{false, true} {
-		if isNull && !null {
-			continue
-		}
-		for _, seed := range s.seedList() {
-			runList = append(runList, GANRun{Seed: seed, Method: method, LR: lr, Null: isNull})
-		}
-	}
+	runList := gameRuns(s.seedList(), method, lr, null)
 	R := len(runList)
 	gNet, dNet := m.Nets()
-	gSeeds, dSeeds := make([]uint64, R), make([]uint64, R)
-	mask := make([]float32, R)
-	for r, run := range runList {
-		gSeeds[r] = uint64(run.Seed)*16 + streamMGInit
-		dSeeds[r] = uint64(run.Seed)*16 + streamMDInit
-		if run.Null {
-			mask[r] = 1
-		}
-	}
-	gInit, err := gNet.InitParams(gSeeds, dtypes.Float32)
-	if err != nil {
-		return nil, 0, err
-	}
-	dInit, err := dNet.InitParams(dSeeds, dtypes.Float32)
-	if err != nil {
-		return nil, 0, err
-	}
-	maskT := tensors.FromFlatDataAndDimensions(mask, R, 1, 1)
-	// fake = m·x′ + (1 − m)·G(z): the null's generator is the true sampler.
-	fake := func(gp []*Node, noise, real2, mk *Node) *Node {
-		return Add(Mul(mk, real2), Mul(OneMinus(mk), gNet.Forward(gp, noise))) // [R, B, 784]
-	}
-	game := minmax.Game{
-		Min: params("g", gInit), Max: params("d", dInit),
-		MaxLoss: func(gp, dp, b []*Node) *Node {
-			return gan.DiscriminatorLoss(dNet.Forward(dp, b[0]), dNet.Forward(dp, fake(gp, b[1], b[2], b[3])))
-		},
-		MinLoss: func(gp, dp, b []*Node) *Node {
-			return gan.GeneratorLoss(dNet.Forward(dp, fake(gp, b[1], b[2], b[3])))
-		},
-	}
-	opt := func() optimizer.Interface {
-		if method == MethodAdam {
-			return optimizer.Adam().LearningRate(lr).Betas(s.beta1, 0.999).Epsilon(1e-8).Done()
-		}
-		return optimizer.StochasticGradientDescent().WithDecay(false).WithLearningRate(lr).Done()
-	}
-	game.MinOpt, game.MaxOpt = opt(), opt()
-	trainer, err := minmax.New(be, game)
+	trainer, maskT, fake, err := batchedGame(be, gNet, dNet, runList, streamMGInit, streamMDInit, method, lr, s.beta1)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -413,40 +365,18 @@ func (s *mnistSet) train(be compute.Backend, genClf *Exec, method string, lr flo
 		rngs[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamMTrain))
 	}
 	var meas *mnistMeasurer
+	var check func(t int, gp, dp []*tensors.Tensor) error
 	if measure {
 		if meas, err = s.newMeasurer(be, gNet, dNet, runList, maskT, fake, iters); err != nil {
 			return nil, 0, err
 		}
 		defer meas.exec.Finalize()
+		check = meas.checkpoint
 	}
-	diverged := make([]bool, R)
-	for t := 0; t <= iters; t++ {
-		if meas != nil && t%m.Every == 0 {
-			gp, dp, err := trainer.Params()
-			if err != nil {
-				return nil, 0, err
-			}
-			if err := meas.checkpoint(t, gp, dp); err != nil {
-				return nil, 0, err
-			}
-		}
-		if t == iters {
-			break
-		}
-		real, noise, real2 := s.draw(rngs, m.Batch)
-		lMin, lMax, err := trainer.Step(real, noise, real2, maskT)
-		tk.tick()
-		if err != nil {
-			var div *train.DivergedError
-			if !errors.As(err, &div) {
-				return nil, 0, err
-			}
-			for r := range R {
-				if bad(lMin[r]) || bad(lMax[r]) {
-					diverged[r] = true
-				}
-			}
-		}
+	diverged, err := alternate(trainer, R, iters, m.Every,
+		func() (real, noise, real2 *tensors.Tensor) { return s.draw(rngs, m.Batch) }, maskT, check, tk)
+	if err != nil {
+		return nil, 0, err
 	}
 	gp, _, err := trainer.Params()
 	if err != nil {

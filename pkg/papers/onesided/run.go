@@ -1,17 +1,14 @@
 package onesided
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"theorylab/models/gan"
 	"theorylab/pkg/backend"
@@ -19,7 +16,6 @@ import (
 	"theorylab/pkg/runs"
 	"theorylab/pkg/tensorconv"
 	"theorylab/pkg/train"
-	"theorylab/pkg/train/minmax"
 )
 
 // Seed streams: every random choice has its own stream PCG(seed, stream).
@@ -207,58 +203,10 @@ func (k *ticker) tick() {
 // measure it records the checkpoints; it always returns the validation score.
 func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float64, null bool, iters int, measure bool, tk *ticker) ([]GANRun, float64, error) {
 	tk.phase(fmt.Sprintf("ring: %s at lr %g, %d iterations", method, lr, iters))
-	seeds := cfg.SeedList()
-	var runList []GANRun
-	for _, isNull := range []bool{false, true} {
-		if isNull && !null {
-			continue
-		}
-		for _, s := range seeds {
-			runList = append(runList, GANRun{Seed: s, Method: method, LR: lr, Null: isNull})
-		}
-	}
+	runList := gameRuns(cfg.SeedList(), method, lr, null)
 	R := len(runList)
 	gNet, dNet := cfg.Nets()
-	gSeeds, dSeeds := make([]uint64, R), make([]uint64, R)
-	mask := make([]float32, R) // 1 for a null run: its "generated" points are real ones
-	for r, run := range runList {
-		gSeeds[r] = uint64(run.Seed)*16 + streamGInit
-		dSeeds[r] = uint64(run.Seed)*16 + streamDInit
-		if run.Null {
-			mask[r] = 1
-		}
-	}
-	gInit, err := gNet.InitParams(gSeeds, dtypes.Float32)
-	if err != nil {
-		return nil, 0, err
-	}
-	dInit, err := dNet.InitParams(dSeeds, dtypes.Float32)
-	if err != nil {
-		return nil, 0, err
-	}
-	maskT := tensors.FromFlatDataAndDimensions(mask, R, 1, 1)
-	// fake = m·x′ + (1 − m)·G(z): the null's generator is the true sampler.
-	fake := func(gp []*Node, noise, real2, m *Node) *Node {
-		return Add(Mul(m, real2), Mul(OneMinus(m), gNet.Forward(gp, noise))) // [R, B, 2]
-	}
-	// batch: real [R, B, 2], noise [R, B, k], real2 [R, B, 2], mask [R, 1, 1]
-	game := minmax.Game{
-		Min: params("g", gInit), Max: params("d", dInit),
-		MaxLoss: func(gp, dp, b []*Node) *Node {
-			return gan.DiscriminatorLoss(dNet.Forward(dp, b[0]), dNet.Forward(dp, fake(gp, b[1], b[2], b[3])))
-		},
-		MinLoss: func(gp, dp, b []*Node) *Node {
-			return gan.GeneratorLoss(dNet.Forward(dp, fake(gp, b[1], b[2], b[3])))
-		},
-	}
-	opt := func() optimizer.Interface {
-		if method == MethodAdam {
-			return optimizer.Adam().LearningRate(lr).Betas(cfg.Beta1, 0.999).Epsilon(1e-8).Done()
-		}
-		return optimizer.StochasticGradientDescent().WithDecay(false).WithLearningRate(lr).Done()
-	}
-	game.MinOpt, game.MaxOpt = opt(), opt()
-	trainer, err := minmax.New(be, game)
+	trainer, maskT, fake, err := batchedGame(be, gNet, dNet, runList, streamGInit, streamDInit, method, lr, cfg.Beta1)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -268,6 +216,7 @@ func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float
 	for r, run := range runList {
 		rngs[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamTrain))
 	}
+	// real [R, n, 2], noise [R, n, k], real2 [R, n, 2]
 	draw := func(rs []*rand.Rand, n int) (real, noise, real2 *tensors.Tensor) {
 		var x, z, x2 []float64
 		for r := range R {
@@ -280,41 +229,18 @@ func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float
 		return f32(x, R, n, 2), f32(z, R, n, cfg.Noise), f32(x2, R, n, 2)
 	}
 	var meas *measurer
+	var check func(t int, gp, dp []*tensors.Tensor) error
 	if measure {
 		if meas, err = newMeasurer(be, cfg, gNet, dNet, runList, maskT, fake); err != nil {
 			return nil, 0, err
 		}
 		defer meas.exec.Finalize()
+		check = meas.checkpoint
 	}
-	diverged := make([]bool, R)
-	for t := 0; t <= iters; t++ {
-		if meas != nil && t%cfg.Every == 0 {
-			gp, dp, err := trainer.Params()
-			if err != nil {
-				return nil, 0, err
-			}
-			if err := meas.checkpoint(t, gp, dp); err != nil {
-				return nil, 0, err
-			}
-		}
-		if t == iters {
-			break
-		}
-		real, noise, real2 := draw(rngs, cfg.Batch)
-		lMin, lMax, err := trainer.Step(real, noise, real2, maskT)
-		tk.tick()
-		if err != nil {
-			var div *train.DivergedError
-			if !errors.As(err, &div) {
-				return nil, 0, err
-			}
-			// the runs are independent: mark every run whose loss is not finite, the others go on
-			for r := range R {
-				if bad(lMin[r]) || bad(lMax[r]) {
-					diverged[r] = true
-				}
-			}
-		}
+	diverged, err := alternate(trainer, R, iters, cfg.Every,
+		func() (real, noise, real2 *tensors.Tensor) { return draw(rngs, cfg.Batch) }, maskT, check, tk)
+	if err != nil {
+		return nil, 0, err
 	}
 	// Validation: fresh noise, the final generators.
 	gp, _, err := trainer.Params()

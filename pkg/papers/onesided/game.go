@@ -1,0 +1,130 @@
+package onesided
+
+import (
+	"errors"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"theorylab/models/gan"
+	"theorylab/pkg/train"
+	"theorylab/pkg/train/minmax"
+)
+
+// The batched GAN that the ring (B) and MNIST (C) studies share: the runs of
+// one training, their game and its alternating loop. Each study adds its own
+// data, measurements and validation score.
+
+// gameRuns lists the runs of one training of method at lr: one GAN per seed,
+// then, with null, one perfect-generator null per seed.
+func gameRuns(seeds []int, method string, lr float64, null bool) []GANRun {
+	var runList []GANRun
+	for _, isNull := range []bool{false, true} {
+		if isNull && !null {
+			continue
+		}
+		for _, s := range seeds {
+			runList = append(runList, GANRun{Seed: s, Method: method, LR: lr, Null: isNull})
+		}
+	}
+	return runList
+}
+
+// fakeFn is what the discriminator sees as generated.
+type fakeFn func(gp []*Node, noise, real2, m *Node) *Node
+
+// batchedGame builds the game of runList in one graph: each run's generator
+// and discriminator initialised from its seed (streams gStream and dStream),
+// the non-saturating losses, and Adam (β₁ = beta1) or plain GDA at lr for
+// both players. A null run's "generated" points are a second real batch
+// (mask 1): fake = m·x′ + (1 − m)·G(z). The batch of a step is
+// real [R, B, n], noise [R, B, k], real2 [R, B, n] and the mask [R, 1, 1].
+func batchedGame(be compute.Backend, gNet, dNet gan.Net, runList []GANRun, gStream, dStream uint64,
+	method string, lr, beta1 float64) (*minmax.Trainer, *tensors.Tensor, fakeFn, error) {
+	R := len(runList)
+	gSeeds, dSeeds := make([]uint64, R), make([]uint64, R)
+	mask := make([]float32, R) // 1 for a null run
+	for r, run := range runList {
+		gSeeds[r] = uint64(run.Seed)*16 + gStream
+		dSeeds[r] = uint64(run.Seed)*16 + dStream
+		if run.Null {
+			mask[r] = 1
+		}
+	}
+	gInit, err := gNet.InitParams(gSeeds, dtypes.Float32)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dInit, err := dNet.InitParams(dSeeds, dtypes.Float32)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	maskT := tensors.FromFlatDataAndDimensions(mask, R, 1, 1)
+	// fake = m·x′ + (1 − m)·G(z): the null's generator is the true sampler.
+	fake := func(gp []*Node, noise, real2, m *Node) *Node {
+		return Add(Mul(m, real2), Mul(OneMinus(m), gNet.Forward(gp, noise)))
+	}
+	game := minmax.Game{
+		Min: params("g", gInit), Max: params("d", dInit),
+		MaxLoss: func(gp, dp, b []*Node) *Node {
+			return gan.DiscriminatorLoss(dNet.Forward(dp, b[0]), dNet.Forward(dp, fake(gp, b[1], b[2], b[3])))
+		},
+		MinLoss: func(gp, dp, b []*Node) *Node {
+			return gan.GeneratorLoss(dNet.Forward(dp, fake(gp, b[1], b[2], b[3])))
+		},
+	}
+	opt := func() optimizer.Interface {
+		if method == MethodAdam {
+			return optimizer.Adam().LearningRate(lr).Betas(beta1, 0.999).Epsilon(1e-8).Done()
+		}
+		return optimizer.StochasticGradientDescent().WithDecay(false).WithLearningRate(lr).Done()
+	}
+	game.MinOpt, game.MaxOpt = opt(), opt()
+	trainer, err := minmax.New(be, game)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return trainer, maskT, fake, nil
+}
+
+// alternate runs iters alternating iterations of trainer, each on the batch
+// draw returns and the mask, ticking tk. With check set, it calls check with
+// the players' parameters every `every` iterations, t = 0 and t = iters
+// included. The runs are independent: a run whose loss stops being finite is
+// marked in the returned slice and the others go on.
+func alternate(trainer *minmax.Trainer, R, iters, every int, draw func() (real, noise, real2 *tensors.Tensor),
+	mask *tensors.Tensor, check func(t int, gp, dp []*tensors.Tensor) error, tk *ticker) ([]bool, error) {
+	diverged := make([]bool, R)
+	for t := 0; t <= iters; t++ {
+		if check != nil && t%every == 0 {
+			gp, dp, err := trainer.Params()
+			if err != nil {
+				return nil, err
+			}
+			if err := check(t, gp, dp); err != nil {
+				return nil, err
+			}
+		}
+		if t == iters {
+			break
+		}
+		real, noise, real2 := draw()
+		lMin, lMax, err := trainer.Step(real, noise, real2, mask)
+		tk.tick()
+		if err != nil {
+			var div *train.DivergedError
+			if !errors.As(err, &div) {
+				return nil, err
+			}
+			for r := range R {
+				if bad(lMin[r]) || bad(lMax[r]) {
+					diverged[r] = true
+				}
+			}
+		}
+	}
+	return diverged, nil
+}
