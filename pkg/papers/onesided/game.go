@@ -2,6 +2,8 @@ package onesided
 
 import (
 	"errors"
+	"fmt"
+	"math"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -10,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"theorylab/models/gan"
+	"theorylab/pkg/runs"
 	"theorylab/pkg/train"
 	"theorylab/pkg/train/minmax"
 )
@@ -127,4 +130,45 @@ func alternate(trainer *minmax.Trainer, R, iters, every int, draw func() (real, 
 		}
 	}
 	return diverged, nil
+}
+
+// trainFn trains a study's GANs of one method at lr for iters iterations,
+// with the perfect-generator nulls when null is set and the checkpoints when
+// measure is set; it returns the runs and the validation score (see trainGAN).
+type trainFn func(method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error)
+
+// selectAndTrain is a study's protocol: every rate of grid for Adam and for
+// plain GDA alike, pilot iterations each, scored on validation (the best
+// score wins; a diverged run's NaN never does), then both methods at their
+// chosen rates for iters iterations with measurements, Adam beside its null.
+// study prefixes the error of a method that diverges at every rate, and
+// gridField names the grid there.
+func selectAndTrain(train trainFn, grid []float64, pilot, iters int, study, gridField string) (
+	pilots []PilotResult, adamLR, gdaLR float64, gans []GANRun, err error) {
+	best, bestScore := map[string]float64{}, map[string]float64{}
+	for _, method := range []string{MethodAdam, MethodGDA} {
+		for _, lr := range grid {
+			_, score, err := train(method, lr, false, pilot, false)
+			if err != nil {
+				return nil, 0, 0, nil, err
+			}
+			pilots = append(pilots, PilotResult{Method: method, LR: lr, Score: runs.Float(score)})
+			if s, ok := bestScore[method]; !math.IsNaN(score) && (!ok || score > s) {
+				best[method], bestScore[method] = lr, score
+			}
+		}
+		if _, ok := best[method]; !ok {
+			return nil, 0, 0, nil, fmt.Errorf("onesided: %s%s diverged at every learning rate of %s", study, method, gridField)
+		}
+	}
+	adamLR, gdaLR = best[MethodAdam], best[MethodGDA]
+	adamRuns, _, err := train(MethodAdam, adamLR, true, iters, true)
+	if err != nil {
+		return nil, 0, 0, nil, err
+	}
+	gdaRuns, _, err := train(MethodGDA, gdaLR, false, iters, true)
+	if err != nil {
+		return nil, 0, 0, nil, err
+	}
+	return pilots, adamLR, gdaLR, append(adamRuns, gdaRuns...), nil
 }

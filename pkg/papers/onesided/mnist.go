@@ -234,32 +234,12 @@ func runMNIST(be compute.Backend, cfg Config, tk *ticker) (*MNISTResults, error)
 		return nil, err
 	}
 	defer genClf.Finalize()
-	best, bestScore := map[string]float64{}, map[string]float64{}
-	for _, method := range []string{MethodAdam, MethodGDA} {
-		for _, lr := range m.LRGrid {
-			_, score, err := set.train(be, genClf, method, lr, false, m.Pilot, false, tk)
-			if err != nil {
-				return nil, err
-			}
-			res.Pilot = append(res.Pilot, PilotResult{Method: method, LR: lr, Score: runs.Float(score)})
-			if s, ok := bestScore[method]; !math.IsNaN(score) && (!ok || score > s) {
-				best[method], bestScore[method] = lr, score
-			}
-		}
-		if _, ok := best[method]; !ok {
-			return nil, fmt.Errorf("onesided: mnist %s diverged at every learning rate of mnist.lr_grid", method)
-		}
+	train := func(method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
+		return set.train(be, genClf, method, lr, null, iters, measure, tk)
 	}
-	res.AdamLR, res.GDALR = best[MethodAdam], best[MethodGDA]
-	adamRuns, _, err := set.train(be, genClf, MethodAdam, res.AdamLR, true, m.Iters, true, tk)
-	if err != nil {
+	if res.Pilot, res.AdamLR, res.GDALR, res.GAN, err = selectAndTrain(train, m.LRGrid, m.Pilot, m.Iters, "mnist ", "mnist.lr_grid"); err != nil {
 		return nil, err
 	}
-	gdaRuns, _, err := set.train(be, genClf, MethodGDA, res.GDALR, false, m.Iters, true, tk)
-	if err != nil {
-		return nil, err
-	}
-	res.GAN = append(adamRuns, gdaRuns...)
 	return res, nil
 }
 

@@ -132,33 +132,12 @@ func Run(cfg Config) (*Results, error) {
 		return nil, err
 	}
 	defer gen.Finalize()
-	best := map[string]float64{}
-	bestScore := map[string]float64{}
-	for _, method := range []string{MethodAdam, MethodGDA} {
-		for _, lr := range cfg.LRGrid {
-			_, score, err := trainGAN(be, gen, cfg, method, lr, false, cfg.Pilot, false, tk)
-			if err != nil {
-				return nil, err
-			}
-			res.Pilot = append(res.Pilot, PilotResult{Method: method, LR: lr, Score: runs.Float(score)})
-			if s, ok := bestScore[method]; !math.IsNaN(score) && (!ok || score > s) {
-				best[method], bestScore[method] = lr, score
-			}
-		}
-		if _, ok := best[method]; !ok {
-			return nil, fmt.Errorf("onesided: %s diverged at every learning rate of lr_grid", method)
-		}
+	train := func(method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
+		return trainGAN(be, gen, cfg, method, lr, null, iters, measure, tk)
 	}
-	res.AdamLR, res.GDALR = best[MethodAdam], best[MethodGDA]
-	adamRuns, _, err := trainGAN(be, gen, cfg, MethodAdam, res.AdamLR, true, cfg.Iters, true, tk)
-	if err != nil {
+	if res.Pilot, res.AdamLR, res.GDALR, res.GAN, err = selectAndTrain(train, cfg.LRGrid, cfg.Pilot, cfg.Iters, "", "lr_grid"); err != nil {
 		return nil, err
 	}
-	gdaRuns, _, err := trainGAN(be, gen, cfg, MethodGDA, res.GDALR, false, cfg.Iters, true, tk)
-	if err != nil {
-		return nil, err
-	}
-	res.GAN = append(adamRuns, gdaRuns...)
 	if cfg.MNIST != nil {
 		mStart := time.Now()
 		if res.MNIST, err = runMNIST(be, cfg, tk); err != nil {
