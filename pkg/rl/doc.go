@@ -55,4 +55,15 @@
 // that it matches the paper's definition is unverified. Named tie rules
 // (left-first, right-first, stay-first and random orders) are checked too, as
 // single trajectories.
+//
+// # A paper's run
+//
+// A Study holds what a paper's run shares between its parts, so that both
+// papers write it once: the seed from which every random stream is drawn
+// (Stream), the backend, a progress bar counted in units (Tick), Catch's
+// held-out evaluation sets, each built once (EvalSet), the choice of the
+// learning rate from a grid on tuning runs (SelectLR) and the learner runs
+// at the chosen rate (Learn). LearnerConfig.GridProblems and Increasing are
+// the config checks both papers make; RandomCodes draws the secret codes of
+// Needle-H and Split-needle.
 package rl

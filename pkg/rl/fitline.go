@@ -43,3 +43,15 @@ func LocalSlopes(xs, ys []float64) []float64 {
 	}
 	return out
 }
+
+// Increasing reports whether xs is strictly increasing (true when it has
+// fewer than two values): the check of the horizon, lookahead and
+// environment-count lists of the RL papers' configs.
+func Increasing(xs []int) bool {
+	for i := 1; i < len(xs); i++ {
+		if xs[i] <= xs[i-1] {
+			return false
+		}
+	}
+	return true
+}

@@ -61,6 +61,28 @@ func (c LearnerConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
+// GridProblems checks a learner whose learning rate is chosen from grid
+// (c.LR is ignored): c's other fields as Validate does (one error), then
+// the grid, which must hold at least one rate and only rates > 0. It returns
+// one error per problem, each naming its field, for the caller's checker to
+// prefix; none when all is well.
+func (c LearnerConfig) GridProblems(grid []float64) []error {
+	var errs []error
+	c.LR = 1 // chosen from lr_grid
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(grid) == 0 {
+		errs = append(errs, errors.New("lr_grid is empty"))
+	}
+	for _, lr := range grid {
+		if !(lr > 0) {
+			errs = append(errs, fmt.Errorf("lr_grid values must be > 0, got %v", lr))
+		}
+	}
+	return errs
+}
+
 // Task is one run of a learner: an environment and how to observe and start
 // it, the horizon H, the lookahead L, a seed, and the held-out start states
 // on which the run is scored after every round (validation, to choose

@@ -109,3 +109,14 @@ func (n Needle) Enumerate(rng *rand.Rand) int {
 // OnPath reports whether s lies on σ's path (the first s.T actions of σ):
 // only then can the episode still pay.
 func (n Needle) OnPath(s NeedleState) bool { return s.S == n.Position(n.Code, s.T) }
+
+// RandomCodes draws n codes σ of h bits (h ≤ 64), uniformly, from the
+// stream seed: the secret codes of Needle-H and of Split-needle.
+func RandomCodes(seed uint64, h, n int) []uint64 {
+	rng := rand.New(rand.NewPCG(seed, 0))
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = rng.Uint64() >> uint(64-h)
+	}
+	return out
+}
