@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/gomlx/compute"
-
 	"theorylab/pkg/backend"
 	"theorylab/pkg/progress"
 	"theorylab/pkg/rl"
@@ -143,16 +141,16 @@ func Run(cfg Config) (*Results, error) {
 		return nil, err
 	}
 	start := time.Now()
-	e := &experiment{cfg: cfg, be: be, evals: map[evalKey]rl.EvalSet[rl.CatchState]{}}
 	units := 3 + (len(cfg.LRGrid)+1)*cfg.Learner.Rounds + 2*len(cfg.LRGrid) + len(cfg.LRGrid)
-	e.bar = progress.New(fmt.Sprintf("epw %s: windows, search, Needle, learner, probes, REINFORCE", cfg.Preset), units)
+	bar := progress.New(fmt.Sprintf("epw %s: windows, search, Needle, learner, probes, REINFORCE", cfg.Preset), units)
+	e := &experiment{Study: rl.NewStudy(be, cfg.Seed, bar), cfg: cfg}
 	res := &Results{Config: cfg, Backend: backend.Name()}
 	res.Window = e.windows()
-	e.tick("windows measured")
+	e.Tick("windows measured")
 	res.Search = e.search()
-	e.tick("tree search counted")
+	e.Tick("tree search counted")
 	res.Needle = e.needle()
-	e.tick("Needle done")
+	e.Tick("Needle done")
 	if res.Learner, err = e.learn(res.Window); err != nil {
 		return nil, err
 	}
@@ -163,30 +161,15 @@ func Run(cfg Config) (*Results, error) {
 		return nil, err
 	}
 	res.Seconds = time.Since(start).Seconds()
-	e.bar.Done(fmt.Sprintf("done in %.1fs on %s", res.Seconds, backend.Name()))
+	e.Bar.Done(fmt.Sprintf("done in %.1fs on %s", res.Seconds, backend.Name()))
 	return res, nil
 }
 
-type evalKey struct {
-	game, split string
-	h           int
-}
-
+// experiment is one run: the shared bookkeeping of an RL study (seed
+// streams, backend, progress, evaluation sets) and the config.
 type experiment struct {
-	cfg   Config
-	be    compute.Backend
-	bar   progress.Reporter
-	done  int
-	evals map[evalKey]rl.EvalSet[rl.CatchState]
-}
-
-func (e *experiment) tick(msg string) {
-	e.done++
-	e.bar.Update(e.done, msg)
-}
-
-func (e *experiment) stream(purpose string, index int) uint64 {
-	return rl.Stream(e.cfg.Seed, purpose, index)
+	*rl.Study
+	cfg Config
 }
 
 func (e *experiment) game(name string) rl.Catch {
@@ -199,21 +182,14 @@ func (e *experiment) game(name string) rl.Catch {
 // eval is the held-out start set of a game for one split and horizon (the
 // same starts at every horizon; the optimum depends on H).
 func (e *experiment) eval(game, split string, h int) rl.EvalSet[rl.CatchState] {
-	k := evalKey{game, split, h}
-	if s, ok := e.evals[k]; ok {
-		return s
-	}
-	g := e.game(game)
-	s := rl.NewEvalSet[rl.CatchState](g, g.Starts(e.cfg.EvalStarts, e.stream(split+"-starts-"+game, 0)), h)
-	e.evals[k] = s
-	return s
+	return e.EvalSet(e.game(game), split+"-starts-"+game, e.cfg.EvalStarts, h)
 }
 
 func (e *experiment) windows() WindowResult {
 	cfg := e.cfg
-	rules := rl.TieRules(3, cfg.RandomRules, e.stream("tie-rules", 0))
+	rules := rl.TieRules(3, cfg.RandomRules, e.Stream("tie-rules", 0))
 	measure := func(g rl.Catch, purpose string) rl.EPWCurve {
-		return rl.MeasureEPW[rl.CatchState](g, g.Starts(cfg.WindowStarts, e.stream(purpose, 0)), cfg.WindowH, cfg.WindowMax, rules)
+		return rl.MeasureEPW[rl.CatchState](g, g.Starts(cfg.WindowStarts, e.Stream(purpose, 0)), cfg.WindowH, cfg.WindowMax, rules)
 	}
 	w := WindowResult{
 		Estimate: cfg.Catch.WindowEstimate(), LazyEstimate: cfg.Lazy.WindowEstimate(),
@@ -231,7 +207,7 @@ func (e *experiment) windows() WindowResult {
 // start states: a pruned tree search, and a state-cached one.
 func (e *experiment) search() SearchResult {
 	cfg := e.cfg
-	starts := cfg.Catch.Starts(cfg.SearchStarts, e.stream("search-starts", 0))
+	starts := cfg.Catch.Starts(cfg.SearchStarts, e.Stream("search-starts", 0))
 	out := SearchResult{Horizons: cfg.SearchHorizons, Starts: len(starts)}
 	for _, h := range cfg.SearchHorizons {
 		var tree, cached float64
@@ -256,14 +232,7 @@ func (e *experiment) search() SearchResult {
 func (e *experiment) needle() NeedleResult {
 	cfg := e.cfg
 	out := NeedleResult{Horizons: cfg.NeedleHorizons, Codes: cfg.NeedleCodes, AgentH: cfg.NeedleAgentH, AgentL: cfg.NeedleAgentL}
-	codes := func(h, n int) []uint64 {
-		rng := rand.New(rand.NewPCG(e.stream("needle-codes", h), 0))
-		cs := make([]uint64, n)
-		for i := range cs {
-			cs[i] = rng.Uint64() >> uint(64-h)
-		}
-		return cs
-	}
+	codes := func(h, n int) []uint64 { return rl.RandomCodes(e.Stream("needle-codes", h), h, n) }
 	must := func(h int, code uint64, shaping float64) rl.Needle {
 		n, err := rl.NewNeedle(h, code, shaping)
 		if err != nil {
@@ -271,7 +240,7 @@ func (e *experiment) needle() NeedleResult {
 		}
 		return n
 	}
-	order := rand.New(rand.NewPCG(e.stream("needle-order", 0), 0))
+	order := rand.New(rand.NewPCG(e.Stream("needle-order", 0), 0))
 	for _, h := range cfg.NeedleHorizons {
 		total := 0.0
 		for _, code := range codes(h, cfg.NeedleCodes) {
@@ -291,7 +260,7 @@ func (e *experiment) needle() NeedleResult {
 		out.Windows = append(out.Windows, plain)
 		out.ShapedWindows = append(out.ShapedWindows, shaped)
 	}
-	ties := rl.TieRule{Name: "random", Seed: e.stream("needle-ties", 0)}
+	ties := rl.TieRule{Name: "random", Seed: e.Stream("needle-ties", 0)}
 	// success is the fraction of codes for which L-lookahead play (random
 	// ties) reaches σ. An episode that has left σ's path cannot pay any
 	// more, so it is stopped there (a shortcut of the measurement only).
@@ -347,28 +316,23 @@ func (e *experiment) learn(w WindowResult) (LearnerResult, error) {
 	cfg := e.cfg
 	out := LearnerResult{CatchL: window(w.A, cfg.WindowMax), LazyL: window(w.Lazy, cfg.WindowMax)}
 	tune := []rl.Task[rl.CatchState]{
-		e.task("catch", cfg.SweepH, out.CatchL, e.stream("tune", 0), "tune catch"),
-		e.task("lazy", cfg.SweepH, out.LazyL, e.stream("tune", 1), "tune lazy"),
+		e.task("catch", cfg.SweepH, out.CatchL, e.Stream("tune", 0), "tune catch"),
+		e.task("lazy", cfg.SweepH, out.LazyL, e.Stream("tune", 1), "tune lazy"),
 	}
-	best := math.Inf(-1)
-	for _, lr := range cfg.LRGrid {
-		lc := cfg.Learner
-		lc.LR = lr
-		runs, err := rl.Learn(e.be, lc, tune, func(r int) { e.tick(fmt.Sprintf("tuning lr=%g round %d", lr, r)) })
-		if err != nil {
-			return out, err
-		}
+	var err error
+	out.LR, err = e.SelectLR(cfg.Learner, cfg.LRGrid, tune, func(lr float64, runs []rl.LearnerRun) float64 {
 		t := Tuning{LR: lr, CatchVal: lateVal(runs[0]), LazyVal: lateVal(runs[1])}
 		t.Score = (t.CatchVal + t.LazyVal) / 2
 		out.Tuning = append(out.Tuning, t)
-		if t.Score > best {
-			best, out.LR = t.Score, lr
-		}
+		return t.Score
+	})
+	if err != nil {
+		return out, err
 	}
 	var tasks []rl.Task[rl.CatchState]
 	var meta []LearnerCurve
 	add := func(game string, h, l, seed int) {
-		tasks = append(tasks, e.task(game, h, l, e.stream("learner-"+game, seed), fmt.Sprintf("%s H=%d L=%d seed %d", game, h, l, seed)))
+		tasks = append(tasks, e.task(game, h, l, e.Stream("learner-"+game, seed), fmt.Sprintf("%s H=%d L=%d seed %d", game, h, l, seed)))
 		meta = append(meta, LearnerCurve{Game: game, Seed: seed})
 	}
 	for s := range cfg.Seeds {
@@ -390,9 +354,7 @@ func (e *experiment) learn(w WindowResult) (LearnerResult, error) {
 		}
 		add("lazy", cfg.SweepH, out.LazyL, s)
 	}
-	lc := cfg.Learner
-	lc.LR = out.LR
-	runs, err := rl.Learn(e.be, lc, tasks, func(r int) { e.tick(fmt.Sprintf("learners round %d", r)) })
+	runs, err := e.Learn(cfg.Learner, out.LR, tasks)
 	if err != nil {
 		return out, err
 	}
@@ -449,7 +411,7 @@ func (e *experiment) probe(l LearnerResult) (ProbeResult, error) {
 			return out, fmt.Errorf("epw: no learner data for seed %d", s)
 		}
 		d := run.Data
-		perm := rand.New(rand.NewPCG(e.stream("probe-split", s), 0)).Perm(d.Len())
+		perm := rand.New(rand.NewPCG(e.Stream("probe-split", s), 0)).Perm(d.Len())
 		nTrain := int(cfg.ProbeTrain * float64(d.Len()))
 		nVal := int(cfg.ProbeVal * float64(d.Len()))
 		parts := [3]*rl.Dataset{{Dim: d.Dim, K: d.K}, {Dim: d.Dim, K: d.K}, {Dim: d.Dim, K: d.K}}
@@ -466,14 +428,14 @@ func (e *experiment) probe(l LearnerResult) (ProbeResult, error) {
 		}
 		rnd := &rl.Dataset{Dim: d.Dim, K: d.K}
 		sr := rl.NewSearch[rl.CatchState](g, false, true)
-		for _, st := range g.Starts(cfg.ProbeStates, e.stream("probe-states", s)) {
+		for _, st := range g.Starts(cfg.ProbeStates, e.Stream("probe-states", s)) {
 			rnd.Add(g.Observe(st), rl.ArgmaxSet(sr.QValues(st, l.CatchL, 0)))
 		}
 		train, val, test, random = append(train, parts[0]), append(val, parts[1]), append(test, parts[2]), append(random, rnd)
 		out.Examples = append(out.Examples, d.Len())
 		out.Informative = append(out.Informative, parts[2].Informative())
 		out.RandomInformative = append(out.RandomInformative, rnd.Informative())
-		seeds = append(seeds, e.stream("probe-net", s))
+		seeds = append(seeds, e.Stream("probe-net", s))
 	}
 	for _, m := range []struct {
 		name   string
@@ -483,7 +445,7 @@ func (e *experiment) probe(l LearnerResult) (ProbeResult, error) {
 		best := math.Inf(-1)
 		var chosen []*rl.Policy
 		for _, lr := range cfg.LRGrid {
-			pols, _, err := rl.Fit(e.be, m.hidden, lr, cfg.ProbeSteps, cfg.Learner.Batch, seeds, train)
+			pols, _, err := rl.Fit(e.Backend, m.hidden, lr, cfg.ProbeSteps, cfg.Learner.Batch, seeds, train)
 			if err != nil {
 				return out, err
 			}
@@ -497,7 +459,7 @@ func (e *experiment) probe(l LearnerResult) (ProbeResult, error) {
 			if mean > best {
 				best, pm.LR, chosen = mean, lr, pols
 			}
-			e.tick(fmt.Sprintf("probe %s lr=%g", m.name, lr))
+			e.Tick(fmt.Sprintf("probe %s lr=%g", m.name, lr))
 		}
 		for i, p := range chosen {
 			pm.Test = append(pm.Test, p.Accuracy(test[i], true))
@@ -523,13 +485,13 @@ func (e *experiment) reinforce() (ReinforceResult, error) {
 	var out ReinforceResult
 	var tasks []rl.Task[rl.CatchState]
 	for _, h := range cfg.ReinforceHorizons {
-		tasks = append(tasks, e.task("catch", h, 1, e.stream("reinforce", h), fmt.Sprintf("reinforce H=%d", h)))
+		tasks = append(tasks, e.task("catch", h, 1, e.Stream("reinforce", h), fmt.Sprintf("reinforce H=%d", h)))
 	}
 	best := math.Inf(-1)
 	for _, lr := range cfg.LRGrid {
 		rc := cfg.Reinforce
 		rc.LR = lr
-		runs, err := rl.Reinforce(e.be, rc, tasks, nil)
+		runs, err := rl.Reinforce(e.Backend, rc, tasks, nil)
 		if err != nil {
 			return out, err
 		}
@@ -541,7 +503,7 @@ func (e *experiment) reinforce() (ReinforceResult, error) {
 		if mean > best {
 			best, out.LR, out.Runs = mean, lr, runs
 		}
-		e.tick(fmt.Sprintf("REINFORCE lr=%g", lr))
+		e.Tick(fmt.Sprintf("REINFORCE lr=%g", lr))
 	}
 	return out, nil
 }

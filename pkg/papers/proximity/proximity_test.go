@@ -168,7 +168,7 @@ func TestTheoryQueries(t *testing.T) {
 // consensus label equals each environment's label there.
 func TestCatchMFamily(t *testing.T) {
 	cfg := tiny()
-	e := &experiment{cfg: cfg, evals: map[evalKey]rl.EvalSet[rl.CatchState]{}}
+	e := &experiment{Study: rl.NewStudy(nil, cfg.Seed, nil), cfg: cfg}
 	zs, ds := e.themes(4)
 	task := e.task(4, 8, 6, 1, zs, ds)
 	starts := cfg.Catch.Starts(300, 3)

@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/gomlx/compute"
-
 	"theorylab/pkg/backend"
 	"theorylab/pkg/progress"
 	"theorylab/pkg/rl"
@@ -101,51 +99,31 @@ func Run(cfg Config) (*Results, error) {
 		return nil, err
 	}
 	start := time.Now()
-	e := &experiment{cfg: cfg, be: be, evals: map[evalKey]rl.EvalSet[rl.CatchState]{}}
-	e.bar = progress.New(fmt.Sprintf("proximity %s: Split-needle, Catch-m", cfg.Preset), 1+(len(cfg.LRGrid)+1)*cfg.Learner.Rounds)
+	bar := progress.New(fmt.Sprintf("proximity %s: Split-needle, Catch-m", cfg.Preset), 1+(len(cfg.LRGrid)+1)*cfg.Learner.Rounds)
+	e := &experiment{Study: rl.NewStudy(be, cfg.Seed, bar), cfg: cfg}
 	res := &Results{Config: cfg, Backend: backend.Name()}
 	if res.Split, err = e.split(); err != nil {
 		return nil, err
 	}
-	e.tick("Split-needle done")
+	e.Tick("Split-needle done")
 	if res.Catch, err = e.catch(); err != nil {
 		return nil, err
 	}
 	res.Seconds = time.Since(start).Seconds()
-	e.bar.Done(fmt.Sprintf("done in %.1fs on %s", res.Seconds, backend.Name()))
+	e.Bar.Done(fmt.Sprintf("done in %.1fs on %s", res.Seconds, backend.Name()))
 	return res, nil
 }
 
-type evalKey struct {
-	split string
-	h     int
-}
-
+// experiment is one run: the shared bookkeeping of an RL study (seed
+// streams, backend, progress, evaluation sets) and the config.
 type experiment struct {
-	cfg   Config
-	be    compute.Backend
-	bar   progress.Reporter
-	done  int
-	evals map[evalKey]rl.EvalSet[rl.CatchState]
-}
-
-func (e *experiment) tick(msg string) {
-	e.done++
-	e.bar.Update(e.done, msg)
-}
-
-func (e *experiment) stream(purpose string, index int) uint64 {
-	return rl.Stream(e.cfg.Seed, purpose, index)
+	*rl.Study
+	cfg Config
 }
 
 // codes draws the random codes σ of one horizon.
 func (e *experiment) codes(h int) []uint64 {
-	rng := rand.New(rand.NewPCG(e.stream("codes", h), 0))
-	out := make([]uint64, e.cfg.Codes)
-	for i := range out {
-		out[i] = rng.Uint64() >> uint(64-h)
-	}
-	return out
+	return rl.RandomCodes(e.Stream("codes", h), h, e.cfg.Codes)
 }
 
 // shaping is the shaped family's reward per step along σ: 1/(2H).
@@ -162,8 +140,8 @@ func (e *experiment) family(h int, code uint64, shaped, identical bool) ([]rl.Sp
 func (e *experiment) split() (SplitResult, error) {
 	cfg := e.cfg
 	out := SplitResult{Horizons: cfg.Horizons, Codes: cfg.Codes, LossMin: runs.Float(math.Inf(1)), LossMax: runs.Float(math.Inf(-1))}
-	order := rand.New(rand.NewPCG(e.stream("order", 0), 0))
-	ties := rl.TieRule{Name: "random", Seed: e.stream("ties", 0)}
+	order := rand.New(rand.NewPCG(e.Stream("order", 0), 0))
+	ties := rl.TieRule{Name: "random", Seed: e.Stream("ties", 0)}
 	// play runs the consensus-lookahead agent on one family member; an
 	// episode that has left σ's path can no longer reach the leaf optimal in
 	// every environment, so it is stopped there (a measurement shortcut).
@@ -350,15 +328,9 @@ func (e *experiment) themes(m int) ([][2]float64, []float64) {
 	return zs, ds
 }
 
+// eval is Catch's held-out start set of one split at horizon h.
 func (e *experiment) eval(split string, h int) rl.EvalSet[rl.CatchState] {
-	k := evalKey{split, h}
-	if s, ok := e.evals[k]; ok {
-		return s
-	}
-	g := e.cfg.Catch
-	s := rl.NewEvalSet[rl.CatchState](g, g.Starts(e.cfg.EvalStarts, e.stream(split+"-starts", 0)), h)
-	e.evals[k] = s
-	return s
+	return e.EvalSet(e.cfg.Catch, split+"-starts", e.cfg.EvalStarts, h)
 }
 
 // task is a consensus-learner task on Catch-m.
@@ -383,29 +355,24 @@ func (e *experiment) catch() (CatchResult, error) {
 	maxM := cfg.Ms[len(cfg.Ms)-1]
 	zs, ds := e.themes(max(maxM, cfg.ScalingM))
 	out := CatchResult{Themes: zs, Deltas: ds}
-	tune := []rl.Task[rl.CatchState]{e.task(cfg.ScalingM, cfg.CatchH, cfg.WindowL, e.stream("tune", 0), zs, ds)}
-	best := math.Inf(-1)
-	for _, lr := range cfg.LRGrid {
-		lc := cfg.Learner
-		lc.LR = lr
-		runs, err := rl.Learn(e.be, lc, tune, func(r int) { e.tick(fmt.Sprintf("tuning lr=%g round %d", lr, r)) })
-		if err != nil {
-			return out, err
-		}
+	tune := []rl.Task[rl.CatchState]{e.task(cfg.ScalingM, cfg.CatchH, cfg.WindowL, e.Stream("tune", 0), zs, ds)}
+	var err error
+	out.LR, err = e.SelectLR(cfg.Learner, cfg.LRGrid, tune, func(lr float64, runs []rl.LearnerRun) float64 {
 		late := runs[0].Rounds[len(runs[0].Rounds)/2:]
 		score := 0.0
 		for _, rd := range late {
 			score += rd.Val / float64(len(late))
 		}
 		out.Tuning = append(out.Tuning, Tuning{LR: lr, Score: score})
-		if score > best {
-			best, out.LR = score, lr
-		}
+		return score
+	})
+	if err != nil {
+		return out, err
 	}
 	var tasks []rl.Task[rl.CatchState]
 	var meta []CatchRun
 	add := func(m, h, l, seed int) {
-		tasks = append(tasks, e.task(m, h, l, e.stream("learner", seed), zs, ds))
+		tasks = append(tasks, e.task(m, h, l, e.Stream("learner", seed), zs, ds))
 		meta = append(meta, CatchRun{M: m, Seed: seed})
 	}
 	for s := range cfg.Seeds {
@@ -417,9 +384,7 @@ func (e *experiment) catch() (CatchResult, error) {
 			add(cfg.ScalingM, h, cfg.WindowL, s)
 		}
 	}
-	lc := cfg.Learner
-	lc.LR = out.LR
-	runs, err := rl.Learn(e.be, lc, tasks, func(r int) { e.tick(fmt.Sprintf("learners round %d", r)) })
+	runs, err := e.Learn(cfg.Learner, out.LR, tasks)
 	if err != nil {
 		return out, err
 	}
