@@ -126,20 +126,10 @@ func (c Config) Validate() error {
 			bad("extra_speeds must be in (0, 1], got %v", v)
 		}
 	}
-	l := c.Learner
-	l.LR = 1 // chosen from lr_grid
-	if err := l.Validate(); err != nil {
+	for _, err := range c.Learner.GridProblems(c.LRGrid) { // learning rate chosen from lr_grid
 		bad("%v", err)
 	}
-	if len(c.LRGrid) == 0 {
-		bad("lr_grid is empty")
-	}
-	for _, lr := range c.LRGrid {
-		if !(lr > 0) {
-			bad("lr_grid values must be > 0, got %v", lr)
-		}
-	}
-	if len(c.Horizons) < 2 || !increasing(c.Horizons) || c.Horizons[0] < 1 {
+	if len(c.Horizons) < 2 || !rl.Increasing(c.Horizons) || c.Horizons[0] < 1 {
 		bad("horizons must be ≥ 2 increasing values ≥ 1, got %v", c.Horizons)
 	}
 	if c.SweepH < 1 {
@@ -149,20 +139,20 @@ func (c Config) Validate() error {
 		bad("catch_sweep and lazy_sweep must contain L = 1 (EPW-6 compares it), got %v and %v", c.CatchSweep, c.LazySweep)
 	}
 	for _, s := range [][]int{c.CatchSweep, c.LazySweep} {
-		if !increasing(s) || len(s) > 0 && s[0] < 1 {
+		if !rl.Increasing(s) || len(s) > 0 && s[0] < 1 {
 			bad("catch_sweep and lazy_sweep must be increasing lookaheads ≥ 1, got %v", s)
 		}
 	}
 	if c.EvalStarts < 1 {
 		bad("eval_starts must be ≥ 1, got %d", c.EvalStarts)
 	}
-	if len(c.SearchHorizons) < 2 || !increasing(c.SearchHorizons) || c.SearchHorizons[0] < 1 || c.SearchHorizons[len(c.SearchHorizons)-1] > 14 {
+	if len(c.SearchHorizons) < 2 || !rl.Increasing(c.SearchHorizons) || c.SearchHorizons[0] < 1 || c.SearchHorizons[len(c.SearchHorizons)-1] > 14 {
 		bad("search_horizons must be ≥ 2 increasing values in [1, 14], got %v", c.SearchHorizons)
 	}
 	if c.SearchStarts < 1 {
 		bad("search_starts must be ≥ 1, got %d", c.SearchStarts)
 	}
-	if len(c.NeedleHorizons) < 2 || !increasing(c.NeedleHorizons) || c.NeedleHorizons[0] < 1 || c.NeedleHorizons[len(c.NeedleHorizons)-1] > 20 {
+	if len(c.NeedleHorizons) < 2 || !rl.Increasing(c.NeedleHorizons) || c.NeedleHorizons[0] < 1 || c.NeedleHorizons[len(c.NeedleHorizons)-1] > 20 {
 		bad("needle_horizons must be ≥ 2 increasing values in [1, 20], got %v", c.NeedleHorizons)
 	}
 	if c.NeedleCodes < 1 {
@@ -197,17 +187,8 @@ func (c Config) Validate() error {
 	if err := r.Validate(); err != nil {
 		bad("%v", err)
 	}
-	if len(c.ReinforceHorizons) == 0 || !increasing(c.ReinforceHorizons) || c.ReinforceHorizons[0] < 1 {
+	if len(c.ReinforceHorizons) == 0 || !rl.Increasing(c.ReinforceHorizons) || c.ReinforceHorizons[0] < 1 {
 		bad("reinforce_horizons must be increasing values ≥ 1, got %v", c.ReinforceHorizons)
 	}
 	return k.Err()
-}
-
-func increasing(xs []int) bool {
-	for i := 1; i < len(xs); i++ {
-		if xs[i] <= xs[i-1] {
-			return false
-		}
-	}
-	return true
 }

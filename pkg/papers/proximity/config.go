@@ -83,7 +83,7 @@ func (c Config) Validate() error {
 	if !(c.Eps > 0 && c.Eps < 1) {
 		bad("eps must be in (0, 1), got %v", c.Eps)
 	}
-	if len(c.Horizons) < 2 || !increasing(c.Horizons) || c.Horizons[0] < max(1, rl.SplitBits(c.M)) || c.Horizons[len(c.Horizons)-1] > 20 {
+	if len(c.Horizons) < 2 || !rl.Increasing(c.Horizons) || c.Horizons[0] < max(1, rl.SplitBits(c.M)) || c.Horizons[len(c.Horizons)-1] > 20 {
 		bad("horizons must be ≥ 2 increasing values in [⌈log₂ m⌉, 20], got %v", c.Horizons)
 	}
 	if c.Codes < 1 {
@@ -95,7 +95,7 @@ func (c Config) Validate() error {
 	if !slices.Contains(c.Horizons, c.AgentH) {
 		bad("agent_h must be one of horizons %v (PROX-W4's control reads the shaped family there), got %d", c.Horizons, c.AgentH)
 	}
-	if len(c.IdenticalHs) < 2 || !increasing(c.IdenticalHs) || c.IdenticalHs[0] <= c.AgentL || c.IdenticalHs[len(c.IdenticalHs)-1] > 20 {
+	if len(c.IdenticalHs) < 2 || !rl.Increasing(c.IdenticalHs) || c.IdenticalHs[0] <= c.AgentL || c.IdenticalHs[len(c.IdenticalHs)-1] > 20 {
 		bad("identical_hs must be ≥ 2 increasing values in (agent_l, 20], got %v", c.IdenticalHs)
 	}
 	if c.FactsH < max(1, rl.SplitBits(c.M)) || c.FactsH > 12 {
@@ -104,7 +104,7 @@ func (c Config) Validate() error {
 	if err := c.Catch.Validate(); err != nil {
 		bad("catch: %v", err)
 	}
-	if len(c.Ms) < 2 || !increasing(c.Ms) || c.Ms[0] < 1 {
+	if len(c.Ms) < 2 || !rl.Increasing(c.Ms) || c.Ms[0] < 1 {
 		bad("ms must be ≥ 2 increasing values ≥ 1, got %v", c.Ms)
 	}
 	if c.CatchH < 1 {
@@ -125,30 +125,11 @@ func (c Config) Validate() error {
 	if c.WindowL < 1 || c.ShortL < 1 || c.ShortL >= c.WindowL {
 		bad("window_l and short_l must be ≥ 1 with short_l < window_l, got %d and %d", c.WindowL, c.ShortL)
 	}
-	l := c.Learner
-	l.LR = 1 // chosen from lr_grid
-	if err := l.Validate(); err != nil {
+	for _, err := range c.Learner.GridProblems(c.LRGrid) { // learning rate chosen from lr_grid
 		bad("%v", err)
-	}
-	if len(c.LRGrid) == 0 {
-		bad("lr_grid is empty")
-	}
-	for _, lr := range c.LRGrid {
-		if !(lr > 0) {
-			bad("lr_grid values must be > 0, got %v", lr)
-		}
 	}
 	if c.EvalStarts < 1 {
 		bad("eval_starts must be ≥ 1, got %d", c.EvalStarts)
 	}
 	return k.Err()
-}
-
-func increasing(xs []int) bool {
-	for i := 1; i < len(xs); i++ {
-		if xs[i] <= xs[i-1] {
-			return false
-		}
-	}
-	return true
 }
