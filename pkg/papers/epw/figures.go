@@ -3,6 +3,7 @@ package epw
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"theorylab/pkg/claims"
 	"theorylab/pkg/plot"
@@ -190,7 +191,7 @@ func LookaheadFigure(res *Results) *plot.Figure {
 			}
 			byL[r.L] = append(byL[r.L], r.Rounds[len(r.Rounds)-1].Test)
 		}
-		sortInts(ls)
+		slices.Sort(ls)
 		var xs, ys []float64
 		for _, l := range ls {
 			xs, ys = append(xs, float64(l)), append(ys, claims.Mean(byL[l]))
@@ -273,12 +274,4 @@ func ints(xs []int) []float64 {
 		out[i] = float64(x)
 	}
 	return out
-}
-
-func sortInts(xs []int) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
-	}
 }

@@ -3,6 +3,7 @@ package proximity
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"theorylab/pkg/claims"
 	"theorylab/pkg/plot"
@@ -122,7 +123,7 @@ func QueriesFigure(res *Results) *plot.Figure {
 	a.Line(fmt.Sprintf("m·2^(H−1), m = %d", cfg.M), ints(s.Horizons), th, plot.Dashed)
 	b := fig.Panel(fmt.Sprintf("Catch-m, m = %d (SP-lite and a window)", cfg.ScalingM)).XLog().YLog().XLabel("horizon H").YLabel("queries (all rounds)")
 	hs := append(append([]int{}, cfg.ScalingHs...), cfg.CatchH)
-	sortInts(hs)
+	slices.Sort(hs)
 	var xs, ys []float64
 	for _, h := range hs {
 		var col []float64
@@ -210,12 +211,4 @@ func fill(n int, v float64) []float64 {
 		out[i] = v
 	}
 	return out
-}
-
-func sortInts(xs []int) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
-	}
 }
