@@ -3,6 +3,7 @@ package rl
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/gomlx/compute"
 
@@ -12,14 +13,15 @@ import (
 // Study is the bookkeeping that a paper's run on these building blocks
 // shares between its parts: the run's seed, from which every random stream
 // is drawn (Stream), the backend the learners train on, a progress bar
-// counted in units of work (Tick), and the held-out evaluation sets on
-// Catch, each built once (EvalSet). Both RL papers (09 and 10) run through
-// one.
+// counted in units of work (Tick) and closed with the run's time (Finish),
+// and the held-out evaluation sets on Catch, each built once (EvalSet). Both
+// RL papers (09 and 10) run through one.
 type Study struct {
 	Seed    int
 	Backend compute.Backend
 	Bar     progress.Reporter
 	done    int
+	start   time.Time
 	evals   map[evalKey]EvalSet[CatchState]
 }
 
@@ -33,7 +35,7 @@ type evalKey struct {
 
 // NewStudy starts a study of a run with the given seed (bar nil: silent).
 func NewStudy(be compute.Backend, seed int, bar progress.Reporter) *Study {
-	return &Study{Seed: seed, Backend: be, Bar: progress.OrSilent(bar), evals: map[evalKey]EvalSet[CatchState]{}}
+	return &Study{Seed: seed, Backend: be, Bar: progress.OrSilent(bar), start: time.Now(), evals: map[evalKey]EvalSet[CatchState]{}}
 }
 
 // Stream is the seed of one purpose of this run: Stream(s.Seed, purpose, index).
@@ -45,6 +47,14 @@ func (s *Study) Stream(purpose string, index int) uint64 {
 func (s *Study) Tick(msg string) {
 	s.done++
 	s.Bar.Update(s.done, msg)
+}
+
+// Finish closes the bar with the run's wall-clock time and the backend's
+// name (on) and returns the seconds since NewStudy.
+func (s *Study) Finish(on string) float64 {
+	secs := time.Since(s.start).Seconds()
+	s.Bar.Done(fmt.Sprintf("done in %.1fs on %s", secs, on))
+	return secs
 }
 
 // EvalSet is the held-out set of n starts of game g drawn from the stream

@@ -8,18 +8,19 @@ import (
 	"theorylab/pkg/progress"
 )
 
-// countBar records the last Update.
+// countBar records the last Update and the summary.
 type countBar struct {
-	done int
-	msg  string
+	done          int
+	msg, finished string
 }
 
 func (b *countBar) Update(done int, msg string) { b.done, b.msg = done, msg }
-func (b *countBar) Done(string)                 {}
+func (b *countBar) Done(summary string)         { b.finished = summary }
 
 var _ progress.Reporter = (*countBar)(nil)
 
-// TestStudy: streams are the run's, ticks count up, and an evaluation set
+// TestStudy: streams are the run's, ticks count up, Finish closes the bar,
+// and an evaluation set
 // is built once per (game, purpose, size, horizon) and differs between
 // purposes and games.
 func TestStudy(t *testing.T) {
@@ -50,6 +51,9 @@ func TestStudy(t *testing.T) {
 	}
 	if b := s.EvalSet(LazyCatch(), "val-starts", 5, 8); b.Optimal == a.Optimal {
 		t.Error("another game gave the same optimum")
+	}
+	if secs := s.Finish("go"); !(secs >= 0) || !strings.HasPrefix(bar.finished, "done in ") || !strings.HasSuffix(bar.finished, "s on go") {
+		t.Errorf("Finish: %v seconds, summary %q", secs, bar.finished)
 	}
 	if NewStudy(nil, 0, nil).Bar == nil {
 		t.Error("a nil bar is not replaced by a silent one")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"time"
 
 	"theorylab/pkg/backend"
 	"theorylab/pkg/progress"
@@ -140,7 +139,6 @@ func Run(cfg Config) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
 	units := 3 + (len(cfg.LRGrid)+1)*cfg.Learner.Rounds + 2*len(cfg.LRGrid) + len(cfg.LRGrid)
 	bar := progress.New(fmt.Sprintf("epw %s: windows, search, Needle, learner, probes, REINFORCE", cfg.Preset), units)
 	e := &experiment{Study: rl.NewStudy(be, cfg.Seed, bar), cfg: cfg}
@@ -160,8 +158,7 @@ func Run(cfg Config) (*Results, error) {
 	if res.Reinforce, err = e.reinforce(); err != nil {
 		return nil, err
 	}
-	res.Seconds = time.Since(start).Seconds()
-	e.Bar.Done(fmt.Sprintf("done in %.1fs on %s", res.Seconds, backend.Name()))
+	res.Seconds = e.Finish(backend.Name())
 	return res, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"time"
 
 	"theorylab/pkg/backend"
 	"theorylab/pkg/progress"
@@ -98,7 +97,6 @@ func Run(cfg Config) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
 	bar := progress.New(fmt.Sprintf("proximity %s: Split-needle, Catch-m", cfg.Preset), 1+(len(cfg.LRGrid)+1)*cfg.Learner.Rounds)
 	e := &experiment{Study: rl.NewStudy(be, cfg.Seed, bar), cfg: cfg}
 	res := &Results{Config: cfg, Backend: backend.Name()}
@@ -109,8 +107,7 @@ func Run(cfg Config) (*Results, error) {
 	if res.Catch, err = e.catch(); err != nil {
 		return nil, err
 	}
-	res.Seconds = time.Since(start).Seconds()
-	e.Bar.Done(fmt.Sprintf("done in %.1fs on %s", res.Seconds, backend.Name()))
+	res.Seconds = e.Finish(backend.Name())
 	return res, nil
 }
 
