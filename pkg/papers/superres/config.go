@@ -14,14 +14,15 @@ type Config struct {
 	Teacher TeacherConfig `json:"teacher"`
 	Arch    Arch          `json:"arch"`
 
-	TrainSamples int     `json:"train_samples"` // size of the training set of teacher images
-	Steps        int     `json:"steps"`         // GDA iterations (one D step and one G step each)
-	Unroll       int     `json:"unroll"`        // iterations per executed graph
-	Batch        int     `json:"batch"`         // minibatch of real images and of latents
-	LR           float64 `json:"lr"`            // Adam step size of both players
-	Beta1        float64 `json:"beta1"`         // Adam β₁
-	Beta2        float64 `json:"beta2"`         // Adam β₂
-	Clip         float64 `json:"clip"`          // per-run gradient-norm clip of each player
+	TrainSamples int       `json:"train_samples"` // size of the training set of teacher images
+	Steps        int       `json:"steps"`         // GDA iterations (one D step and one G step each)
+	Unroll       int       `json:"unroll"`        // iterations per executed graph
+	Batch        int       `json:"batch"`         // minibatch of real images and of latents
+	LRs          []float64 `json:"lrs"`           // Adam step sizes of both players: the grid every variant chooses from
+	ValSamples   int       `json:"val_samples"`   // validation samples (teacher and generated) that choose the step size
+	Beta1        float64   `json:"beta1"`         // Adam β₁
+	Beta2        float64   `json:"beta2"`         // Adam β₂
+	Clip         float64   `json:"clip"`          // per-run gradient-norm clip of each player
 
 	EvalEvery    int `json:"eval_every"`    // iterations between two points of the curves
 	CurveSamples int `json:"curve_samples"` // samples per distance on the curves (floors at the same size)
@@ -42,8 +43,8 @@ func Quick() Config {
 		Teacher:      TeacherConfig{Z: 8, K1: 24, K2: 48, Active1: 0.2, Active2: 0.1, DetailScale: 0.5, CalibrationSamples: 100_000},
 		Arch:         Arch{Z: 8, H1: 32, H2: 64, DW: 64},
 		TrainSamples: 10_000, Steps: 4000, Unroll: 5, Batch: 64,
-		LR: 1e-3, Beta1: 0.5, Beta2: 0.99, Clip: 10,
-		EvalEvery: 200, CurveSamples: 500, FinalSamples: 2000, FloorPairs: 4, Projections: 128,
+		LRs: []float64{1e-3, 3e-3, 1e-2}, ValSamples: 2000, Beta1: 0.5, Beta2: 0.99, Clip: 10,
+		EvalEvery: 100, CurveSamples: 500, FinalSamples: 2000, FloorPairs: 4, Projections: 128,
 		SingleScale: true, CoarseFirst: true, Control: true,
 	}
 }
@@ -56,7 +57,6 @@ func Full() Config {
 	c.Seeds = 5
 	c.TrainSamples = 20_000
 	c.Steps = 20_000
-	c.EvalEvery = 500
 	return c
 }
 
@@ -78,7 +78,11 @@ func (c Config) Validate() error {
 	k.If(c.EvalEvery < 1 || c.Unroll < 1 || c.EvalEvery%max(c.Unroll, 1) != 0, "eval_every must be a positive multiple of unroll, got %d", c.EvalEvery)
 	k.If(c.Steps < 1 || c.EvalEvery < 1 || c.Steps%max(c.EvalEvery, 1) != 0, "steps must be a positive multiple of eval_every, got %d", c.Steps)
 	k.If(c.CoarseFirst && c.Steps%max(2*c.EvalEvery, 1) != 0, "steps must be a multiple of 2·eval_every for coarse_first, got %d", c.Steps)
-	k.If(!pos(c.LR), "lr must be positive and finite, got %v", c.LR)
+	k.If(len(c.LRs) == 0, "lrs must list at least one step size")
+	for _, lr := range c.LRs {
+		k.If(!pos(lr), "lrs must be positive and finite, got %v", lr)
+	}
+	k.If(c.ValSamples < 2, "val_samples must be ≥ 2, got %d", c.ValSamples)
 	k.If(!(c.Beta1 >= 0 && c.Beta1 < 1), "beta1 must be in [0, 1), got %v", c.Beta1)
 	k.If(!(c.Beta2 >= 0 && c.Beta2 < 1), "beta2 must be in [0, 1), got %v", c.Beta2)
 	k.If(!pos(c.Clip), "clip must be positive, got %v", c.Clip)

@@ -16,10 +16,14 @@
 // the joint (coarse, detail) distance against a no-structure null, and the
 // sparsity of hidden units. Baselines and controls: a single-scale
 // discriminator, a coarse-first schedule, and the same GAN on a teacher
-// whose details are independent of the coarse image.
+// whose details are independent of the coarse image. Every variant trains
+// at each Adam step size of a small grid and keeps, per seed, the one whose
+// generator ends closest to a validation split (the claims are measured on a
+// separate test sample); each (seed, variant) draws from its own random
+// streams, so its numbers do not depend on which other runs train beside it.
 //
 // Files: teacher.go (teacher, Up₂, AvgPool₂, residual), swd.go (sliced
-// Wasserstein distance), gan.go (generator, discriminator, losses, Adam,
+// Wasserstein distance, with a precomputed reference side), gan.go (generator, discriminator, losses, Adam,
 // the GDA trainer), config.go, run.go (the experiment), claims.go,
 // figures.go, paper.go. See docs/06-forward-super-resolution.md.
 package superres

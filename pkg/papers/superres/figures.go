@@ -16,6 +16,7 @@ func Figures(res *Results) []plot.Named {
 		{Name: "swd", Caption: "Sliced Wasserstein distance against iteration (log scale), per seed of the multi-scale GAN: level 1 (left) and the detail residual R₂ (right), with the real-vs-real floor at the same sample size (dashed) and the first iteration with 80% progress (vertical lines). FSR-2 asks that level 1 gets there no later than the details.", Fig: SWDFigure(res)},
 		{Name: "atoms", Caption: "Atom recovery (first seed): the teacher's level-1 atoms (rows of M₁*, odd rows of the left panel) above the learned rows of M₁ with the best |cos| (even rows, sign-aligned), and on the right the best |cos| per atom, sorted, for each seed against random unit columns (chance). FSR-3 counts the atoms above 0.9.", Fig: AtomsFigure(res)},
 		{Name: "activity", Caption: "Activity of hidden units (fraction of samples on which a unit is positive), sorted, for the teacher and the multi-scale learner of each seed, level 1 (left) and level 2 (right). FSR-5 compares the mean over units active on ≥ 1% of samples.", Fig: ActivityFigure(res)},
+		{Name: "lr", Caption: "Learning-rate selection: each variant's joint distance to the validation split at the end of training, against the Adam step size of the grid (log scale), one line per seed; the dot marks the step size kept (the lowest). The test numbers of every claim come from the kept run, measured on a separate held-out sample.", Fig: LRFigure(res)},
 		{Name: "baselines", Caption: "Detail residual distance SWDᴿ₂ of the multi-scale GAN beside the single-scale discriminator, the coarse-first schedule (level 2 frozen for the first half) and the same GAN on the no-structure teacher (against that teacher), first seed (report only).", Fig: BaselinesFigure(res)},
 	}
 }
@@ -125,6 +126,29 @@ func ActivityFigure(res *Results) *plot.Figure {
 		if i == 0 {
 			p1.Line("teacher", index(len(ss[i].TeacherRates1)), sortedDesc(ss[i].TeacherRates1), plot.Color("black"), plot.Dashed)
 			p2.Line("teacher", index(len(ss[i].TeacherRates2)), sortedDesc(ss[i].TeacherRates2), plot.Color("black"), plot.Dashed)
+		}
+	}
+	return fig
+}
+
+// LRFigure shows the validation distance of every variant at every step
+// size of the grid, per seed, and the one kept.
+func LRFigure(res *Results) *plot.Figure {
+	vs := res.Config.variants()
+	fig := plot.New(plot.Size(1100, 440*((len(vs)+1)/2)), plot.Grid((len(vs)+1)/2, 2), plot.Title("Learning rate chosen on the validation split"))
+	for _, v := range vs {
+		p := fig.Panel(v).XLabel("Adam step size").YLabel("validation joint SWD").XLog()
+		rs, _ := byVariant(res, v)
+		for _, r := range rs {
+			label := fmt.Sprintf("seed %d", r.Seed)
+			var xs, ys []float64
+			for l, d := range r.ValJoint {
+				if !math.IsNaN(float64(d)) {
+					xs, ys = append(xs, res.Config.LRs[l]), append(ys, float64(d))
+				}
+			}
+			p.Line(label, xs, ys)
+			p.Dots("", []float64{r.LR}, []float64{float64(r.ValJoint[slices.Index(res.Config.LRs, r.LR)])}, plot.ColorOf(label), plot.Radius(5))
 		}
 	}
 	return fig

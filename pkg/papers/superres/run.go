@@ -17,13 +17,19 @@ import (
 	"theorylab/pkg/tensorconv"
 )
 
-// Seed streams: every random choice has its own stream, PCG(seed, stream).
+// Seed streams: every random choice has its own stream, PCG(seed, stream),
+// keyed by the seed and — for a run's own draws — by its variant's fixed ID, so
+// a run's numbers do not depend on which other seeds or variants run beside
+// it. The runs of one (seed, variant) at the grid's learning rates share their
+// initial weights, minibatches and latents: the grid is a paired comparison.
 const (
 	streamTeacher = 1 // the teacher's weights and biases
 	streamTrain   = 2 // the training set
-	streamEval    = 3 // evaluation and floor samples, projections
-	streamInit    = 4 // initial weights of run r: stream streamInit + 16·variant
-	streamBatches = 5 // minibatches and latents of the training loop
+	streamEval    = 3 // held-out test and floor samples, projections
+	streamInit    = 4 // initial weights of a variant: streamInit + 16·variantID
+	streamBatches = 5 // minibatches and latents of a variant: streamBatches + 16·variantID
+	streamLatents = 6 // the generator's test and validation latents
+	streamVal     = 7 // the validation split (teacher samples that choose the learning rate)
 )
 
 // Variants of the GAN trained for every seed.
@@ -34,10 +40,18 @@ const (
 	VariantCoarseFirst = "coarse-first"
 )
 
+// variantID fixes each variant's random streams, whichever variants run.
+var variantID = map[string]uint64{VariantMulti: 0, VariantControl: 1, VariantSingle: 2, VariantCoarseFirst: 3}
+
 // RunResult is one GAN's training run.
 type RunResult struct {
 	Seed    int    `json:"seed"`
 	Variant string `json:"variant"`
+	// LR is the Adam step size chosen for this (seed, variant) from
+	// Config.LRs: the one whose generator ends closest to the validation
+	// split (joint distance ValJoint, one per grid value; null: diverged).
+	LR       float64      `json:"lr"`
+	ValJoint []runs.Float `json:"val_joint"`
 	// Curves, at Results.Iters: SWD₁ on the level-1 image AvgPool₂(X̂₂) and
 	// SWDᴿ₂ on the detail residual R₂(X̂₂), at CurveSamples samples.
 	SWD1  runs.Series `json:"swd1"`
@@ -138,15 +152,21 @@ func (c Config) variants() []string {
 type seedData struct {
 	teacher, control *Teacher
 	train            [2][][]float64 // training images X₂: teacher, control teacher
-	eval             [2][][]float64 // FinalSamples held-out images of each
-	evalX1, evalR    [2][][]float64
 	dirs1, dirsR     [][]float64
 	dirsJ            [][]float64
+	// The reference sides of the distances, per teacher: the test split's
+	// first CurveSamples (curves), all of it (final values), the validation split.
+	curve1, curveR      [2]*Sliced
+	test1, testR, testJ [2]*Sliced
+	valJ                [2]*Sliced
 }
 
 // Run trains, for every seed, the multi-scale GAN on the teacher and its
-// baselines and controls (all runs at once, in one graph), and measures
-// per-level distances, the order of learning, atom recovery and sparsity.
+// baselines and controls, each at every learning rate of Config.LRs (all runs
+// at once, in one graph); it keeps, per seed and variant, the learning rate
+// whose generator ends closest to the validation split, and measures that
+// run on held-out test samples: per-level distances, the order of learning,
+// atom recovery and sparsity.
 func Run(cfg Config) (*Results, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -162,16 +182,21 @@ func Run(cfg Config) (*Results, error) {
 	sd := make([]*seedData, len(seeds))
 	res.Seeds = make([]SeedResult, len(seeds))
 	parallel(len(seeds), func(i int) { sd[i], res.Seeds[i] = prepareSeed(cfg, seeds[i]) })
+
+	// Runs in the order seed, variant, learning rate: r = (s·V + v)·L + l.
+	V, L := len(variants), len(cfg.LRs)
+	var all []RunResult
 	for _, seed := range seeds {
 		for _, v := range variants {
-			res.Runs = append(res.Runs, RunResult{Seed: seed, Variant: v, T1: -1, T2: -1})
+			for _, lr := range cfg.LRs {
+				all = append(all, RunResult{Seed: seed, Variant: v, LR: lr, T1: -1, T2: -1})
+			}
 		}
 	}
-	R := len(res.Runs)
-	nv := len(variants)
+	R := len(all)
 	dataOf := func(r int) (*seedData, int) { // the run's seed data and teacher (0: teacher, 1: control)
-		d := sd[r/nv]
-		if res.Runs[r].Variant == VariantControl {
+		d := sd[r/(V*L)]
+		if all[r].Variant == VariantControl {
 			return d, 1
 		}
 		return d, 0
@@ -185,8 +210,7 @@ func Run(cfg Config) (*Results, error) {
 	pool := poolMatrix()
 	resid := residualMatrix()
 	for r := range R {
-		vi := r % nv
-		rng := rand.New(rand.NewPCG(uint64(res.Runs[r].Seed), streamInit+16*uint64(vi)))
+		rng := rand.New(rand.NewPCG(uint64(all[r].Seed), streamInit+16*variantID[all[r].Variant]))
 		for i := range numParams {
 			n := 1
 			for _, d := range shapes[i] {
@@ -201,7 +225,7 @@ func Run(cfg Config) (*Results, error) {
 				params[i] = append(params[i], w)
 			}
 		}
-		if res.Runs[r].Variant == VariantSingle {
+		if all[r].Variant == VariantSingle {
 			p1 = append(p1, randomProjection(rng)...)
 			p2 = append(p2, identity(n2)...)
 		} else {
@@ -225,7 +249,7 @@ func Run(cfg Config) (*Results, error) {
 	p2T, _ := tensorconv.FromFloats(dtypes.Float32, p2, R, n2, n2)
 	lrs := make([]float64, R)
 	for r := range lrs {
-		lrs[r] = cfg.LR
+		lrs[r] = all[r].LR
 	}
 	lrT, _ := tensorconv.FromFloats(dtypes.Float32, lrs, R)
 
@@ -243,19 +267,22 @@ func Run(cfg Config) (*Results, error) {
 	}
 	defer gen.Finalize()
 
-	// Latents of the evaluation (fixed, FinalSamples per run) and of the grid.
-	Z := cfg.Arch.Z
-	erng := rand.New(rand.NewPCG(uint64(cfg.Seed), streamEval+100))
-	zEval := make([]float64, R*cfg.FinalSamples*Z)
-	zCurve := make([]float64, 0, R*cfg.CurveSamples*Z)
-	for i := range zEval {
-		zEval[i] = erng.NormFloat64()
+	// Latents, per seed and shared by its runs: FinalSamples for the test
+	// (the curves use their first CurveSamples) and ValSamples for validation.
+	Z, NF, NC, NV := cfg.Arch.Z, cfg.FinalSamples, cfg.CurveSamples, cfg.ValSamples
+	var zEval, zCurve, zVal []float64
+	for _, seed := range seeds {
+		lrng := rand.New(rand.NewPCG(uint64(seed), streamLatents))
+		zt, zv := normals(lrng, NF*Z), normals(lrng, NV*Z)
+		for range V * L {
+			zEval = append(zEval, zt...)
+			zCurve = append(zCurve, zt[:NC*Z]...)
+			zVal = append(zVal, zv...)
+		}
 	}
-	for r := range R {
-		zCurve = append(zCurve, zEval[r*cfg.FinalSamples*Z:(r*cfg.FinalSamples+cfg.CurveSamples)*Z]...)
-	}
-	zEvalT, _ := tensorconv.FromFloats(dtypes.Float32, zEval, R, cfg.FinalSamples, Z)
-	zCurveT, _ := tensorconv.FromFloats(dtypes.Float32, zCurve, R, cfg.CurveSamples, Z)
+	zEvalT, _ := tensorconv.FromFloats(dtypes.Float32, zEval, R, NF, Z)
+	zCurveT, _ := tensorconv.FromFloats(dtypes.Float32, zCurve, R, NC, Z)
+	zValT, _ := tensorconv.FromFloats(dtypes.Float32, zVal, R, NV, Z)
 	generate := func(z *tensors.Tensor, n int) (x2, h1, h2 [][][]float64, err error) {
 		args := []any{}
 		for _, s := range state[:numG] {
@@ -279,15 +306,15 @@ func Run(cfg Config) (*Results, error) {
 		return split(outs[0], n2), split(outs[1], cfg.Arch.H1), split(outs[2], cfg.Arch.H2), nil
 	}
 	curve := func() error {
-		x2, _, _, err := generate(zCurveT, cfg.CurveSamples)
+		x2, _, _, err := generate(zCurveT, NC)
 		if err != nil {
 			return err
 		}
 		parallel(R, func(r int) {
 			d, k := dataOf(r)
 			x1, rr := levels(x2[r])
-			res.Runs[r].SWD1 = append(res.Runs[r].SWD1, SWD(x1, d.evalX1[k][:cfg.CurveSamples], d.dirs1))
-			res.Runs[r].SWDR2 = append(res.Runs[r].SWDR2, SWD(rr, d.evalR[k][:cfg.CurveSamples], d.dirsR))
+			all[r].SWD1 = append(all[r].SWD1, d.curve1[k].SWD(x1))
+			all[r].SWDR2 = append(all[r].SWDR2, d.curveR[k].SWD(rr))
 		})
 		return nil
 	}
@@ -300,19 +327,33 @@ func Run(cfg Config) (*Results, error) {
 		}
 	}
 	grid := func() error {
-		x2, _, _, err := generate(zCurveT, cfg.CurveSamples)
+		x2, _, _, err := generate(zCurveT, NC)
 		if err != nil {
 			return err
 		}
 		for r := range R {
-			if res.Runs[r].Variant == VariantMulti {
-				res.Runs[r].Grid = append(res.Runs[r].Grid, x2[r][:gridZ])
+			if all[r].Variant == VariantMulti {
+				all[r].Grid = append(all[r].Grid, x2[r][:gridZ])
 			}
 		}
 		return nil
 	}
+	// validate is each run's joint distance to the validation split.
+	validate := func() ([]float64, error) {
+		x2, _, _, err := generate(zValT, NV)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]float64, R)
+		parallel(R, func(r int) {
+			d, k := dataOf(r)
+			x1, rr := levels(x2[r])
+			out[r] = d.valJ[k].SWD(concat(x1, rr))
+		})
+		return out, nil
+	}
 	final := func(initial bool) error {
-		x2, h1, h2, err := generate(zEvalT, cfg.FinalSamples)
+		x2, h1, h2, err := generate(zEvalT, NF)
 		if err != nil {
 			return err
 		}
@@ -323,15 +364,15 @@ func Run(cfg Config) (*Results, error) {
 		parallel(R, func(r int) {
 			d, k := dataOf(r)
 			x1, rr := levels(x2[r])
-			s1 := SWD(x1, d.evalX1[k], d.dirs1)
-			sr := SWD(rr, d.evalR[k], d.dirsR)
-			run := &res.Runs[r]
+			s1 := d.test1[k].SWD(x1)
+			sr := d.testR[k].SWD(rr)
+			run := &all[r]
 			if initial {
 				run.Init1, run.InitR2 = runs.Float(s1), runs.Float(sr)
 				return
 			}
 			run.Final1, run.FinalR2 = runs.Float(s1), runs.Float(sr)
-			run.FinalJoint = runs.Float(SWD(concat(x1, rr), concat(d.evalX1[k], d.evalR[k]), d.dirsJ))
+			run.FinalJoint = runs.Float(d.testJ[k].SWD(concat(x1, rr)))
 			var alive1 []bool
 			run.Active1, run.Dead1, alive1 = activity(h1[r])
 			run.Active2, run.Dead2, _ = activity(h2[r])
@@ -361,30 +402,52 @@ func Run(cfg Config) (*Results, error) {
 	if err := grid(); err != nil {
 		return nil, err
 	}
-	brng := rand.New(rand.NewPCG(uint64(cfg.Seed), streamBatches))
+	// Each (seed, variant) draws its minibatches and latents from its own
+	// stream; its runs at the grid's learning rates see the same ones.
+	brngs := make([]*rand.Rand, len(seeds)*V)
+	for i := range brngs {
+		brngs[i] = rand.New(rand.NewPCG(uint64(seeds[i/V]), streamBatches+16*variantID[variants[i%V]]))
+	}
 	U, B := cfg.Unroll, cfg.Batch
 	real := make([]float64, U*R*B*n2)
 	zd := make([]float64, U*R*B*Z)
 	zg := make([]float64, U*R*B*Z)
 	sumD, sumG := make([]float64, R), make([]float64, R)
-	bar := progress.New(fmt.Sprintf("superres %s: %d runs × %d iterations", cfg.Preset, R, cfg.Steps), cfg.Steps)
+	diverged := make([]int, R) // the iteration of a run's first non-finite loss, −1: none
+	for r := range diverged {
+		diverged[r] = -1
+	}
+	bar := progress.New(fmt.Sprintf("superres %s: %d runs (%d seeds × %d variants × %d learning rates) × %d iterations",
+		cfg.Preset, R, len(seeds), V, L, cfg.Steps), cfg.Steps)
 	for it := 0; it < cfg.Steps; it += U {
-		for u := range U {
-			for r := range R {
-				d, k := dataOf(r)
+		for i, brng := range brngs {
+			r0 := i * L
+			d, k := dataOf(r0)
+			for u := range U {
 				for b := range B {
 					x := d.train[k][brng.IntN(len(d.train[k]))]
-					copy(real[((u*R+r)*B+b)*n2:], x)
+					for l := range L {
+						copy(real[((u*R+r0+l)*B+b)*n2:], x)
+					}
 				}
 			}
-		}
-		for i := range zd {
-			zd[i], zg[i] = brng.NormFloat64(), brng.NormFloat64()
+			for u := range U {
+				for b := range B {
+					o := ((u*R+r0)*B + b) * Z
+					for j := range Z {
+						zd[o+j], zg[o+j] = brng.NormFloat64(), brng.NormFloat64()
+					}
+					for l := 1; l < L; l++ {
+						copy(zd[o+l*B*Z:o+l*B*Z+Z], zd[o:o+Z])
+						copy(zg[o+l*B*Z:o+l*B*Z+Z], zg[o:o+Z])
+					}
+				}
+			}
 		}
 		gates := make([]float64, R)
 		for r := range R {
 			gates[r] = 1
-			if res.Runs[r].Variant == VariantCoarseFirst && it < cfg.Steps/2 {
+			if all[r].Variant == VariantCoarseFirst && it < cfg.Steps/2 {
 				gates[r] = 0 // first stage: level 1 alone
 			}
 		}
@@ -400,9 +463,8 @@ func Run(cfg Config) (*Results, error) {
 		for u := range U {
 			for r := range R {
 				ld, lg := losses[(u*R+r)*2], losses[(u*R+r)*2+1]
-				if math.IsNaN(ld+lg) || math.IsInf(ld+lg, 0) {
-					return nil, fmt.Errorf("superres: run %d (seed %d, %s) diverged at iteration %d: L_D = %v, L_G = %v",
-						r, res.Runs[r].Seed, res.Runs[r].Variant, it+u, ld, lg)
+				if diverged[r] < 0 && (math.IsNaN(ld+lg) || math.IsInf(ld+lg, 0)) {
+					diverged[r] = it + u // the runs are independent in the graph: the others go on
 				}
 				sumD[r] += ld
 				sumG[r] += lg
@@ -413,8 +475,8 @@ func Run(cfg Config) (*Results, error) {
 		if done%cfg.EvalEvery == 0 {
 			res.Iters = append(res.Iters, done)
 			for r := range R {
-				res.Runs[r].LossD = append(res.Runs[r].LossD, sumD[r]/float64(cfg.EvalEvery))
-				res.Runs[r].LossG = append(res.Runs[r].LossG, sumG[r]/float64(cfg.EvalEvery))
+				all[r].LossD = append(all[r].LossD, sumD[r]/float64(cfg.EvalEvery))
+				all[r].LossG = append(all[r].LossG, sumG[r]/float64(cfg.EvalEvery))
 				sumD[r], sumG[r] = 0, 0
 			}
 			if err := curve(); err != nil {
@@ -431,18 +493,63 @@ func Run(cfg Config) (*Results, error) {
 	if err := final(false); err != nil {
 		return nil, err
 	}
-	for r := range res.Runs {
-		run := &res.Runs[r]
-		s := res.Seeds[r/nv]
+	val, err := validate()
+	if err != nil {
+		return nil, err
+	}
+	// Per (seed, variant): the learning rate with the lowest validation distance.
+	for i := range len(seeds) * V {
+		best, scores := chooseLR(val[i*L:(i+1)*L], diverged[i*L:(i+1)*L])
+		if best < 0 {
+			r := i * L
+			return nil, fmt.Errorf("superres: seed %d, %s diverged at every learning rate of lrs %v (first non-finite loss at iteration %d for lr %v)",
+				all[r].Seed, all[r].Variant, cfg.LRs, diverged[r], cfg.LRs[0])
+		}
+		run := all[i*L+best]
+		run.ValJoint = scores
+		s := res.Seeds[i/V]
 		f1, fr := s.CurveFloor1, s.CurveFloorR
 		if run.Variant == VariantControl {
 			f1, fr = s.ControlCurve1, s.ControlCurveR2
 		}
-		run.T1 = firstProgress(res.Iters, run.SWD1, f1, 0.8)
-		run.T2 = firstProgress(res.Iters, run.SWDR2, fr, 0.8)
+		run.T1 = firstProgress(res.Iters, run.SWD1, f1, progressAt)
+		run.T2 = firstProgress(res.Iters, run.SWDR2, fr, progressAt)
+		res.Runs = append(res.Runs, run)
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// chooseLR picks, among the runs of one (seed, variant) at the grid's step
+// sizes, the one whose generator ends closest to the validation split:
+//
+//	l* = argmin_l  SWD_joint(G_l(z_val), X_val)   over runs that did not diverge
+//
+// It returns l* (−1 if every run diverged) and the distances, NaN where a run
+// diverged (diverged[l] ≥ 0: the iteration of its first non-finite loss).
+func chooseLR(val []float64, diverged []int) (int, []runs.Float) {
+	best := -1
+	scores := make([]runs.Float, len(val))
+	for l, v := range val {
+		scores[l] = runs.Float(math.NaN())
+		if diverged[l] >= 0 || math.IsNaN(v) {
+			continue
+		}
+		scores[l] = runs.Float(v)
+		if best < 0 || v < val[best] {
+			best = l
+		}
+	}
+	return best, scores
+}
+
+// normals draws n standard normal numbers.
+func normals(rng *rand.Rand, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = rng.NormFloat64()
+	}
+	return out
 }
 
 // firstProgress is the first iteration t with
@@ -472,12 +579,17 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 	d.dirs1 = Directions(cfg.Projections, n1, erng)
 	d.dirsR = Directions(cfg.Projections, n2, erng)
 	d.dirsJ = Directions(cfg.Projections, n1+n2, erng)
+	vrng := rand.New(rand.NewPCG(uint64(seed), streamVal))
 	N, NC := cfg.FinalSamples, cfg.CurveSamples
 	for k, te := range []*Teacher{t, &c} {
 		d.train[k] = te.Draw(cfg.TrainSamples, trng).X2
+		vx1, vr := levels(te.Draw(cfg.ValSamples, vrng).X2)
+		d.valJ[k] = NewSliced(concat(vx1, vr), d.dirsJ)
 		ev := te.Draw(N, erng)
-		d.eval[k] = ev.X2
-		d.evalX1[k], d.evalR[k] = levels(ev.X2)
+		ex1, er := levels(ev.X2) // the test split's levels
+		d.curve1[k], d.curveR[k] = NewSliced(ex1[:NC], d.dirs1), NewSliced(er[:NC], d.dirsR)
+		d.test1[k], d.testR[k] = NewSliced(ex1, d.dirs1), NewSliced(er, d.dirsR)
+		d.testJ[k] = NewSliced(concat(ex1, er), d.dirsJ)
 		if k == 0 {
 			sr.Teacher1, sr.Teacher2 = ActiveRate(ev.S1), ActiveRate(ev.S2)
 			sr.TeacherRates1, sr.TeacherRates2 = unitRates(ev.S1), unitRates(ev.S2)
@@ -502,9 +614,9 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 	}
 	// The null of FSR-4: no-structure samples against the teacher's.
 	nx1, nr := levels(c.Draw(N, erng).X2)
-	sr.Null1 = SWD(nx1, d.evalX1[0], d.dirs1)
-	sr.NullR2 = SWD(nr, d.evalR[0], d.dirsR)
-	sr.NullJoint = SWD(concat(nx1, nr), concat(d.evalX1[0], d.evalR[0]), d.dirsJ)
+	sr.Null1 = d.test1[0].SWD(nx1)
+	sr.NullR2 = d.testR[0].SWD(nr)
+	sr.NullJoint = d.testJ[0].SWD(concat(nx1, nr))
 	// Chance level of atom recovery: H1 random unit rows.
 	sr.ChanceCos = bestCos(t.M1, Directions(cfg.Arch.H1, n1, erng))
 	if seed == cfg.Seed {

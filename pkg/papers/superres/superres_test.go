@@ -3,6 +3,7 @@ package superres
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
@@ -12,6 +13,7 @@ import (
 	"theorylab/models/gan"
 	"theorylab/pkg/backend"
 	"theorylab/pkg/papers/papertest"
+	"theorylab/pkg/runs"
 	"theorylab/pkg/tensorconv"
 )
 
@@ -44,6 +46,17 @@ func TestQuickPreset(t *testing.T) {
 		}
 	}
 	for _, r := range res.Runs {
+		// Each (seed, variant) kept the grid's learning rate with the lowest
+		// validation distance.
+		best := -1
+		for l, v := range r.ValJoint {
+			if !math.IsNaN(float64(v)) && (best < 0 || v < r.ValJoint[best]) {
+				best = l
+			}
+		}
+		if len(r.ValJoint) != len(res.Config.LRs) || best < 0 || r.LR != res.Config.LRs[best] {
+			t.Errorf("seed %d %s: lr %v, validation distances %v over %v", r.Seed, r.Variant, r.LR, r.ValJoint, res.Config.LRs)
+		}
 		// Training moves every GAN towards its data at level 1.
 		if !(r.Final1 < r.Init1) {
 			t.Errorf("seed %d %s: SWD₁ %v did not fall from %v", r.Seed, r.Variant, r.Final1, r.Init1)
@@ -54,6 +67,62 @@ func TestQuickPreset(t *testing.T) {
 // TestDeterministic: the same seed gives the same results, another seed
 // other claims, and the figures render.
 func TestDeterministic(t *testing.T) { papertest.Deterministic(t, Paper, tiny()) }
+
+// TestRunsIndependent: a run's numbers depend on its seed, variant and
+// learning rate only — not on which other seeds or variants run beside it in
+// the batched graph (each has its own random streams).
+func TestRunsIndependent(t *testing.T) {
+	both := tiny() // seeds 0 and 1, every variant
+	alone := tiny()
+	alone.Seed, alone.Seeds = 1, 1
+	alone.Control, alone.SingleScale = false, false
+	a, err := Run(both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Run(alone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(res *Results, seed int, v string) *RunResult {
+		for i := range res.Runs {
+			if res.Runs[i].Seed == seed && res.Runs[i].Variant == v {
+				return &res.Runs[i]
+			}
+		}
+		t.Fatalf("no run for seed %d, %s", seed, v)
+		return nil
+	}
+	// Equal up to float32 rounding: a backend may sum a batched product in
+	// another order when the batch of runs changes size (the pure-Go one
+	// does, by ~1e-10 here); mixed random streams would differ by O(1).
+	near := func(a, b []runs.Float) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if math.Abs(float64(a[i]-b[i])) > 1e-6*math.Abs(float64(a[i])) {
+				return false
+			}
+		}
+		return true
+	}
+	fl := func(xs []float64) []runs.Float {
+		out := make([]runs.Float, len(xs))
+		for i, x := range xs {
+			out[i] = runs.Float(x)
+		}
+		return out
+	}
+	for _, v := range []string{VariantMulti, VariantCoarseFirst} {
+		x, y := find(a, 1, v), find(b, 1, v)
+		if x.LR != y.LR || !near(x.ValJoint, y.ValJoint) || !near(fl(x.SWD1), fl(y.SWD1)) || !near(fl(x.SWDR2), fl(y.SWDR2)) ||
+			!near([]runs.Float{x.FinalJoint}, []runs.Float{y.FinalJoint}) || !near(fl(x.AtomCos), fl(y.AtomCos)) {
+			t.Errorf("seed 1, %s: beside seed 0 and every variant: lr %v, val %v, SWD₁ %v; alone: lr %v, val %v, SWD₁ %v",
+				v, x.LR, x.ValJoint, x.SWD1, y.LR, y.ValJoint, y.SWD1)
+		}
+	}
+}
 
 // TestBadConfigs: every broken field is refused with its name, and nothing is cached.
 func TestBadConfigs(t *testing.T) {
@@ -67,8 +136,10 @@ func TestBadConfigs(t *testing.T) {
 		"train_samples":        func(c *Config) { c.TrainSamples = 10 },
 		"unroll":               func(c *Config) { c.Unroll = 0 },
 		"eval_every":           func(c *Config) { c.EvalEvery = 7 },
-		"steps must be a positive multiple of eval_every": func(c *Config) { c.Steps = 300 },
-		"lr":            func(c *Config) { c.LR = 0 },
+		"steps must be a positive multiple of eval_every": func(c *Config) { c.Steps = 350 },
+		"lrs must be":   func(c *Config) { c.LRs = []float64{1e-3, -1} },
+		"lrs must list": func(c *Config) { c.LRs = nil },
+		"val_samples":   func(c *Config) { c.ValSamples = 1 },
 		"beta1":         func(c *Config) { c.Beta1 = 1 },
 		"beta2":         func(c *Config) { c.Beta2 = -0.1 },
 		"clip":          func(c *Config) { c.Clip = 0 },
@@ -398,5 +469,29 @@ func TestLossesMatchSharedGAN(t *testing.T) {
 				t.Errorf("%s run %d: %v here, %v with models/gan", name, r, a[r], b[r])
 			}
 		}
+	}
+}
+
+// TestChooseLR: the lowest validation distance among runs that did not
+// diverge; none when all did.
+func TestChooseLR(t *testing.T) {
+	best, scores := chooseLR([]float64{0.3, 0.1, math.NaN(), 0.05}, []int{-1, -1, -1, 120})
+	if best != 1 || scores[0] != 0.3 || scores[1] != 0.1 || !math.IsNaN(float64(scores[2])) || !math.IsNaN(float64(scores[3])) {
+		t.Errorf("chooseLR = %d, %v; want 1, [0.3 0.1 NaN NaN] (run 3 diverged, run 2 has no distance)", best, scores)
+	}
+	if best, _ := chooseLR([]float64{0.2, 0.1}, []int{5, 7}); best != -1 {
+		t.Errorf("chooseLR with every run diverged = %d, want -1", best)
+	}
+}
+
+// TestDiverged: a grid whose every step size diverges is an error that
+// names the run and the iteration.
+func TestDiverged(t *testing.T) {
+	c := tiny()
+	c.Seeds = 1
+	c.LRs = []float64{1e30}
+	_, err := Run(c)
+	if err == nil || !strings.Contains(err.Error(), "diverged at every learning rate") {
+		t.Fatalf("Run with lr 1e30: err = %v, want a divergence error", err)
 	}
 }

@@ -26,26 +26,52 @@ func Directions(k, d int, rng *rand.Rand) [][]float64 {
 //	SWD(A, B) = (1/K) Σₖ W₁(⟨θₖ, A⟩, ⟨θₖ, B⟩),  W₁(a, b) = (1/N) Σᵢ |a₍ᵢ₎ − b₍ᵢ₎|
 //
 // where a₍ᵢ₎ are the sorted projections (the 1-D optimal coupling).
-func SWD(a, b [][]float64, dirs [][]float64) float64 {
-	if len(a) != len(b) {
+func SWD(a, b [][]float64, dirs [][]float64) float64 { return NewSliced(b, dirs).SWD(a) }
+
+// Sliced is one sample's sorted projections on fixed directions: the
+// reference side of SWD, computed once when many samples are compared with
+// the same one (the training curves compare every run, at every evaluation,
+// with the same held-out teacher sample).
+type Sliced struct {
+	dirs [][]float64
+	proj [][]float64 // [direction][sample], sorted
+}
+
+// NewSliced projects and sorts the sample b on the directions.
+func NewSliced(b [][]float64, dirs [][]float64) *Sliced {
+	s := &Sliced{dirs: dirs, proj: make([][]float64, len(dirs))}
+	for k, th := range dirs {
+		p := make([]float64, len(b))
+		for i := range b {
+			p[i] = dot(th, b[i])
+		}
+		slices.Sort(p)
+		s.proj[k] = p
+	}
+	return s
+}
+
+// SWD is the sliced Wasserstein-1 distance between a and the reference
+// sample (of the same size).
+func (s *Sliced) SWD(a [][]float64) float64 {
+	n := len(a)
+	if len(s.proj) > 0 && len(s.proj[0]) != n {
 		panic("superres.SWD: the two samples must have the same size")
 	}
-	n := len(a)
-	pa, pb := make([]float64, n), make([]float64, n)
+	pa := make([]float64, n)
 	total := 0.0
-	for _, th := range dirs {
+	for k, th := range s.dirs {
 		for i := range n {
-			pa[i], pb[i] = dot(th, a[i]), dot(th, b[i])
+			pa[i] = dot(th, a[i])
 		}
 		slices.Sort(pa)
-		slices.Sort(pb)
 		w := 0.0
-		for i := range n {
-			w += math.Abs(pa[i] - pb[i])
+		for i, b := range s.proj[k] {
+			w += math.Abs(pa[i] - b)
 		}
 		total += w / float64(n)
 	}
-	return total / float64(len(dirs))
+	return total / float64(len(s.dirs))
 }
 
 // concat joins the rows of a and b: (a_i, b_i).
