@@ -97,18 +97,11 @@ func dot(a, b []float64) float64 {
 	return s
 }
 
-func toF32(xs []float64) []float32 {
-	out := make([]float32, len(xs))
+// convert returns xs converted element-wise to To.
+func convert[To, From int | float32 | float64](xs []From) []To {
+	out := make([]To, len(xs))
 	for i, v := range xs {
-		out[i] = float32(v)
-	}
-	return out
-}
-
-func toF64(xs []float32) []float64 {
-	out := make([]float64, len(xs))
-	for i, v := range xs {
-		out[i] = float64(v)
+		out[i] = To(v)
 	}
 	return out
 }
@@ -157,7 +150,7 @@ func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
 		out := make([][]float32, R)
 		for r, run := range m.runList {
 			if !run.Null || m.mviOfNulls {
-				out[r] = toF32(xs[r])
+				out[r] = convert[float32](xs[r])
 			}
 		}
 		return out
@@ -233,8 +226,8 @@ func (m *measurer) finish(diverged []bool) {
 				run.MVIG, run.MVID = append(run.MVIG, math.NaN()), append(run.MVID, math.NaN())
 				continue
 			}
-			run.MVIG = append(run.MVIG, mviValue(toF64(m.gradG[k][r]), toF64(m.parG[k][r]), toF64(m.parG[last][r])))
-			run.MVID = append(run.MVID, mviValue(toF64(m.gradD[k][r]), toF64(m.parD[k][r]), toF64(m.parD[last][r])))
+			run.MVIG = append(run.MVIG, mviValue(convert[float64](m.gradG[k][r]), convert[float64](m.parG[k][r]), convert[float64](m.parG[last][r])))
+			run.MVID = append(run.MVID, mviValue(convert[float64](m.gradD[k][r]), convert[float64](m.parD[k][r]), convert[float64](m.parD[last][r])))
 		}
 	}
 }

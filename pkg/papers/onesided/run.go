@@ -240,12 +240,9 @@ func params(prefix string, ts []*tensors.Tensor) []train.Param {
 	return out
 }
 
+// f32 is x as a float32 tensor of shape dims.
 func f32(x []float64, dims ...int) *tensors.Tensor {
-	y := make([]float32, len(x))
-	for i, v := range x {
-		y[i] = float32(v)
-	}
-	return tensors.FromFlatDataAndDimensions(y, dims...)
+	return tensors.FromFlatDataAndDimensions(convert[float32](x), dims...)
 }
 
 // generate returns each run's generated points G(z) for noise [R, N, k], as [x, y, x, y, …].
