@@ -57,19 +57,6 @@ func (m Model) Purity(w []float64, rows int) []float64 {
 	return out
 }
 
-// Median is the median of xs (NaN for none).
-func Median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
 // ReadoutR2 fits the linear read-out z ≈ Aᵀf + c by least squares (ridge
 // λ = 1e-6 for dead features) on the first nTrain rows of the features
 // f [n·k] and targets z [n·d], and returns R² = 1 − Σ‖z − ẑ‖²/Σ‖z − z̄‖² on

@@ -12,6 +12,7 @@ import (
 
 	"theorylab/models/contrast"
 	"theorylab/pkg/backend"
+	"theorylab/pkg/claims"
 	"theorylab/pkg/progress"
 	"theorylab/pkg/runs"
 	sc "theorylab/pkg/sparsecoding"
@@ -257,7 +258,7 @@ func Run(cfg Config) (*Results, error) {
 			}
 			cv := &res.Runs[r].Curve
 			cv.Step = append(cv.Step, t)
-			cv.MedianAtom = append(cv.MedianAtom, sc.Median(atoms))
+			cv.MedianAtom = append(cv.MedianAtom, claims.Median(atoms))
 			cv.MinAtom = append(cv.MinAtom, minOf(atoms))
 			cv.Purity = append(cv.Purity, sum/float64(max(na, 1)))
 			cv.Active = append(cv.Active, na)

@@ -46,23 +46,25 @@ var ringClaims = claims.Set[*Results]{
 		Measure:   ganOS3},
 	{ID: "OS-4", PaperRef: "abstract (only the generator converges); the 0.2 ratio is ours", Target: true,
 		Statement: "Target: in successful Adam runs the generator's large-batch gradient signal falls to ≤ 0.2 of its value just after training first succeeds.",
-		Measure:   ganOS4},
+		Measure:   func(res *Results) claims.Measurement { return ringRuns(res).os4() }},
 	{ID: "OS-5a", PaperRef: "abstract (the discriminator's gradient norm stays high); threshold ours",
 		Finding:   &claims.Finding{Where: "docs/03-adam-one-sided-gan.md, Findings"},
 		Sweep:     &claims.Sweep{Passed: 0, Of: 10, Where: sweepWhere},
 		Statement: "In successful Adam runs the discriminator's large-batch gradient signal over the last 20% stays ≥ 0.5 of its value at 10–30% of training.",
-		Measure:   ganOS5a},
+		Measure:   func(res *Results) claims.Measurement { return ringRuns(res).os5a() }},
 	{ID: "OS-5b", PaperRef: "abstract (one-sided convergence); threshold ours", Target: true,
 		Statement: "Target: over the last 20%, the discriminator's gradient signal-to-noise ratio is ≥ 5× the generator's (the one-sided picture, measured without minibatch noise).",
-		Measure:   ganOS5b},
+		Measure:   func(res *Results) claims.Measurement { return ringRuns(res).os5b() }},
 	{ID: "OS-5c", PaperRef: "abstract (the discriminator's gradient stays large); the perfect-generator null is ours",
 		Sweep:     &claims.Sweep{Passed: 4, Of: 10, Replicate0: false, Where: sweepWhere},
 		Statement: "The discriminator's gradient is a real signal, ≥ 3× its sampling-noise floor over the last 20%, while in the null (generator = the true sampler, a game at equilibrium) it is < 3×.",
-		Measure:   ganOS5c},
+		Measure: func(res *Results) claims.Measurement {
+			return ringRuns(res).os5c(" — so this part alone is not one-sided")
+		}},
 	{ID: "OS-6", PaperRef: "abstract (empirical one-sided MVI check); x* = final generator and the normalisation are ours",
 		Sweep:     &claims.Sweep{Passed: 7, Of: 10, Replicate0: true, Where: sweepWhere},
 		Statement: "Along successful Adam runs the generator satisfies the one-sided MVI: the normalised ⟨∇_θG L_G(θᵗ), θᵗ − θᵀ⟩ is ≥ 0 at ≥ 80% of the checkpoints in [0.1T, 0.9T].",
-		Measure:   ganOS6},
+		Measure:   func(res *Results) claims.Measurement { return ringRuns(res).os6() }},
 }
 
 func toyRuns(res *Results, control bool, schedule string) []ToyRun {
@@ -136,10 +138,27 @@ func toyControl(res *Results) claims.Measurement {
 	}
 }
 
-// ganRuns returns the measured runs of a method (null false) or the nulls.
-func ganRuns(res *Results, method string, null bool) []GANRun {
+// studyRuns are the measured runs of one GAN study, the ring's (B) or
+// MNIST's (C), as the claims OS-3 to OS-6 and their MNIST twins read them:
+// the same rules on either study.
+type studyRuns struct {
+	gan     []GANRun
+	minSucc int // successful Adam seeds a per-seed claim needs
+	need    int // the majority of the study's seeds (OS-3, and the null's part of OS-5c)
+	// succeeded is the study's success rule at checkpoint k of run r
+	succeeded func(r GANRun, k int) bool
+}
+
+// ringRuns are the ring's runs: OS-4 to OS-6 need minSuccessful successful seeds.
+func ringRuns(res *Results) studyRuns {
+	return studyRuns{gan: res.GAN, minSucc: minSuccessful, need: res.Config.Majority(),
+		succeeded: func(r GANRun, k int) bool { return r.Cover[k] >= res.Config.Modes-1 && r.Good[k] >= successGood }}
+}
+
+// of returns the runs of a method (null false) or its nulls.
+func (s studyRuns) of(method string, null bool) []GANRun {
 	var out []GANRun
-	for _, r := range res.GAN {
+	for _, r := range s.gan {
 		if r.Method == method && r.Null == null {
 			out = append(out, r)
 		}
@@ -147,9 +166,10 @@ func ganRuns(res *Results, method string, null bool) []GANRun {
 	return out
 }
 
-func successful(res *Results, method string) []GANRun {
+// successfulAdam returns the Adam runs that succeeded at the end.
+func (s studyRuns) successfulAdam() []GANRun {
 	var out []GANRun
-	for _, r := range ganRuns(res, method, false) {
+	for _, r := range s.of(MethodAdam, false) {
 		if r.Success {
 			out = append(out, r)
 		}
@@ -169,65 +189,70 @@ func window(r GANRun, s []float64, lo, hi float64) float64 {
 	return claims.Mean(xs)
 }
 
-// refWindow is the mean of s over the first checkpoint where the run meets
-// OS-3's success rule and the two after it (NaN if never met).
-func refWindow(res *Results, r GANRun, s []float64) float64 {
-	return refWindowBy(r, s, func(k int) bool { return r.Cover[k] >= res.Config.Modes-1 && r.Good[k] >= successGood })
-}
-
-// refWindowBy is refWindow with the success rule ok(k) of checkpoint k.
-func refWindowBy(r GANRun, s []float64, ok func(k int) bool) float64 {
+// refWindow is the mean of xs over the first checkpoint where run r meets
+// the study's success rule and the two after it (NaN if never met).
+func (s studyRuns) refWindow(r GANRun, xs []float64) float64 {
 	for k := range r.Iter {
-		if ok(k) {
-			return claims.Mean(s[k:min(k+3, len(s))])
+		if s.succeeded(r, k) {
+			return claims.Mean(xs[k:min(k+3, len(xs))])
 		}
 	}
 	return math.NaN()
 }
 
-func ganOS3(res *Results) claims.Measurement {
-	summary := func(rs []GANRun) (string, []bool) {
-		var s string
-		var passes []bool
-		for i, r := range rs {
-			if i > 0 {
-				s += ", "
-			}
-			s += fmt.Sprintf("%d/%d modes %s", r.FinalCover, res.Config.Modes, claims.Pct(r.FinalGood))
-			passes = append(passes, r.Success)
+// summary lists describe(r) of the runs rs, comma-separated, and whether each succeeded.
+func summary(rs []GANRun, describe func(GANRun) string) (string, []bool) {
+	var s string
+	var passes []bool
+	for i, r := range rs {
+		if i > 0 {
+			s += ", "
 		}
-		return s, passes
+		s += describe(r)
+		passes = append(passes, r.Success)
 	}
-	adam, passes := summary(ganRuns(res, MethodAdam, false))
-	gda, gdaPasses := summary(ganRuns(res, MethodGDA, false))
-	need := res.Config.Majority()
-	return claims.Measurement{
-		Value:  float64(claims.CountTrue(passes)),
-		Rule:   fmt.Sprintf("success (≥ %d modes, ≥ %s good) in ≥ %d of %d seeds", res.Config.Modes-1, claims.Pct(successGood), need, len(passes)),
-		Pass:   claims.Majority(passes, need),
-		Detail: fmt.Sprintf("Adam lr %g: %s (%s); plain GDA lr %g (control, same grid and budget): %s (%s); %s", res.AdamLR, adam, claims.Tally(passes), res.GDALR, gda, claims.Tally(gdaPasses), pilotLine(res)),
-		Reason: "Adam did not train the ring GAN in a majority of seeds",
-	}
+	return s, passes
 }
 
-func pilotLine(res *Results) string {
-	s := "validation scores (good × covered share)"
-	for _, p := range res.Pilot {
+// pilotScores lists the validation score of every selection run; what names the score.
+func pilotScores(what string, pilots []PilotResult) string {
+	s := "validation scores (" + what + ")"
+	for _, p := range pilots {
 		s += fmt.Sprintf(" %s@%g=%.2f", p.Method, p.LR, float64(p.Score))
 	}
 	return s
 }
 
-// perSeed evaluates value on the successful Adam runs against th by majority;
-// control runs (GDA successful, the null) are reported in the detail.
-func perSeed(res *Results, th claims.Threshold, value func(GANRun) float64, higherIsBetter bool, what, reason string) claims.Measurement {
-	return perSeedOn(successful(res, MethodAdam), ganRuns(res, MethodGDA, false), ganRuns(res, MethodAdam, true), minSuccessful,
-		th, value, higherIsBetter, what, reason)
+// os3 is OS-3 on a study: success (the rule named by rule) in a majority of
+// the Adam seeds, with plain GDA at its own chosen rate (the control) and
+// the selection's scores reported; describe says how a run ended.
+func (s studyRuns) os3(adamLR, gdaLR float64, describe func(GANRun) string, rule, scores, reason string) claims.Measurement {
+	adam, passes := summary(s.of(MethodAdam, false), describe)
+	gda, gdaPasses := summary(s.of(MethodGDA, false), describe)
+	return claims.Measurement{
+		Value:  float64(claims.CountTrue(passes)),
+		Rule:   fmt.Sprintf("%s in ≥ %d of %d seeds", rule, s.need, len(passes)),
+		Pass:   claims.Majority(passes, s.need),
+		Detail: fmt.Sprintf("Adam lr %g: %s (%s); plain GDA lr %g (control, same grid and budget): %s (%s); %s", adamLR, adam, claims.Tally(passes), gdaLR, gda, claims.Tally(gdaPasses), scores),
+		Reason: reason,
+	}
 }
 
-// perSeedOn is perSeed on given runs: the successful Adam runs succ, the GDA
-// runs and the nulls (reported), with at least minSucc successful runs needed.
-func perSeedOn(succ, gdaRuns, nullRuns []GANRun, minSucc int, th claims.Threshold, value func(GANRun) float64, higherIsBetter bool, what, reason string) claims.Measurement {
+func ganOS3(res *Results) claims.Measurement {
+	modes := res.Config.Modes
+	return ringRuns(res).os3(res.AdamLR, res.GDALR,
+		func(r GANRun) string {
+			return fmt.Sprintf("%d/%d modes %s", r.FinalCover, modes, claims.Pct(r.FinalGood))
+		},
+		fmt.Sprintf("success (≥ %d modes, ≥ %s good)", modes-1, claims.Pct(successGood)), pilotScores("good × covered share", res.Pilot),
+		"Adam did not train the ring GAN in a majority of seeds")
+}
+
+// perSeed evaluates value on the successful Adam runs against th by majority
+// (at least s.minSucc of them needed); the control runs (plain GDA, all
+// seeds) and the nulls are reported in the detail.
+func (s studyRuns) perSeed(th claims.Threshold, value func(GANRun) float64, higherIsBetter bool, what, reason string) claims.Measurement {
+	succ := s.successfulAdam()
 	var vals []float64
 	var passes []bool
 	for _, r := range succ {
@@ -236,37 +261,40 @@ func perSeedOn(succ, gdaRuns, nullRuns []GANRun, minSucc int, th claims.Threshol
 		passes = append(passes, th.Holds(v))
 	}
 	var gda, null []float64
-	for _, r := range gdaRuns {
+	for _, r := range s.of(MethodGDA, false) {
 		gda = append(gda, value(r))
 	}
-	for _, r := range nullRuns {
+	for _, r := range s.of(MethodAdam, true) {
 		null = append(null, value(r))
 	}
 	need := (len(succ) + 2) / 2 // majority of the successful seeds
 	m := claims.Measurement{
 		Value: claims.MajorityValue(vals, need, higherIsBetter),
-		Rule:  fmt.Sprintf("%s %s in ≥ %d of the %d successful Adam seeds (≥ %d needed)", what, th, need, len(succ), minSucc),
-		Pass:  len(succ) >= minSucc && claims.Majority(passes, need),
+		Rule:  fmt.Sprintf("%s %s in ≥ %d of the %d successful Adam seeds (≥ %d needed)", what, th, need, len(succ), s.minSucc),
+		Pass:  len(succ) >= s.minSucc && claims.Majority(passes, need),
 		Detail: fmt.Sprintf("successful Adam seeds: %s (%s); plain GDA (all seeds): %s; perfect-G null: %s",
 			claims.Each(vals, "%.3g"), claims.Tally(passes), claims.Each(gda, "%.3g"), claims.Each(null, "%.3g")),
 		Reason: reason,
 	}
-	if len(succ) < minSucc {
+	if len(succ) < s.minSucc {
 		m.Value = math.NaN()
-		m.Reason = fmt.Sprintf("only %d successful Adam seeds (≥ %d needed)", len(succ), minSucc)
+		m.Reason = fmt.Sprintf("only %d successful Adam seeds (≥ %d needed)", len(succ), s.minSucc)
 	}
 	return m
 }
 
-func ganOS4(res *Results) claims.Measurement {
-	return perSeed(res, genConverged, func(r GANRun) float64 {
+// os4 is OS-4 on a study: the generator's signal over the last 20% against
+// its value just after the run first succeeds.
+func (s studyRuns) os4() claims.Measurement {
+	return s.perSeed(genConverged, func(r GANRun) float64 {
 		// ratio = mean signal over the last 20% / mean signal just after success
-		return window(r, r.SigG, 0.8, 1) / refWindow(res, r, r.SigG)
+		return window(r, r.SigG, 0.8, 1) / s.refWindow(r, r.SigG)
 	}, false, "G signal last 20% / at first success", "the generator's gradient signal did not fall by 5× after training succeeded")
 }
 
-func ganOS5a(res *Results) claims.Measurement {
-	return perSeed(res, discStays, func(r GANRun) float64 {
+// os5a is OS-5a on a study: the discriminator's signal over the last 20% against 10–30% of training.
+func (s studyRuns) os5a() claims.Measurement {
+	return s.perSeed(discStays, func(r GANRun) float64 {
 		return window(r, r.SigD, 0.8, 1) / window(r, r.SigD, 0.1, 0.3)
 	}, true, "D signal last 20% / 10–30%", "the discriminator's gradient signal decayed")
 }
@@ -276,32 +304,34 @@ func snr(r GANRun, sig, noise []float64) float64 {
 	return window(r, sig, 0.8, 1) / window(r, noise, 0.8, 1)
 }
 
-func ganOS5b(res *Results) claims.Measurement {
-	return perSeed(res, snrRatio, func(r GANRun) float64 {
+// os5b is OS-5b on a study: the discriminator's SNR against the generator's over the last 20%.
+func (s studyRuns) os5b() claims.Measurement {
+	return s.perSeed(snrRatio, func(r GANRun) float64 {
 		return snr(r, r.SigD, r.NoiseD) / snr(r, r.SigG, r.NoiseG)
 	}, true, "SNR_D / SNR_G over the last 20%", "the discriminator's gradient is not markedly more significant than the generator's: no one-sided picture")
 }
 
-func ganOS5c(res *Results) claims.Measurement {
-	m := perSeed(res, discAboveNF, func(r GANRun) float64 { return snr(r, r.SigD, r.NoiseD) }, true,
+// os5c is OS-5c on a study: the discriminator's signal above its noise floor
+// in the successful Adam runs and not in the nulls; genNote ends the detail.
+func (s studyRuns) os5c(genNote string) claims.Measurement {
+	m := s.perSeed(discAboveNF, func(r GANRun) float64 { return snr(r, r.SigD, r.NoiseD) }, true,
 		"D signal / noise floor over the last 20%", "the discriminator's gradient is not above its noise floor")
 	var null []float64
 	var nullOK []bool
-	for _, r := range ganRuns(res, MethodAdam, true) {
+	for _, r := range s.of(MethodAdam, true) {
 		v := snr(r, r.SigD, r.NoiseD)
 		null = append(null, v)
 		nullOK = append(nullOK, !discAboveNF.Holds(v))
 	}
 	var gen []float64
-	for _, r := range successful(res, MethodAdam) {
+	for _, r := range s.successfulAdam() {
 		gen = append(gen, snr(r, r.SigG, r.NoiseG))
 	}
-	needNull := res.Config.Majority()
-	nullPass := claims.Majority(nullOK, needNull)
+	nullPass := claims.Majority(nullOK, s.need)
 	m.Parts = []claims.Part{{Name: "gan", Holds: m.Pass}, {Name: "null", Holds: nullPass}}
-	m.Rule += fmt.Sprintf("; null below it in ≥ %d of %d", needNull, len(null))
-	m.Detail += fmt.Sprintf("; null SNR_D: %s (%s below); generator's own SNR_G (successful Adam): %s — so this part alone is not one-sided",
-		claims.Each(null, "%.3g"), claims.Tally(nullOK), claims.Each(gen, "%.3g"))
+	m.Rule += fmt.Sprintf("; null below it in ≥ %d of %d", s.need, len(null))
+	m.Detail += fmt.Sprintf("; null SNR_D: %s (%s below); generator's own SNR_G (successful Adam): %s%s",
+		claims.Each(null, "%.3g"), claims.Tally(nullOK), claims.Each(gen, "%.3g"), genNote)
 	if m.Pass && !nullPass {
 		m.Reason = "the null's discriminator gradient is also above the floor: the measurement does not separate a game at equilibrium"
 	}
@@ -327,11 +357,13 @@ func mviFraction(r GANRun, s []float64) float64 {
 	return float64(pos) / float64(n)
 }
 
-func ganOS6(res *Results) claims.Measurement {
-	m := perSeed(res, mviShare, func(r GANRun) float64 { return mviFraction(r, r.MVIG) }, true,
+// os6 is OS-6 on a study: the generator's one-sided MVI along the successful
+// Adam runs, the discriminator's side reported.
+func (s studyRuns) os6() claims.Measurement {
+	m := s.perSeed(mviShare, func(r GANRun) float64 { return mviFraction(r, r.MVIG) }, true,
 		"share of checkpoints with generator MVI ≥ 0", "the generator's one-sided MVI failed at more than 20% of checkpoints")
 	var dside []float64
-	for _, r := range successful(res, MethodAdam) {
+	for _, r := range s.successfulAdam() {
 		dside = append(dside, mviFraction(r, r.MVID))
 	}
 	m.Detail += "; discriminator side (its own loss), successful Adam: " + claims.Each(dside, "%.2f") +

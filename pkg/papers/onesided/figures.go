@@ -34,14 +34,6 @@ func firstToy(res *Results, control bool, beta1 float64) *ToyRun {
 	return nil
 }
 
-func ints(xs []int) []float64 {
-	out := make([]float64, len(xs))
-	for i, x := range xs {
-		out[i] = float64(x)
-	}
-	return out
-}
-
 // floor keeps a log plot finite: values ≤ 0 become lo.
 func floor(xs []float64, lo float64) []float64 {
 	out := make([]float64, len(xs))
@@ -65,8 +57,8 @@ func ToyGradFigure(res *Results) *plot.Figure {
 			if r == nil {
 				continue
 			}
-			p.Line(fmt.Sprintf("‖∇ₓf‖, β₁=%g", b1), ints(r.Steps), floor(r.GradX, 1e-18))
-			p.Line(fmt.Sprintf("‖∇_y f‖, β₁=%g", b1), ints(r.Steps), floor(r.GradY, 1e-18))
+			p.Line(fmt.Sprintf("‖∇ₓf‖, β₁=%g", b1), convert[float64](r.Steps), floor(r.GradX, 1e-18))
+			p.Line(fmt.Sprintf("‖∇_y f‖, β₁=%g", b1), convert[float64](r.Steps), floor(r.GradY, 1e-18))
 		}
 		p.HLine(1, plot.Label("‖b‖ = 1"))
 	}
@@ -79,7 +71,7 @@ func ToyMVIFigure(res *Results) *plot.Figure {
 	p := fig.Panel("⟨∇ₓf(xₜ, yₜ), xₜ − c⟩").XLabel("step").YLabel("MVI value")
 	for _, b1 := range []float64{0.5, 0.9} {
 		if r := firstToy(res, false, b1); r != nil {
-			p.Line(fmt.Sprintf("β₁=%g", b1), ints(r.Steps), r.MVI)
+			p.Line(fmt.Sprintf("β₁=%g", b1), convert[float64](r.Steps), r.MVI)
 		}
 	}
 	p.HLine(0)
@@ -117,7 +109,7 @@ func gradFigure(title string, adam, null *GANRun) *plot.Figure {
 		}
 		r := item.run
 		p := fig.Panel(fmt.Sprintf("%s, seed %d", item.title, r.Seed)).XLabel("iteration").YLabel("gradient").YLog()
-		x := ints(r.Iter)
+		x := convert[float64](r.Iter)
 		players := []struct {
 			name                   string
 			norm, sig, noise, mini []float64
@@ -175,10 +167,10 @@ func mviFigure(title string, T float64, gans []GANRun, full bool) *plot.Figure {
 			continue
 		}
 		if r.Method == MethodAdam {
-			pa.Line("generator", ints(r.Iter), r.MVIG, colour("generator", "#0072B2"), plot.Opacity(0.7))
-			pa.Line("discriminator", ints(r.Iter), r.MVID, colour("discriminator", "#D55E00"), plot.Opacity(0.7))
+			pa.Line("generator", convert[float64](r.Iter), r.MVIG, colour("generator", "#0072B2"), plot.Opacity(0.7))
+			pa.Line("discriminator", convert[float64](r.Iter), r.MVID, colour("discriminator", "#D55E00"), plot.Opacity(0.7))
 		} else {
-			pg.Line("generator (GDA)", ints(r.Iter), r.MVIG, colour("generator (GDA)", "#009E73"), plot.Opacity(0.7))
+			pg.Line("generator (GDA)", convert[float64](r.Iter), r.MVIG, colour("generator (GDA)", "#009E73"), plot.Opacity(0.7))
 		}
 	}
 	return fig

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -18,8 +19,9 @@ import (
 )
 
 // The batched GAN that the ring (B) and MNIST (C) studies share: the runs of
-// one training, their game and its alternating loop. Each study adds its own
-// data, measurements and validation score.
+// one training, their game and its alternating loop, the learning-rate
+// selection and the training of a study (study.train). Each study adds its
+// own data, validation score and probe of the checkpoints (a study value).
 
 // gameRuns lists the runs of one training of method at lr: one GAN per seed,
 // then, with null, one perfect-generator null per seed.
@@ -134,7 +136,7 @@ func alternate(trainer *minmax.Trainer, R, iters, every int, draw func() (real, 
 
 // trainFn trains a study's GANs of one method at lr for iters iterations,
 // with the perfect-generator nulls when null is set and the checkpoints when
-// measure is set; it returns the runs and the validation score (see trainGAN).
+// measure is set; it returns the runs and the validation score (see study.train).
 type trainFn func(method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error)
 
 // selectAndTrain is a study's protocol: every rate of grid for Adam and for
@@ -171,4 +173,97 @@ func selectAndTrain(train trainFn, grid []float64, pilot, iters int, study, grid
 		return nil, 0, 0, nil, err
 	}
 	return pilots, adamLR, gdaLR, append(adamRuns, gdaRuns...), nil
+}
+
+// study is what a GAN study (the ring or MNIST) adds to the shared game: its
+// networks, seeds and seed streams, its data, its validation score and its
+// probe of the checkpoints.
+type study struct {
+	name       string // in the progress bar: "ring" or "MNIST"
+	seeds      []int
+	gNet, dNet gan.Net
+	beta1      float64 // Adam's β₁
+	// minibatch of a step, the size of each evaluation set (and of the
+	// validation noise), iterations between checkpoints
+	batch, eval, every int
+	// seed streams of the initial weights, the minibatches, the two
+	// evaluation sets (evalStream·16 + set) and the validation noise
+	gStream, dStream, trainStream, evalStream, validStream uint64
+	// draw returns, for every run r, n real points, n noise vectors and n more
+	// real points (the null's "generated" ones) drawn from rs[r] in that
+	// order: real [R, n, ·], noise [R, n, k], real2 [R, n, ·].
+	draw func(rs []*rand.Rand, n int) (real, noise, real2 *tensors.Tensor)
+	// score is each run's validation score (NaN: unusable) of the final
+	// generators gp on noise [R, n, k].
+	score      func(gp []*tensors.Tensor, noise *tensors.Tensor) ([]float64, error)
+	probe      probe
+	mviOfNulls bool // the nulls' MVI values are computed too (else NaN)
+}
+
+// rngs are the runs' generators of a seed stream.
+func rngs(runList []GANRun, stream uint64) []*rand.Rand {
+	rs := make([]*rand.Rand, len(runList))
+	for r, run := range runList {
+		rs[r] = rand.New(rand.NewPCG(uint64(run.Seed), stream))
+	}
+	return rs
+}
+
+// train is the trainFn of study st: one GAN per seed (and, with null, one
+// perfect-generator null per seed) for iters alternating iterations in one
+// batched graph. With measure it records the checkpoints; it always returns
+// the validation score: the mean over the non-null runs of st.score on fresh
+// noise, NaN when a run diverged.
+func (st *study) train(be compute.Backend, method string, lr float64, null bool, iters int, measure bool, tk *ticker) ([]GANRun, float64, error) {
+	tk.phase(fmt.Sprintf("%s: %s at lr %g, %d iterations", st.name, method, lr, iters))
+	runList := gameRuns(st.seeds, method, lr, null)
+	R := len(runList)
+	trainer, maskT, fake, err := batchedGame(be, st.gNet, st.dNet, runList, st.gStream, st.dStream, method, lr, st.beta1)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer trainer.Finalize()
+	rs := rngs(runList, st.trainStream)
+	var meas *measurer
+	var check func(t int, gp, dp []*tensors.Tensor) error
+	if measure {
+		if meas, err = st.newMeasurer(be, runList, maskT, fake, iters); err != nil {
+			return nil, 0, err
+		}
+		defer meas.exec.Finalize()
+		check = meas.checkpoint
+	}
+	diverged, err := alternate(trainer, R, iters, st.every,
+		func() (real, noise, real2 *tensors.Tensor) { return st.draw(rs, st.batch) }, maskT, check, tk)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Validation: fresh noise, the final generators.
+	gp, _, err := trainer.Params()
+	if err != nil {
+		return nil, 0, err
+	}
+	_, vNoise, _ := st.draw(rngs(runList, st.validStream), st.eval)
+	scores, err := st.score(gp, vNoise)
+	if err != nil {
+		return nil, 0, err
+	}
+	score, n := 0.0, 0
+	for r, run := range runList {
+		if run.Null {
+			continue
+		}
+		v := scores[r]
+		if diverged[r] {
+			v = math.NaN()
+		}
+		score += v
+		n++
+	}
+	score /= float64(n)
+	if meas != nil {
+		meas.finish(diverged)
+		runList = meas.runList
+	}
+	return runList, score, nil
 }

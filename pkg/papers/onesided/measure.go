@@ -12,37 +12,60 @@ import (
 	"theorylab/pkg/runs"
 )
 
-// measurer records the large-batch gradients of both players on two fixed
-// evaluation sets per run, and keeps the parameters of every checkpoint for
-// the MVI check once the final parameters are known.
+// The checkpoint measurements that the ring (B) and MNIST (C) studies share:
+// the large-batch gradients of both players on two fixed evaluation sets,
+// their signal and noise, and the one-sided MVI values once the final
+// parameters are known. Each study adds its own quality of the generated
+// samples and what it keeps of them (its probe).
+
+// probe is a study's own part of the checkpoint measurements.
+type probe struct {
+	// consts are fixed inputs of the measuring graph after the players'
+	// parameters (the MNIST classifier's parameters; none for the ring).
+	consts []*tensors.Tensor
+	// outputs are the graph's extra outputs, each [R, …], from the consts
+	// and the generated points x [R, N, ·] of an evaluation set.
+	outputs func(consts []*Node, x *Node) []*Node
+	// quality scores run r's generated points of evaluation set 1 from the
+	// extra outputs split per run (outs[i][r]).
+	quality func(outs [][][]float64, r int) (good float64, covered int, success bool)
+	// snapshot is what run r keeps of its generated points at the four
+	// snapshot checkpoints (nil: nothing); firstSeed tells whether the run
+	// has the first seed of the training.
+	snapshot func(outs [][][]float64, r int, firstSeed bool) runs.Series
+}
+
+// measurer records, every checkpoint of the runs of one training, the
+// large-batch gradients of both players on two fixed evaluation sets and the
+// study's probe, and keeps the gradients and parameters of every checkpoint
+// (in float32, the precision they are computed in) for the MVI check once the
+// final parameters are known. A null run's MVI values are NaN unless
+// mviOfNulls.
 type measurer struct {
-	cfg          Config
-	ring         gan.Ring
+	probe        probe
+	iters, every int
+	ratio        float64 // Eval/Batch
+	mviOfNulls   bool
 	exec         *Exec
 	runList      []GANRun
 	sets         [2][3]*tensors.Tensor // two evaluation sets: real, noise, real2
 	mask         *tensors.Tensor
-	nG           int
-	gradG, gradD [][][]float64 // [checkpoint][run] gradient on set 1
-	parG, parD   [][][]float64 // [checkpoint][run] parameters
+	gradG, gradD [][][]float32 // [checkpoint][run] gradient on set 1 (nil: not kept)
+	parG, parD   [][][]float32 // [checkpoint][run] parameters
 }
 
-func newMeasurer(be compute.Backend, cfg Config, gNet, dNet gan.Net, runList []GANRun, mask *tensors.Tensor,
-	fake func(gp []*Node, noise, real2, m *Node) *Node) (*measurer, error) {
-	R := len(runList)
-	m := &measurer{cfg: cfg, ring: cfg.Ring(), runList: runList, mask: mask, nG: 2 * (len(gNet.Sizes) - 1)}
-	ring := m.ring
+// newMeasurer builds the measurer of study st's runList trained for iters
+// iterations; mask and fake are the game's (see batchedGame).
+func (st *study) newMeasurer(be compute.Backend, runList []GANRun, mask *tensors.Tensor, fake fakeFn, iters int) (*measurer, error) {
+	m := &measurer{probe: st.probe, iters: iters, every: st.every, ratio: float64(st.eval) / float64(st.batch),
+		mviOfNulls: st.mviOfNulls, runList: runList, mask: mask}
 	for set := range 2 {
-		var x, z, x2 []float64
-		for _, run := range runList {
-			rng := rand.New(rand.NewPCG(uint64(run.Seed), streamEval*16+uint64(set)))
-			x = ring.Sample(rng, cfg.Eval, x)
-			for range cfg.Eval * cfg.Noise {
-				z = append(z, rng.NormFloat64())
-			}
-			x2 = ring.Sample(rng, cfg.Eval, x2)
+		rs := make([]*rand.Rand, len(runList))
+		for r, run := range runList {
+			rs[r] = rand.New(rand.NewPCG(uint64(run.Seed), st.evalStream*16+uint64(set)))
 		}
-		m.sets[set] = [3]*tensors.Tensor{f32(x, R, cfg.Eval, 2), f32(z, R, cfg.Eval, cfg.Noise), f32(x2, R, cfg.Eval, 2)}
+		real, noise, real2 := st.draw(rs, st.eval)
+		m.sets[set] = [3]*tensors.Tensor{real, noise, real2}
 	}
 	flat := func(grads []*Node) *Node {
 		parts := make([]*Node, len(grads))
@@ -51,14 +74,17 @@ func newMeasurer(be compute.Backend, cfg Config, gNet, dNet gan.Net, runList []G
 		}
 		return Concatenate(parts, 1)
 	}
+	gNet, dNet := st.gNet, st.dNet
+	nG, nD, nC := 2*(len(gNet.Sizes)-1), 2*(len(dNet.Sizes)-1), len(st.probe.consts)
 	var err error
 	m.exec, err = NewExec(be, func(in []*Node) []*Node {
-		gp, dp, b := in[:m.nG], in[m.nG:2*m.nG], in[2*m.nG:]
-		x := fake(gp, b[1], b[2], b[3]) // [R, N, 2]
+		gp, dp, cp, b := in[:nG], in[nG:nG+nD], in[nG+nD:nG+nD+nC], in[nG+nD+nC:]
+		x := fake(gp, b[1], b[2], b[3]) // [R, N, ·]
 		// each player's gradient of its own loss, summed over runs (the runs share no parameters)
 		lD := gan.DiscriminatorLoss(dNet.Forward(dp, b[0]), dNet.Forward(dp, x))
 		lG := gan.GeneratorLoss(dNet.Forward(dp, x))
-		return []*Node{flat(Gradient(ReduceAllSum(lG), gp...)), flat(Gradient(ReduceAllSum(lD), dp...)), x}
+		return append([]*Node{flat(Gradient(ReduceAllSum(lG), gp...)), flat(Gradient(ReduceAllSum(lD), dp...))},
+			st.probe.outputs(cp, x)...)
 	})
 	return m, err
 }
@@ -71,14 +97,23 @@ func dot(a, b []float64) float64 {
 	return s
 }
 
+// convert returns xs converted element-wise to To.
+func convert[To, From int | float32 | float64](xs []From) []To {
+	out := make([]To, len(xs))
+	for i, v := range xs {
+		out[i] = To(v)
+	}
+	return out
+}
+
 // checkpoint measures the parameters gp, dp at iteration t.
 func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
 	R := len(m.runList)
 	var gG, gD [2][][]float64
-	var samples [][]float64
+	var extra [][][]float64 // the probe's outputs on set 1, [output][run]
 	for set := range 2 {
-		args := make([]any, 0, 2*m.nG+4)
-		for _, p := range append(append([]*tensors.Tensor{}, gp...), dp...) {
+		args := make([]any, 0, len(gp)+len(dp)+len(m.probe.consts)+4)
+		for _, p := range append(append(append([]*tensors.Tensor{}, gp...), dp...), m.probe.consts...) {
 			args = append(args, p)
 		}
 		args = append(args, m.sets[set][0], m.sets[set][1], m.sets[set][2], m.mask)
@@ -93,8 +128,12 @@ func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
 			return err
 		}
 		if set == 0 {
-			if samples, err = perRun(outs[2], R); err != nil {
-				return err
+			for _, o := range outs[2:] {
+				v, err := perRun(o, R)
+				if err != nil {
+					return err
+				}
+				extra = append(extra, v)
 			}
 		}
 	}
@@ -106,28 +145,37 @@ func (m *measurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
 	if err != nil {
 		return err
 	}
-	m.gradG, m.gradD = append(m.gradG, gG[0]), append(m.gradD, gD[0])
-	m.parG, m.parD = append(m.parG, pG), append(m.parD, pD)
-	ratio := float64(m.cfg.Eval) / float64(m.cfg.Batch)
-	stats := func(g1, g2 []float64) (sig, noise, n, mini float64) { return gradStats(g1, g2, ratio) }
+	// float32 loses nothing: the gradients and parameters are float32 tensors
+	keep := func(xs [][]float64) [][]float32 {
+		out := make([][]float32, R)
+		for r, run := range m.runList {
+			if !run.Null || m.mviOfNulls {
+				out[r] = convert[float32](xs[r])
+			}
+		}
+		return out
+	}
+	m.gradG, m.gradD = append(m.gradG, keep(gG[0])), append(m.gradD, keep(gD[0]))
+	m.parG, m.parD = append(m.parG, keep(pG)), append(m.parD, keep(pD))
 	for r := range m.runList {
 		run := &m.runList[r]
 		run.Iter = append(run.Iter, t)
-		s, n, nn, mb := stats(gG[0][r], gG[1][r])
-		run.SigG, run.NoiseG, run.NormG, run.MiniG = append(run.SigG, s), append(run.NoiseG, n), append(run.NormG, nn), append(run.MiniG, mb)
-		s, n, nn, mb = stats(gD[0][r], gD[1][r])
-		run.SigD, run.NoiseD, run.NormD, run.MiniD = append(run.SigD, s), append(run.NoiseD, n), append(run.NormD, nn), append(run.MiniD, mb)
-		q := m.ring.Quality(samples[r])
-		run.Good, run.Cover = append(run.Good, q.Good), append(run.Cover, q.Covered)
-		last := t == m.cfg.Iters
-		if last {
-			run.FinalGood, run.FinalCover, run.Success = q.Good, q.Covered, !run.Null && m.cfg.success(q)
+		sg, ng, nn, mb := gradStats(gG[0][r], gG[1][r], m.ratio)
+		run.SigG, run.NoiseG, run.NormG, run.MiniG = append(run.SigG, sg), append(run.NoiseG, ng), append(run.NormG, nn), append(run.MiniG, mb)
+		sg, ng, nn, mb = gradStats(gD[0][r], gD[1][r], m.ratio)
+		run.SigD, run.NoiseD, run.NormD, run.MiniD = append(run.SigD, sg), append(run.NoiseD, ng), append(run.NormD, nn), append(run.MiniD, mb)
+		good, covered, success := m.probe.quality(extra, r)
+		run.Good, run.Cover = append(run.Good, good), append(run.Cover, covered)
+		if t == m.iters {
+			run.FinalGood, run.FinalCover, run.Success = good, covered, !run.Null && success
 		}
-		// four snapshots for the scatter figure: 0, T/4… no: 10%, 30%, 60%, 100% of T
+		// four snapshots: at 10%, 30%, 60% and 100% of the iterations
 		for _, frac := range []int{10, 30, 60, 100} {
-			if t == m.cfg.Iters*frac/100/m.cfg.Every*m.cfg.Every {
-				run.SampleIter = append(run.SampleIter, t)
-				run.Samples = append(run.Samples, append(runs.Series(nil), samples[r][:2*min(256, m.cfg.Eval)]...))
+			if t == m.iters*frac/100/m.every*m.every {
+				if s := m.probe.snapshot(extra, r, run.Seed == m.runList[0].Seed); s != nil {
+					run.SampleIter = append(run.SampleIter, t)
+					run.Samples = append(run.Samples, s)
+				}
 			}
 		}
 	}
@@ -166,15 +214,20 @@ func mviValue(g, theta, star []float64) float64 {
 	return ip / den
 }
 
-// finish computes the MVI series with θ* the final parameters of each run.
+// finish marks the diverged runs and computes the MVI series with θ* the
+// final parameters of each run (NaN for a run whose checkpoints were not kept).
 func (m *measurer) finish(diverged []bool) {
 	last := len(m.parG) - 1
 	for r := range m.runList {
 		run := &m.runList[r]
 		run.Diverged = diverged[r]
 		for k := range m.parG {
-			run.MVIG = append(run.MVIG, mviValue(m.gradG[k][r], m.parG[k][r], m.parG[last][r]))
-			run.MVID = append(run.MVID, mviValue(m.gradD[k][r], m.parD[k][r], m.parD[last][r]))
+			if m.parG[k][r] == nil {
+				run.MVIG, run.MVID = append(run.MVIG, math.NaN()), append(run.MVID, math.NaN())
+				continue
+			}
+			run.MVIG = append(run.MVIG, mviValue(convert[float64](m.gradG[k][r]), convert[float64](m.parG[k][r]), convert[float64](m.parG[last][r])))
+			run.MVID = append(run.MVID, mviValue(convert[float64](m.gradD[k][r]), convert[float64](m.parD[k][r]), convert[float64](m.parD[last][r])))
 		}
 	}
 }

@@ -234,8 +234,9 @@ func runMNIST(be compute.Backend, cfg Config, tk *ticker) (*MNISTResults, error)
 		return nil, err
 	}
 	defer genClf.Finalize()
+	st := set.study(genClf)
 	train := func(method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
-		return set.train(be, genClf, method, lr, null, iters, measure, tk)
+		return st.train(be, method, lr, null, iters, measure, tk)
 	}
 	if res.Pilot, res.AdamLR, res.GDALR, res.GAN, err = selectAndTrain(train, m.LRGrid, m.Pilot, m.Iters, "mnist ", "mnist.lr_grid"); err != nil {
 		return nil, err
@@ -325,230 +326,58 @@ func (s *mnistSet) draw(rs []*rand.Rand, n int) (real, noise, real2 *tensors.Ten
 	return s.gather(idx), tensors.FromFlatDataAndDimensions(z, R, n, s.cfg.Noise), s.gather(idx2)
 }
 
-// train is the MNIST twin of trainGAN: one GAN per seed (and with null one
-// perfect-generator null per seed) in one batched graph; with measure it
-// records the checkpoints. It returns the validation score: the mean over
-// seeds of confident share × covered/10 on fresh noise (NaN: diverged).
-func (s *mnistSet) train(be compute.Backend, genClf *Exec, method string, lr float64, null bool, iters int, measure bool, tk *ticker) ([]GANRun, float64, error) {
-	tk.phase(fmt.Sprintf("MNIST: %s at lr %g, %d iterations", method, lr, iters))
+// mnistStudy is the MNIST GAN (C) as a study: real images from the
+// study's training images, scored by the classifier (the confident share ×
+// the share of digits covered), with genClf the generator followed by the
+// classifier for the validation. The measuring graph also returns the
+// classifier's probabilities of the generated images of each evaluation set
+// and its first 16 images, which the first seed keeps at the snapshots; a
+// null's MVI values are NaN (its parameters and gradients are not kept, to
+// save memory).
+func (s *mnistSet) study(genClf *Exec) *study {
 	m := s.cfg
-	runList := gameRuns(s.seedList(), method, lr, null)
-	R := len(runList)
 	gNet, dNet := m.Nets()
-	trainer, maskT, fake, err := batchedGame(be, gNet, dNet, runList, streamMGInit, streamMDInit, method, lr, s.beta1)
-	if err != nil {
-		return nil, 0, err
+	return &study{name: "MNIST", seeds: s.seedList(), gNet: gNet, dNet: dNet, beta1: s.beta1,
+		batch: m.Batch, eval: m.Eval, every: m.Every,
+		gStream: streamMGInit, dStream: streamMDInit, trainStream: streamMTrain, evalStream: streamMEval, validStream: streamMValid,
+		draw: s.draw,
+		score: func(gp []*tensors.Tensor, noise *tensors.Tensor) ([]float64, error) {
+			probs, err := callProbs(genClf, append(append([]*tensors.Tensor{}, gp...), s.clf...), noise)
+			if err != nil {
+				return nil, err
+			}
+			scores := make([]float64, len(probs))
+			for r := range probs {
+				q := digitQuality(probs[r])
+				scores[r] = q.Confident * float64(q.Covered) / float64(data.MNISTClasses)
+				if math.IsNaN(q.Confident) {
+					scores[r] = math.NaN()
+				}
+			}
+			return scores, nil
+		},
+		probe: probe{
+			consts: s.clf,
+			outputs: func(cp []*Node, x *Node) []*Node {
+				return []*Node{s.classify(cp, x), Slice(x, AxisRange(), AxisRange(0, mnistSnapshot))}
+			},
+			quality: func(outs [][][]float64, r int) (float64, int, bool) {
+				q := digitQuality(outs[0][r])
+				return q.Confident, q.Covered, mnistSuccess(q.Covered, q.Confident)
+			},
+			snapshot: func(outs [][][]float64, r int, firstSeed bool) runs.Series {
+				if !firstSeed {
+					return nil // images are kept for the first seed only
+				}
+				img := make(runs.Series, len(outs[1][r]))
+				for i, v := range outs[1][r] {
+					img[i] = math.Round(v*1000) / 1000 // three decimals keep results.json small
+				}
+				return img
+			},
+		},
 	}
-	defer trainer.Finalize()
-	rngs := make([]*rand.Rand, R)
-	for r, run := range runList {
-		rngs[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamMTrain))
-	}
-	var meas *mnistMeasurer
-	var check func(t int, gp, dp []*tensors.Tensor) error
-	if measure {
-		if meas, err = s.newMeasurer(be, gNet, dNet, runList, maskT, fake, iters); err != nil {
-			return nil, 0, err
-		}
-		defer meas.exec.Finalize()
-		check = meas.checkpoint
-	}
-	diverged, err := alternate(trainer, R, iters, m.Every,
-		func() (real, noise, real2 *tensors.Tensor) { return s.draw(rngs, m.Batch) }, maskT, check, tk)
-	if err != nil {
-		return nil, 0, err
-	}
-	gp, _, err := trainer.Params()
-	if err != nil {
-		return nil, 0, err
-	}
-	vr := make([]*rand.Rand, R)
-	for r, run := range runList {
-		vr[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamMValid))
-	}
-	_, vNoise, _ := s.draw(vr, m.Eval)
-	probs, err := callProbs(genClf, append(append([]*tensors.Tensor{}, gp...), s.clf...), vNoise)
-	if err != nil {
-		return nil, 0, err
-	}
-	score, n := 0.0, 0
-	for r, run := range runList {
-		if run.Null {
-			continue
-		}
-		q := digitQuality(probs[r])
-		v := q.Confident * float64(q.Covered) / float64(data.MNISTClasses)
-		if diverged[r] || math.IsNaN(q.Confident) {
-			v = math.NaN()
-		}
-		score += v
-		n++
-	}
-	score /= float64(n)
-	if meas != nil {
-		meas.finish(diverged)
-		runList = meas.runList
-	}
-	return runList, score, nil
-}
-
-// mnistMeasurer is the MNIST twin of measurer: large-batch gradients of both
-// players on two fixed evaluation sets, the classifier's quality of the
-// generated images of set 1, and (for the non-null runs) the parameters and
-// gradients of every checkpoint in float32 for the MVI check.
-type mnistMeasurer struct {
-	set          *mnistSet
-	iters        int
-	exec         *Exec
-	runList      []GANRun
-	sets         [2][3]*tensors.Tensor
-	mask         *tensors.Tensor
-	nG, nD       int
-	gradG, gradD [][][]float32 // [checkpoint][run] gradient on set 1 (nil for a null)
-	parG, parD   [][][]float32
 }
 
 // mnistSnapshot is the number of images a run keeps at each of its four snapshots.
 const mnistSnapshot = 16
-
-func (s *mnistSet) newMeasurer(be compute.Backend, gNet, dNet gan.Net, runList []GANRun, mask *tensors.Tensor,
-	fake func(gp []*Node, noise, real2, m *Node) *Node, iters int) (*mnistMeasurer, error) {
-	mm := &mnistMeasurer{set: s, iters: iters, runList: runList, mask: mask, nG: 2 * (len(gNet.Sizes) - 1), nD: 2 * (len(dNet.Sizes) - 1)}
-	for set := range 2 {
-		rs := make([]*rand.Rand, len(runList))
-		for r, run := range runList {
-			rs[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamMEval*16+uint64(set)))
-		}
-		real, noise, real2 := s.draw(rs, s.cfg.Eval)
-		mm.sets[set] = [3]*tensors.Tensor{real, noise, real2}
-	}
-	flat := func(grads []*Node) *Node {
-		parts := make([]*Node, len(grads))
-		for i, g := range grads {
-			parts[i] = Reshape(g, g.Shape().Dimensions[0], -1) // [R, size]
-		}
-		return Concatenate(parts, 1)
-	}
-	nC := len(s.clf)
-	var err error
-	mm.exec, err = NewExec(be, func(in []*Node) []*Node {
-		gp, dp, cp, b := in[:mm.nG], in[mm.nG:mm.nG+mm.nD], in[mm.nG+mm.nD:mm.nG+mm.nD+nC], in[mm.nG+mm.nD+nC:]
-		x := fake(gp, b[1], b[2], b[3]) // [R, N, 784]
-		lD := gan.DiscriminatorLoss(dNet.Forward(dp, b[0]), dNet.Forward(dp, x))
-		lG := gan.GeneratorLoss(dNet.Forward(dp, x))
-		return []*Node{flat(Gradient(ReduceAllSum(lG), gp...)), flat(Gradient(ReduceAllSum(lD), dp...)),
-			s.classify(cp, x), Slice(x, AxisRange(), AxisRange(0, mnistSnapshot))}
-	})
-	return mm, err
-}
-
-func toF32(xs []float64) []float32 {
-	out := make([]float32, len(xs))
-	for i, v := range xs {
-		out[i] = float32(v)
-	}
-	return out
-}
-
-func toF64(xs []float32) []float64 {
-	out := make([]float64, len(xs))
-	for i, v := range xs {
-		out[i] = float64(v)
-	}
-	return out
-}
-
-func (mm *mnistMeasurer) checkpoint(t int, gp, dp []*tensors.Tensor) error {
-	cfg := mm.set.cfg
-	R := len(mm.runList)
-	var gG, gD [2][][]float64
-	var probs, snaps [][]float64
-	for set := range 2 {
-		args := make([]any, 0, mm.nG+mm.nD+len(mm.set.clf)+4)
-		for _, p := range append(append(append([]*tensors.Tensor{}, gp...), dp...), mm.set.clf...) {
-			args = append(args, p)
-		}
-		args = append(args, mm.sets[set][0], mm.sets[set][1], mm.sets[set][2], mm.mask)
-		outs, err := mm.exec.Call(args...)
-		if err != nil {
-			return err
-		}
-		if gG[set], err = perRun(outs[0], R); err != nil {
-			return err
-		}
-		if gD[set], err = perRun(outs[1], R); err != nil {
-			return err
-		}
-		if set == 0 {
-			if probs, err = perRun(outs[2], R); err != nil {
-				return err
-			}
-			if snaps, err = perRun(outs[3], R); err != nil {
-				return err
-			}
-		}
-	}
-	pG, err := flatPerRun(gp, R)
-	if err != nil {
-		return err
-	}
-	pD, err := flatPerRun(dp, R)
-	if err != nil {
-		return err
-	}
-	keep := func(xs [][]float64) [][]float32 {
-		out := make([][]float32, R)
-		for r, run := range mm.runList {
-			if !run.Null {
-				out[r] = toF32(xs[r])
-			}
-		}
-		return out
-	}
-	mm.gradG, mm.gradD = append(mm.gradG, keep(gG[0])), append(mm.gradD, keep(gD[0]))
-	mm.parG, mm.parD = append(mm.parG, keep(pG)), append(mm.parD, keep(pD))
-	ratio := float64(cfg.Eval) / float64(cfg.Batch)
-	for r := range mm.runList {
-		run := &mm.runList[r]
-		run.Iter = append(run.Iter, t)
-		sg, ng, nn, mb := gradStats(gG[0][r], gG[1][r], ratio)
-		run.SigG, run.NoiseG, run.NormG, run.MiniG = append(run.SigG, sg), append(run.NoiseG, ng), append(run.NormG, nn), append(run.MiniG, mb)
-		sg, ng, nn, mb = gradStats(gD[0][r], gD[1][r], ratio)
-		run.SigD, run.NoiseD, run.NormD, run.MiniD = append(run.SigD, sg), append(run.NoiseD, ng), append(run.NormD, nn), append(run.MiniD, mb)
-		q := digitQuality(probs[r])
-		run.Good, run.Cover = append(run.Good, q.Confident), append(run.Cover, q.Covered)
-		if t == mm.iters {
-			run.FinalGood, run.FinalCover, run.Success = q.Confident, q.Covered, !run.Null && mnistSuccess(q.Covered, q.Confident)
-		}
-		if run.Seed != mm.runList[0].Seed {
-			continue // images are kept for the first seed only
-		}
-		for _, frac := range []int{10, 30, 60, 100} {
-			if t == mm.iters*frac/100/cfg.Every*cfg.Every {
-				img := make(runs.Series, len(snaps[r]))
-				for i, v := range snaps[r] {
-					img[i] = math.Round(v*1000) / 1000 // three decimals keep results.json small
-				}
-				run.SampleIter = append(run.SampleIter, t)
-				run.Samples = append(run.Samples, img)
-			}
-		}
-	}
-	return nil
-}
-
-func (mm *mnistMeasurer) finish(diverged []bool) {
-	last := len(mm.parG) - 1
-	for r := range mm.runList {
-		run := &mm.runList[r]
-		run.Diverged = diverged[r]
-		for k := range mm.parG {
-			if run.Null {
-				run.MVIG, run.MVID = append(run.MVIG, math.NaN()), append(run.MVID, math.NaN())
-				continue
-			}
-			run.MVIG = append(run.MVIG, mviValue(toF64(mm.gradG[k][r]), toF64(mm.parG[k][r]), toF64(mm.parG[last][r])))
-			run.MVID = append(run.MVID, mviValue(toF64(mm.gradD[k][r]), toF64(mm.parD[k][r]), toF64(mm.parD[last][r])))
-		}
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -132,8 +131,9 @@ func Run(cfg Config) (*Results, error) {
 		return nil, err
 	}
 	defer gen.Finalize()
+	ring := ringStudy(cfg, gen)
 	train := func(method string, lr float64, null bool, iters int, measure bool) ([]GANRun, float64, error) {
-		return trainGAN(be, gen, cfg, method, lr, null, iters, measure, tk)
+		return ring.train(be, method, lr, null, iters, measure, tk)
 	}
 	if res.Pilot, res.AdamLR, res.GDALR, res.GAN, err = selectAndTrain(train, cfg.LRGrid, cfg.Pilot, cfg.Iters, "", "lr_grid"); err != nil {
 		return nil, err
@@ -177,83 +177,57 @@ func (k *ticker) tick() {
 	k.bar.Update(k.done, k.what)
 }
 
-// trainGAN trains one GAN per seed (and, with null, one perfect-generator
-// null per seed) for iters alternating iterations in one batched graph. With
-// measure it records the checkpoints; it always returns the validation score.
-func trainGAN(be compute.Backend, gen *Exec, cfg Config, method string, lr float64, null bool, iters int, measure bool, tk *ticker) ([]GANRun, float64, error) {
-	tk.phase(fmt.Sprintf("ring: %s at lr %g, %d iterations", method, lr, iters))
-	runList := gameRuns(cfg.SeedList(), method, lr, null)
-	R := len(runList)
-	gNet, dNet := cfg.Nets()
-	trainer, maskT, fake, err := batchedGame(be, gNet, dNet, runList, streamGInit, streamDInit, method, lr, cfg.Beta1)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer trainer.Finalize()
+// ringStudy is the ring GAN (B) as a study: real points from the ring,
+// scored by the share of good samples × the share of modes covered, with
+// gen the generator's exec for the validation.
+func ringStudy(cfg Config, gen *Exec) *study {
 	ring := cfg.Ring()
-	rngs := make([]*rand.Rand, R)
-	for r, run := range runList {
-		rngs[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamTrain))
-	}
-	// real [R, n, 2], noise [R, n, k], real2 [R, n, 2]
-	draw := func(rs []*rand.Rand, n int) (real, noise, real2 *tensors.Tensor) {
-		var x, z, x2 []float64
-		for r := range R {
-			x = ring.Sample(rs[r], n, x)
-			for range n * cfg.Noise {
-				z = append(z, rs[r].NormFloat64())
+	gNet, dNet := cfg.Nets()
+	return &study{name: "ring", seeds: cfg.SeedList(), gNet: gNet, dNet: dNet, beta1: cfg.Beta1,
+		batch: cfg.Batch, eval: cfg.Eval, every: cfg.Every,
+		gStream: streamGInit, dStream: streamDInit, trainStream: streamTrain, evalStream: streamEval, validStream: streamValid,
+		// real [R, n, 2], noise [R, n, k], real2 [R, n, 2]
+		draw: func(rs []*rand.Rand, n int) (real, noise, real2 *tensors.Tensor) {
+			R := len(rs)
+			var x, z, x2 []float64
+			for r := range R {
+				x = ring.Sample(rs[r], n, x)
+				for range n * cfg.Noise {
+					z = append(z, rs[r].NormFloat64())
+				}
+				x2 = ring.Sample(rs[r], n, x2)
 			}
-			x2 = ring.Sample(rs[r], n, x2)
-		}
-		return f32(x, R, n, 2), f32(z, R, n, cfg.Noise), f32(x2, R, n, 2)
+			return f32(x, R, n, 2), f32(z, R, n, cfg.Noise), f32(x2, R, n, 2)
+		},
+		score: func(gp []*tensors.Tensor, noise *tensors.Tensor) ([]float64, error) {
+			samples, err := generate(gen, gp, noise)
+			if err != nil {
+				return nil, err
+			}
+			scores := make([]float64, len(samples))
+			for r := range samples {
+				q := ring.Quality(samples[r])
+				scores[r] = q.Good * float64(q.Covered) / float64(cfg.Modes)
+				if math.IsNaN(q.Good) {
+					scores[r] = math.NaN()
+				}
+			}
+			return scores, nil
+		},
+		// the measuring graph also returns the generated points of each evaluation set
+		probe: probe{
+			outputs: func(_ []*Node, x *Node) []*Node { return []*Node{x} },
+			quality: func(outs [][][]float64, r int) (float64, int, bool) {
+				q := ring.Quality(outs[0][r])
+				return q.Good, q.Covered, cfg.success(q)
+			},
+			// 256 generated points ([x, y, x, y, …]) of every run
+			snapshot: func(outs [][][]float64, r int, _ bool) runs.Series {
+				return append(runs.Series(nil), outs[0][r][:2*min(256, cfg.Eval)]...)
+			},
+		},
+		mviOfNulls: true,
 	}
-	var meas *measurer
-	var check func(t int, gp, dp []*tensors.Tensor) error
-	if measure {
-		if meas, err = newMeasurer(be, cfg, gNet, dNet, runList, maskT, fake); err != nil {
-			return nil, 0, err
-		}
-		defer meas.exec.Finalize()
-		check = meas.checkpoint
-	}
-	diverged, err := alternate(trainer, R, iters, cfg.Every,
-		func() (real, noise, real2 *tensors.Tensor) { return draw(rngs, cfg.Batch) }, maskT, check, tk)
-	if err != nil {
-		return nil, 0, err
-	}
-	// Validation: fresh noise, the final generators.
-	gp, _, err := trainer.Params()
-	if err != nil {
-		return nil, 0, err
-	}
-	vr := make([]*rand.Rand, R)
-	for r, run := range runList {
-		vr[r] = rand.New(rand.NewPCG(uint64(run.Seed), streamValid))
-	}
-	_, vNoise, _ := draw(vr, cfg.Eval)
-	samples, err := generate(gen, gp, vNoise)
-	if err != nil {
-		return nil, 0, err
-	}
-	score, n := 0.0, 0
-	for r, run := range runList {
-		if run.Null {
-			continue
-		}
-		q := ring.Quality(samples[r])
-		v := q.Good * float64(q.Covered) / float64(cfg.Modes)
-		if diverged[r] || math.IsNaN(q.Good) {
-			v = math.NaN()
-		}
-		score += v
-		n++
-	}
-	score /= float64(n)
-	if meas != nil {
-		meas.finish(diverged)
-		runList = meas.runList
-	}
-	return runList, score, nil
 }
 
 func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
@@ -266,12 +240,9 @@ func params(prefix string, ts []*tensors.Tensor) []train.Param {
 	return out
 }
 
+// f32 is x as a float32 tensor of shape dims.
 func f32(x []float64, dims ...int) *tensors.Tensor {
-	y := make([]float32, len(x))
-	for i, v := range x {
-		y[i] = float32(v)
-	}
-	return tensors.FromFlatDataAndDimensions(y, dims...)
+	return tensors.FromFlatDataAndDimensions(convert[float32](x), dims...)
 }
 
 // generate returns each run's generated points G(z) for noise [R, N, k], as [x, y, x, y, …].
