@@ -1,6 +1,7 @@
 package lora
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -132,13 +133,8 @@ func (c Config) Validate() error {
 	}{{"pretrain_lr", c.PretrainLR}, {"alpha", c.Alpha}} {
 		k.If(!(lr.v > 0) || math.IsInf(lr.v, 0), "%s must be positive and finite, got %v", lr.name, lr.v)
 	}
-	k.If(len(c.LRGrid) == 0, "lr_grid is empty: at least one learning rate is needed")
-	for i, lr := range c.LRGrid {
-		k.If(!(lr > 0) || math.IsInf(lr, 0), "lr_grid must hold positive finite learning rates, got %v", lr)
-		if i > 0 && lr <= c.LRGrid[i-1] {
-			k.If(true, "lr_grid must be strictly increasing, got %v", c.LRGrid)
-			break
-		}
+	for _, p := range lrGridProblems(c.LRGrid) {
+		k.If(true, "%s", p)
 	}
 	k.If(c.ValN < 1, "val_n must be ≥ 1, got %d", c.ValN)
 	k.If(c.AdaptN > 0 && c.ValN >= 1 && c.AdaptN-c.ValN < c.Batch, "adapt_n − val_n (%d) must hold at least one batch of %d", c.AdaptN-c.ValN, c.Batch)
@@ -173,6 +169,25 @@ func (c Config) Validate() error {
 		k.Add(c.Transformer.validate())
 	}
 	return k.Err()
+}
+
+// lrGridProblems lists what is wrong with a learning-rate grid (Track A's
+// lr_grid and Track B's transformer.lr_grid), each naming the field.
+func lrGridProblems(grid []float64) []string {
+	var out []string
+	if len(grid) == 0 {
+		out = append(out, "lr_grid is empty: at least one learning rate is needed")
+	}
+	for i, lr := range grid {
+		if !(lr > 0) || math.IsInf(lr, 0) {
+			out = append(out, fmt.Sprintf("lr_grid must hold positive finite learning rates, got %v", lr))
+		}
+		if i > 0 && lr <= grid[i-1] {
+			out = append(out, fmt.Sprintf("lr_grid must be strictly increasing, got %v", grid))
+			break
+		}
+	}
+	return out
 }
 
 // The ranks that claims LORA-8 and LORA-9 compare with full fine-tuning.

@@ -20,14 +20,15 @@ func Figures(res *Results) []plot.Named {
 		{Name: "training", Caption: "Training loss: pretraining on digits 0–4 (per step), and adaptation to 5–9 (epoch means, median over seeds).", Fig: TrainingFigure(res)},
 	}
 	if res.TrackB != nil {
-		figs = append(figs, plot.Named{Name: "transformer", Caption: "Track B: the tiny Transformer adapted from copy / sort-ascending to sort-descending — answer-token and whole-answer accuracy against trainable values (log scale), with the frozen model as a line.", Fig: TrackBFigure(res.TrackB)})
+		figs = append(figs, plot.Named{Name: "transformer", Caption: "Track B: the tiny Transformer adapted from copy / sort-ascending to sort-descending — answer-token and whole-answer test accuracy against trainable values (log scale), at each variant's learning rate chosen on the validation sequences, with the frozen model as a line; right: median validation answer-token accuracy over seeds at every rate of the grid (large dot: the rate kept).", Fig: TrackBFigure(res.TrackB)})
 	}
 	return figs
 }
 
-// TrackBFigure: accuracy of the Transformer's adaptations against trainable values.
+// TrackBFigure: test accuracy of the Transformer's adaptations against
+// trainable values, and the validation scores of the learning-rate grid.
 func TrackBFigure(tb *TrackBResults) *plot.Figure {
-	fig := plot.New(plot.Size(1000, 420), plot.Grid(1, 2),
+	fig := plot.New(plot.Size(1400, 420), plot.Grid(1, 3),
 		plot.Title(fmt.Sprintf("Tiny Transformer (%d values): sort ascending → sort descending", tb.Params)))
 	for k, name := range []string{"answer tokens right (%)", "whole answers right (%)"} {
 		p := fig.Panel(name).XLog().XLabel("trainable values per run (log scale)").YLabel(name)
@@ -47,12 +48,26 @@ func TrackBFigure(tb *TrackBResults) *plot.Figure {
 			p.Dots(v.Name, xs, ys, plot.Radius(2.5), plot.Opacity(0.6))
 			p.Dots(v.Name, xs[:1], []float64{100 * claims.Median(vals)}, plot.Radius(5))
 		}
-		if k == 1 {
-			p.Legend(plot.LegendOutside)
-		} else {
-			p.Legend(plot.LegendNone)
+		p.Legend(plot.LegendNone)
+	}
+	p := fig.Panel("validation: choosing the learning rate").XLog().XLabel("learning rate (log scale)").YLabel("validation answer tokens right (%, median)")
+	for _, v := range tb.Variants {
+		if len(v.GridVal) != len(tb.LRGrid) {
+			continue // the frozen model
+		}
+		ys := make([]float64, len(v.GridVal))
+		for g, a := range v.GridVal {
+			ys[g] = 100 * a
+		}
+		p.Line(v.Name, tb.LRGrid, ys)
+		p.Dots(v.Name, tb.LRGrid, ys, plot.Radius(2.5))
+		for g, lr := range tb.LRGrid {
+			if lr == v.LR {
+				p.Dots(v.Name, []float64{lr}, ys[g:g+1], plot.Radius(6))
+			}
 		}
 	}
+	p.Legend(plot.LegendOutside)
 	return fig
 }
 

@@ -220,53 +220,56 @@ func TestDataSplits(t *testing.T) {
 
 func TestBadConfigs(t *testing.T) {
 	papertest.BadConfigs(t, Paper, map[string]func(*Config){
-		"pool":                   func(c *Config) { c.Pool = 3 },
-		"pretrain_n":             func(c *Config) { c.PretrainN = -1 },
-		"adapt_n":                func(c *Config) { c.AdaptN = -5 },
-		"standardize":            func(c *Config) { c.Standardize = "minmax" },
-		"hidden":                 func(c *Config) { c.Hidden = 0 },
-		"batch":                  func(c *Config) { c.Batch = 0 },
-		"must not exceed":        func(c *Config) { c.AdaptN = 100 },
-		"pretrain_epochs":        func(c *Config) { c.PretrainEpochs = 0 },
-		"adapt_epochs":           func(c *Config) { c.AdaptEpochs = -1 },
-		"lr_grid":                func(c *Config) { c.LRGrid = []float64{1e-3, 0} },
-		"val_n":                  func(c *Config) { c.ValN = 0 },
-		"alpha":                  func(c *Config) { c.Alpha = 0 },
-		"ranks is empty":         func(c *Config) { c.Ranks = nil },
-		"strictly increasing":    func(c *Config) { c.Ranks = []int{1, 8, 4, 64} },
-		"ranks must lie in":      func(c *Config) { c.Ranks = []int{1, 4, 8, 64, 512} },
-		"small_rank":             func(c *Config) { c.SmallRank = 16 },
-		"large_rank":             func(c *Config) { c.LargeRank = 32 },
-		"amp_rank":               func(c *Config) { c.AmpRank = 2 },
-		"include 1 and 4":        func(c *Config) { c.Ranks = []int{2, 8, 64}; c.AmpRank = 8; c.SmallRank = 2 },
-		"seeds must be ≥ 2":      func(c *Config) { c.Seeds = 1 },
-		"claim_layers":           func(c *Config) { c.ClaimLayers = []int{2} },
-		"baseline_draws":         func(c *Config) { c.BaselineDraws = 0 },
-		"merge_check_n":          func(c *Config) { c.MergeCheckN = 0 },
-		"pitfall_steps":          func(c *Config) { c.PitfallSteps = 0 },
-		"on_par_gap":             func(c *Config) { c.OnParGap = -1 },
-		"transformer.model":      func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.Heads = 5 },
-		"transformer.values":     func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.Values = 1 },
-		"transformer.adapt_seqs": func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.AdaptSeqs = 10 },
-		"transformer.qv_ranks":   func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.QVRanks = nil },
-		"transformer.lora_lr":    func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.LoRALR = math.NaN() },
-		"transformer.ranks must": func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.AllRank = 65 },
+		"pool":                    func(c *Config) { c.Pool = 3 },
+		"pretrain_n":              func(c *Config) { c.PretrainN = -1 },
+		"adapt_n":                 func(c *Config) { c.AdaptN = -5 },
+		"standardize":             func(c *Config) { c.Standardize = "minmax" },
+		"hidden":                  func(c *Config) { c.Hidden = 0 },
+		"batch":                   func(c *Config) { c.Batch = 0 },
+		"must not exceed":         func(c *Config) { c.AdaptN = 100 },
+		"pretrain_epochs":         func(c *Config) { c.PretrainEpochs = 0 },
+		"adapt_epochs":            func(c *Config) { c.AdaptEpochs = -1 },
+		"lr_grid":                 func(c *Config) { c.LRGrid = []float64{1e-3, 0} },
+		"val_n":                   func(c *Config) { c.ValN = 0 },
+		"alpha":                   func(c *Config) { c.Alpha = 0 },
+		"ranks is empty":          func(c *Config) { c.Ranks = nil },
+		"strictly increasing":     func(c *Config) { c.Ranks = []int{1, 8, 4, 64} },
+		"ranks must lie in":       func(c *Config) { c.Ranks = []int{1, 4, 8, 64, 512} },
+		"small_rank":              func(c *Config) { c.SmallRank = 16 },
+		"large_rank":              func(c *Config) { c.LargeRank = 32 },
+		"amp_rank":                func(c *Config) { c.AmpRank = 2 },
+		"include 1 and 4":         func(c *Config) { c.Ranks = []int{2, 8, 64}; c.AmpRank = 8; c.SmallRank = 2 },
+		"seeds must be ≥ 2":       func(c *Config) { c.Seeds = 1 },
+		"claim_layers":            func(c *Config) { c.ClaimLayers = []int{2} },
+		"baseline_draws":          func(c *Config) { c.BaselineDraws = 0 },
+		"merge_check_n":           func(c *Config) { c.MergeCheckN = 0 },
+		"pitfall_steps":           func(c *Config) { c.PitfallSteps = 0 },
+		"on_par_gap":              func(c *Config) { c.OnParGap = -1 },
+		"transformer.model":       func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.Heads = 5 },
+		"transformer.values":      func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.Values = 1 },
+		"transformer.adapt_seqs":  func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.AdaptSeqs = 10 },
+		"transformer.qv_ranks":    func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.QVRanks = nil },
+		"transformer.pretrain_lr": func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.PretrainLR = math.NaN() },
+		"transformer.lr_grid":     func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.LRGrid = []float64{1e-3, 3e-4} },
+		"transformer.val_seqs":    func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.ValSeqs = 0 },
+		"transformer.ranks must":  func(c *Config) { c.Transformer = FullTrackB(); c.Transformer.AllRank = 65 },
 	})
 	if err := tiny().Validate(); err != nil {
 		t.Errorf("the small test config is invalid: %v", err)
 	}
 }
 
-// Track B on a small Transformer: it runs, counts its trainable values, and
-// draws its figure; the frozen model trains nothing.
+// Track B on a small Transformer: it runs, counts its trainable values,
+// keeps for every variant the grid rate with the best median validation
+// score, and draws its figure; the frozen model trains nothing.
 func TestTrackBSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles several Transformer graphs; skipped with -short")
 	}
 	c := tiny()
 	c.Transformer = &TrackB{Values: 6, Length: 3, DModel: 16, Heads: 2, MLP: 32, Layers: 1,
-		PretrainSeqs: 256, AdaptSeqs: 128, TestSeqs: 100, Batch: 32,
-		PretrainLR: 1e-3, FullLR: 1e-3, LoRALR: 2e-3, Alpha: 8, QVRanks: []int{2}, AllRank: 1}
+		PretrainSeqs: 256, AdaptSeqs: 128, ValSeqs: 64, TestSeqs: 100, Batch: 32,
+		PretrainLR: 1e-3, LRGrid: []float64{3e-4, 3e-3}, Alpha: 8, QVRanks: []int{2}, AllRank: 1}
 	res, err := Run(c)
 	if err != nil {
 		t.Fatal(err)
@@ -274,6 +277,9 @@ func TestTrackBSmoke(t *testing.T) {
 	tb := res.TrackB
 	if tb == nil || len(tb.Variants) != 4 {
 		t.Fatalf("want frozen, full FT, {q,v} and {q,k,v,o}, got %+v", tb)
+	}
+	if !slices.Equal(tb.LRGrid, c.Transformer.LRGrid) {
+		t.Errorf("results grid %v, config grid %v", tb.LRGrid, c.Transformer.LRGrid)
 	}
 	m := c.Transformer.Model()
 	for _, v := range tb.Variants {
@@ -287,10 +293,43 @@ func TestTrackBSmoke(t *testing.T) {
 		if v.Trainable != want {
 			t.Errorf("%s trains %d values, want %d", v.Name, v.Trainable, want)
 		}
+		runs := c.Seeds // the frozen model: the one pretrained model
+		if v.Trainable == 0 {
+			runs = 1
+		}
+		if len(v.TokenAcc) != runs || len(v.SeqAcc) != runs {
+			t.Errorf("%s: %d token and %d sequence accuracies, want %d", v.Name, len(v.TokenAcc), len(v.SeqAcc), runs)
+		}
 		for _, a := range v.TokenAcc {
 			if !(a >= 0 && a <= 1) {
 				t.Errorf("%s: token accuracy %v", v.Name, a)
 			}
+		}
+		if v.Trainable == 0 {
+			if v.LR != 0 || v.GridVal != nil {
+				t.Errorf("the frozen model has a learning rate %g or grid scores %v", v.LR, v.GridVal)
+			}
+			continue
+		}
+		// The kept rate is the argmax of the validation scores (ties: the smaller rate).
+		if len(v.GridVal) != len(tb.LRGrid) || len(v.GridTest) != len(tb.LRGrid) {
+			t.Fatalf("%s: %d validation and %d test scores for %d rates", v.Name, len(v.GridVal), len(v.GridTest), len(tb.LRGrid))
+		}
+		best := 0
+		for g, s := range v.GridVal {
+			if !(s >= 0 && s <= 1) {
+				t.Errorf("%s: validation accuracy %v at lr %g", v.Name, s, tb.LRGrid[g])
+			}
+			if s > v.GridVal[best] {
+				best = g
+			}
+		}
+		if v.LR != tb.LRGrid[best] {
+			t.Errorf("%s kept lr %g, but the best validation score %v is at %g", v.Name, v.LR, v.GridVal, tb.LRGrid[best])
+		}
+		// The reported test accuracy is that of the kept rate.
+		if med := claims.Median(v.TokenAcc); math.Abs(med-v.GridTest[best]) > 1e-12 {
+			t.Errorf("%s: median test accuracy %v, grid test score at the kept rate %v", v.Name, med, v.GridTest[best])
 		}
 	}
 	figs := Figures(res)

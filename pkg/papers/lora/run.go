@@ -544,18 +544,8 @@ func (e *experiment) adapt(vi int, s variantSpec) (Variant, error) {
 		return v, err
 	}
 	// The learning rate: best median validation accuracy over seeds.
-	best := 0
-	for g := range G {
-		vals, tests := make([]float64, S), make([]float64, S)
-		for si := range S {
-			vals[si], tests[si] = val[si*G+g], test[si*G+g]
-		}
-		v.GridVal = append(v.GridVal, claims.Median(vals))
-		v.GridTest = append(v.GridTest, claims.Median(tests))
-		if v.GridVal[g] > v.GridVal[best] {
-			best = g
-		}
-	}
+	var best int
+	v.GridVal, v.GridTest, best = chooseLR(val, test, G)
 	v.LR = cfg.LRGrid[best]
 	chosen := make([]int, S)
 	for si := range S {
@@ -587,6 +577,27 @@ func (e *experiment) adapt(vi int, s variantSpec) (Variant, error) {
 	}
 	v.Seconds = time.Since(start).Seconds()
 	return v, nil
+}
+
+// chooseLR picks a learning rate from a grid of G rates run on every seed
+// (run q = s·G + g is seed s at rate g): gridVal and gridTest are the
+// medians over seeds of the validation and test scores per rate, and best
+// is the rate with the highest median validation score (ties: the smaller
+// rate, the first in the grid). The test scores are reported, never used.
+func chooseLR(val, test []float64, G int) (gridVal, gridTest []float64, best int) {
+	S := len(val) / G
+	for g := range G {
+		vals, tests := make([]float64, S), make([]float64, S)
+		for si := range S {
+			vals[si], tests[si] = val[si*G+g], test[si*G+g]
+		}
+		gridVal = append(gridVal, claims.Median(vals))
+		gridTest = append(gridTest, claims.Median(tests))
+		if gridVal[g] > gridVal[best] {
+			best = g
+		}
+	}
+	return gridVal, gridTest, best
 }
 
 // loraChecks measures LORA-3 and LORA-4 on the trained adapters and keeps
