@@ -12,10 +12,10 @@ import (
 // (docs/05-contrastive.md, Claims; never loosened to make a run pass).
 var (
 	// CL-1 (exact statistics, Monte Carlo tolerance)
-	noiseDecoupled = claims.AtMost(0.03)  // |ρ| of the noise under masking, every atom
-	sparseMatches  = claims.AtMost(0.03)  // |ρ̂ − (1 − κⱼ)/(1 + κⱼ)| of the sparse part, every atom
-	gaussKept      = claims.AtLeast(0.5)  // ρ of the noise under the weak-Gaussian control (formula and measured): not decoupled
-	coordErased    = claims.AtMost(0.03)  // |ρ| of the sparse part under masking with M = I
+	noiseDecoupled = claims.AtMost(0.03) // |ρ| of the noise under masking, every atom
+	sparseMatches  = claims.AtMost(0.03) // |ρ̂ − (1 − κⱼ)/(1 + κⱼ)| of the sparse part, every atom
+	gaussKept      = claims.AtLeast(0.5) // ρ of the noise under the weak-Gaussian control (formula and measured): not decoupled
+	coordErased    = claims.AtMost(0.03) // |ρ| of the sparse part under masking with M = I
 	// CL-2
 	atomsMedian = claims.AtLeast(0.8) // median over atoms of aⱼ = maxᵢ |cos(wᵢ, Mⱼ)|
 	atomsMin    = claims.AtLeast(0.5) // min over atoms

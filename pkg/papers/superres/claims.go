@@ -18,7 +18,6 @@ var (
 	nearFloor   = claims.AtMost(3).Times()         // final distance / noise floor (FSR-1 quick, FSR-4)
 	nearFloorF  = claims.AtMost(2).Times()         // FSR-1 in the full preset (spec: ≤ 2×)
 	belowInit   = claims.AtMost(0.2).Times()       // final distance / distance at initialisation (FSR-1)
-	progressAt  = 0.8                              // progress that marks a level as learned (FSR-2)
 	atomCos     = 0.9                              // |cos| of a recovered atom (FSR-3)
 	atomsShare  = claims.AtLeast(0.5).Percent()    // share of teacher atoms recovered (FSR-3 quick)
 	atomsShareF = claims.AtLeast(0.7).Percent()    // FSR-3 in the full preset (spec: ≥ 70%)
@@ -42,10 +41,10 @@ var Claims = claims.Set[*Results]{
 	{ID: "FSR-2", Sweep: &claims.Sweep{Passed: 4, Of: 10, Replicate0: false, Where: sweep},
 		PaperRef:  "abstract; the paper's empirical section (figure unverified)",
 		Statement: "Coarse before fine: the level-1 image reaches 80% of its possible progress no later than the detail residual, t₁ ≤ t₂.",
-		Measure:   coarseFirst},
+		Measure:   orderClaim(false)},
 	{ID: "FSR-2s", Target: true, PaperRef: "our stricter reading of FSR-2 (report only)",
 		Statement: "Report: strictly coarse before fine, t₁ < t₂. FSR-2's ≤ also counts ties — both levels crossing 80% between the same two evaluations — which say nothing about the order.",
-		Measure:   strictlyCoarseFirst},
+		Measure:   orderClaim(true)},
 	{ID: "FSR-3", Sweep: &claims.Sweep{Passed: 0, Of: 10, Replicate0: false, Where: sweep},
 		PaperRef:  "the sparse-feature mechanism (unverified: check the paper)",
 		Statement: "The generator's level-1 units recover the teacher's sparse atoms: at least half (full preset: 70%) of the atoms of M₁* have a learned column with |cos| ≥ 0.9 (chance ≈ 0.55).",
@@ -200,7 +199,7 @@ func orderDetail(res *Results) string {
 		return s
 	}
 	before, tie, _ := order(res)
-	nb, nt := count(before), count(tie)
+	nb, nt := claims.CountTrue(before), claims.CountTrue(tie)
 	d := fmt.Sprintf("(t₁, t₂) per seed: %s — coarse strictly first in %d, ties in %d, fine first or never in %d of %d",
 		ts(VariantMulti), nb, nt, len(before)-nb-nt, len(before))
 	for _, v := range []string{VariantCoarseFirst, VariantControl, VariantSingle} {
@@ -211,41 +210,31 @@ func orderDetail(res *Results) string {
 	return d + fmt.Sprintf("; value: t₂ − t₁ (iterations; evaluations every %d). '—': never reached.", res.Config.EvalEvery)
 }
 
-func count(bs []bool) int {
-	n := 0
-	for _, b := range bs {
-		if b {
-			n++
+// orderClaim measures the order of learning: t₁ ≤ t₂ (FSR-2, the spec's
+// rule, ties counted as coarse first) or, strict, t₁ < t₂ (FSR-2s).
+func orderClaim(strict bool) func(*Results) claims.Measurement {
+	return func(res *Results) claims.Measurement {
+		need := res.Config.Majority()
+		before, tie, gaps := order(res)
+		passes := make([]bool, len(before))
+		for i := range passes {
+			passes[i] = before[i] || (tie[i] && !strict)
 		}
-	}
-	return n
-}
-
-func coarseFirst(res *Results) claims.Measurement {
-	need := res.Config.Majority()
-	before, tie, gaps := order(res)
-	passes := make([]bool, len(before))
-	for i := range passes {
-		passes[i] = before[i] || tie[i]
-	}
-	return claims.Measurement{
-		Value:  claims.MajorityValue(gaps, need, true),
-		Rule:   fmt.Sprintf("t₁ ≤ t₂ (progress ≥ %.0f%%, both reached) in ≥ %d of %d seeds", 100*progressAt, need, len(passes)),
-		Pass:   claims.Majority(passes, need),
-		Detail: orderDetail(res),
-		Reason: "the details reach 80% progress before the coarse image, or a level never does",
-	}
-}
-
-func strictlyCoarseFirst(res *Results) claims.Measurement {
-	need := res.Config.Majority()
-	before, _, gaps := order(res)
-	return claims.Measurement{
-		Value:  claims.MajorityValue(gaps, need, true),
-		Rule:   fmt.Sprintf("t₁ < t₂ (progress ≥ %.0f%%, both reached) in ≥ %d of %d seeds (report only)", 100*progressAt, need, len(before)),
-		Pass:   claims.Majority(before, need),
-		Detail: orderDetail(res),
-		Reason: "the coarse image does not cross 80% progress strictly before the details (ties, or fine first)",
+		rule, reason := "t₁ ≤ t₂", "the details reach 80% progress before the coarse image, or a level never does"
+		if strict {
+			rule, reason = "t₁ < t₂", "the coarse image does not cross 80% progress strictly before the details (ties, or fine first)"
+		}
+		rule = fmt.Sprintf("%s (progress ≥ %.0f%%, both reached) in ≥ %d of %d seeds", rule, 100*progressAt, need, len(passes))
+		if strict {
+			rule += " (report only)"
+		}
+		return claims.Measurement{
+			Value:  claims.MajorityValue(gaps, need, true),
+			Rule:   rule,
+			Pass:   claims.Majority(passes, need),
+			Detail: orderDetail(res),
+			Reason: reason,
+		}
 	}
 }
 

@@ -23,6 +23,7 @@ type Config struct {
 	Beta1        float64   `json:"beta1"`         // Adam β₁
 	Beta2        float64   `json:"beta2"`         // Adam β₂
 	Clip         float64   `json:"clip"`          // per-run gradient-norm clip of each player
+	R1           float64   `json:"r1,omitempty"`  // γ of the R1 penalty on real images in D's objective (0: none)
 
 	EvalEvery    int `json:"eval_every"`    // iterations between two points of the curves
 	CurveSamples int `json:"curve_samples"` // samples per distance on the curves (floors at the same size)
@@ -57,6 +58,7 @@ func Full() Config {
 	c.Seeds = 5
 	c.TrainSamples = 20_000
 	c.Steps = 20_000
+	c.R1 = 1 // the spec's full-preset addition (γ = 1)
 	return c
 }
 
@@ -86,6 +88,7 @@ func (c Config) Validate() error {
 	k.If(!(c.Beta1 >= 0 && c.Beta1 < 1), "beta1 must be in [0, 1), got %v", c.Beta1)
 	k.If(!(c.Beta2 >= 0 && c.Beta2 < 1), "beta2 must be in [0, 1), got %v", c.Beta2)
 	k.If(!pos(c.Clip), "clip must be positive, got %v", c.Clip)
+	k.If(!(c.R1 >= 0) || math.IsInf(c.R1, 0), "r1 must be ≥ 0 and finite, got %v", c.R1)
 	k.If(c.CurveSamples < 2, "curve_samples must be ≥ 2, got %d", c.CurveSamples)
 	k.If(c.FinalSamples < c.CurveSamples, "final_samples must be ≥ curve_samples, got %d", c.FinalSamples)
 	k.If(c.FloorPairs < 1, "floor_pairs must be ≥ 1, got %d", c.FloorPairs)

@@ -23,7 +23,7 @@
 // streams, so its numbers do not depend on which other runs train beside it.
 //
 // Files: teacher.go (teacher, Up₂, AvgPool₂, residual), swd.go (sliced
-// Wasserstein distance, with a precomputed reference side), gan.go (generator, discriminator, losses, Adam,
+// Wasserstein distance, with a precomputed reference side), gan.go (generator, discriminator, losses, the R1 penalty, Adam,
 // the GDA trainer), config.go, run.go (the experiment), claims.go,
 // figures.go, paper.go. See docs/06-forward-super-resolution.md.
 package superres

@@ -111,6 +111,36 @@ func Discriminate(p []*Node, x, p1, p2, gate *Node) *Node {
 	return Add(Add(d1, Mul(d2, InsertAxes(gate, 1))), InsertAxes(p[dE], 1))
 }
 
+// InputGradient is ∇ₓD(X) [R, B, 64], written out for the one-hidden-layer
+// branches (σ = LeakyReLU(0.2), σ' ∈ {1, 0.2}):
+//
+//	∇ₓD = Σₖ gateₖ · ((vₖ ⊙ σ'(X Pₖ Aₖ + aₖ)) Aₖᵀ) Pₖᵀ
+//
+// Written out rather than by a second autodiff pass so that the R1 penalty
+// built on it is an ordinary expression of D's parameters (σ' is piecewise
+// constant, so its own derivative is zero almost everywhere).
+func InputGradient(p []*Node, x, p1, p2, gate *Node) *Node {
+	branch := func(pk, a, b, v *Node) *Node {
+		pre := Add(Einsum("rbi,riw->rbw", Einsum("rbq,rqi->rbi", x, pk), a), InsertAxes(b, 1))
+		slope := Where(GreaterOrEqual(pre, ZerosLike(pre)), OnesLike(pre), MulScalar(OnesLike(pre), 0.2))
+		s := Mul(slope, InsertAxes(v, 1))                               // [R, B, W]
+		return Einsum("rbi,rqi->rbq", Einsum("rbw,riw->rbi", s, a), pk) // [R, B, 64]
+	}
+	g1 := branch(p1, p[dA1], p[dB1], p[dV1])
+	g2 := branch(p2, p[dA2], p[dB2], p[dV2])
+	return Add(g1, Mul(g2, InsertAxes(gate, 1, 2)))
+}
+
+// R1 is the R1 penalty on real images, one per run [R]:
+//
+//	R1 = ½ E_x ‖∇ₓD(x)‖²
+//
+// added to L_D with weight γ (Config.R1) — it keeps D flat on the data.
+func R1(p []*Node, real, p1, p2, gate *Node) *Node {
+	g := InputGradient(p, real, p1, p2, gate)
+	return MulScalar(ReduceMean(ReduceSum(Square(g), 2), 1), 0.5)
+}
+
 // Losses are the non-saturating logistic GAN losses, one per run [R]:
 //
 //	L_D = E softplus(−D(x)) + E softplus(D(G(z_d)))
@@ -205,8 +235,9 @@ const numState = 3*numParams + 2
 
 // NewTrainer compiles (on first use) the training graph. Inputs: the state,
 // then real [U, R, B, 64], zd and zg [U, R, B, Z], gate [R], p1, p2, lrG [R],
-// lrD [R]. Outputs: the state, then the losses [U, R, 2] (L_D, L_G).
-func NewTrainer(be compute.Backend, opt Adam, unroll int) (*Trainer, error) {
+// lrD [R]. Outputs: the state, then the losses [U, R, 2] (L_D, L_G; L_D
+// without the penalty). gamma > 0 adds γ·R1 to D's objective.
+func NewTrainer(be compute.Backend, opt Adam, unroll int, gamma float64) (*Trainer, error) {
 	exec, err := NewExec(be, func(in []*Node) []*Node {
 		p := append([]*Node{}, in[:numParams]...)
 		m := append([]*Node{}, in[numParams:2*numParams]...)
@@ -228,8 +259,14 @@ func NewTrainer(be compute.Backend, opt Adam, unroll int) (*Trainer, error) {
 				}
 			}
 			// D step: descend L_D in D's parameters.
-			ld := LossD(p, Squeeze(Slice(real, AxisElem(u)), 0), Squeeze(Slice(zd, AxisElem(u)), 0), p1, p2, gate)
-			gd := Gradient(ReduceAllSum(ld), p[numG:]...)
+			ru := Squeeze(Slice(real, AxisElem(u)), 0)
+			ld := LossD(p, ru, Squeeze(Slice(zd, AxisElem(u)), 0), p1, p2, gate)
+			obj := ld
+			if gamma > 0 {
+				// L_D + γ·R1
+				obj = Add(ld, MulScalar(R1(p, ru, p1, p2, gate), gamma))
+			}
+			gd := Gradient(ReduceAllSum(obj), p[numG:]...)
 			grads := make([]*Node, numParams)
 			copy(grads[numG:], gd)
 			opt.adamStep(p, m, v, grads, seq(numG, numParams), lrD, mult, ts)

@@ -253,7 +253,7 @@ func Run(cfg Config) (*Results, error) {
 	}
 	lrT, _ := tensorconv.FromFloats(dtypes.Float32, lrs, R)
 
-	tr, err := NewTrainer(be, Adam{Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: 1e-8, Clip: cfg.Clip}, cfg.Unroll)
+	tr, err := NewTrainer(be, Adam{Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: 1e-8, Clip: cfg.Clip}, cfg.Unroll, cfg.R1)
 	if err != nil {
 		return nil, err
 	}
@@ -551,6 +551,10 @@ func normals(rng *rand.Rand, n int) []float64 {
 	}
 	return out
 }
+
+// progressAt is the progress that marks a level as learned (t_ℓ of FSR-2):
+// a measurement setting, fixed from the spec before any run.
+const progressAt = 0.8
 
 // firstProgress is the first iteration t with
 //

@@ -26,6 +26,7 @@ func tiny() Config {
 	c.TrainSamples, c.Batch = 256, 16
 	c.Steps, c.EvalEvery, c.Unroll = 40, 20, 1
 	c.CurveSamples, c.FinalSamples, c.FloorPairs, c.Projections = 50, 100, 1, 16
+	c.R1 = 1 // the full preset's penalty (the quick preset has none): both paths run in the tests
 	return c
 }
 
@@ -143,6 +144,7 @@ func TestBadConfigs(t *testing.T) {
 		"beta1":         func(c *Config) { c.Beta1 = 1 },
 		"beta2":         func(c *Config) { c.Beta2 = -0.1 },
 		"clip":          func(c *Config) { c.Clip = 0 },
+		"r1":            func(c *Config) { c.R1 = -1 },
 		"curve_samples": func(c *Config) { c.CurveSamples = 1 },
 		"final_samples": func(c *Config) { c.FinalSamples = 10 },
 		"floor_pairs":   func(c *Config) { c.FloorPairs = 0 },
@@ -493,5 +495,92 @@ func TestDiverged(t *testing.T) {
 	_, err := Run(c)
 	if err == nil || !strings.Contains(err.Error(), "diverged at every learning rate") {
 		t.Fatalf("Run with lr 1e30: err = %v, want a divergence error", err)
+	}
+}
+
+// TestR1: the written-out ∇ₓD matches stock autodiff, and the gradient of the
+// R1 penalty in D's parameters matches central finite differences (float64;
+// a gated-off level-2 branch in the second run).
+func TestR1(t *testing.T) {
+	be, err := backend.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch := Arch{Z: 3, H1: 5, H2: 6, DW: 4}
+	const R, B = 2, 7
+	rng := rand.New(rand.NewPCG(6, 6))
+	randT := func(dims ...int) *tensors.Tensor {
+		n := 1
+		for _, d := range dims {
+			n *= d
+		}
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = 0.5 * rng.NormFloat64()
+		}
+		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
+		return x
+	}
+	shapes := arch.shapes()
+	params := make([]*tensors.Tensor, numParams)
+	for i := range params {
+		params[i] = randT(append([]int{R}, shapes[i]...)...)
+	}
+	var p1v, p2v []float64
+	for range R {
+		p1v, p2v = append(p1v, poolMatrix()...), append(p2v, residualMatrix()...)
+	}
+	p1, _ := tensorconv.FromFloats(dtypes.Float64, p1v, R, n2, n1)
+	p2, _ := tensorconv.FromFloats(dtypes.Float64, p2v, R, n2, n2)
+	gate, _ := tensorconv.FromFloats(dtypes.Float64, []float64{1, 0}, R)
+	x := randT(R, B, n2)
+	exec, err := NewExec(be, func(in []*Node) []*Node {
+		p, x, p1, p2, gate := in[:numParams], in[numParams], in[numParams+1], in[numParams+2], in[numParams+3]
+		auto := Gradient(ReduceAllSum(Discriminate(p, x, p1, p2, gate)), x)[0]
+		r1 := ReduceAllSum(R1(p, x, p1, p2, gate))
+		return append([]*Node{InputGradient(p, x, p1, p2, gate), auto, r1}, Gradient(r1, p[numG:]...)...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	call := func() []*tensors.Tensor {
+		args := []any{}
+		for _, p := range params {
+			args = append(args, p)
+		}
+		outs, err := exec.Call(append(args, x, p1, p2, gate)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outs
+	}
+	outs := call()
+	mine, _ := tensorconv.Floats(outs[0])
+	auto, _ := tensorconv.Floats(outs[1])
+	for i := range mine {
+		if math.Abs(mine[i]-auto[i]) > 1e-12*(1+math.Abs(auto[i])) {
+			t.Fatalf("∇ₓD element %d: written out %v, autodiff %v", i, mine[i], auto[i])
+		}
+	}
+	const eps = 1e-6
+	for i := numG; i < numParams; i++ {
+		grad, _ := tensorconv.Floats(outs[3+i-numG])
+		base, _ := tensorconv.Floats(params[i])
+		dims := params[i].Shape().Dimensions
+		for _, k := range []int{0, len(base) - 1} {
+			at := func(delta float64) float64 {
+				v := append([]float64{}, base...)
+				v[k] += delta
+				params[i], _ = tensorconv.FromFloats(dtypes.Float64, v, dims...)
+				l, _ := tensorconv.Floats(call()[2])
+				return l[0]
+			}
+			fd := (at(eps) - at(-eps)) / (2 * eps)
+			params[i], _ = tensorconv.FromFloats(dtypes.Float64, base, dims...)
+			if math.Abs(fd-grad[k]) > 1e-6*(1+math.Abs(fd)) {
+				t.Errorf("R1: D parameter %d element %d: autodiff %v, finite differences %v", i, k, grad[k], fd)
+			}
+		}
 	}
 }
