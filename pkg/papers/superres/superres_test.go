@@ -287,17 +287,23 @@ func TestSWD(t *testing.T) {
 	}
 }
 
-// TestGradients: the autodiff gradients of L_D (in D's parameters) and L_G
-// (in G's) match central finite differences, in float64.
-func TestGradients(t *testing.T) {
-	be, err := backend.Get()
-	if err != nil {
-		t.Fatal(err)
-	}
-	arch := Arch{Z: 3, H1: 5, H2: 6, DW: 4}
-	const R, B = 2, 7
-	rng := rand.New(rand.NewPCG(5, 5))
-	randT := func(dims ...int) *tensors.Tensor {
+// gradFixture is the small float64 setting of the gradient checks: R = 2
+// runs of a tiny GAN with random parameters, the multi-scale input maps and
+// the given gate per run; randT draws more random tensors from its stream.
+type gradFixture struct {
+	params       []*tensors.Tensor
+	p1, p2, gate *tensors.Tensor
+	randT        func(dims ...int) *tensors.Tensor
+}
+
+const fixR, fixB = 2, 7
+
+var fixArch = Arch{Z: 3, H1: 5, H2: 6, DW: 4}
+
+func newGradFixture(seed uint64, gates [fixR]float64) *gradFixture {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	f := &gradFixture{}
+	f.randT = func(dims ...int) *tensors.Tensor {
 		n := 1
 		for _, d := range dims {
 			n *= d
@@ -309,19 +315,67 @@ func TestGradients(t *testing.T) {
 		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
 		return x
 	}
-	shapes := arch.shapes()
-	params := make([]*tensors.Tensor, numParams)
-	for i := range params {
-		params[i] = randT(append([]int{R}, shapes[i]...)...)
+	shapes := fixArch.shapes()
+	f.params = make([]*tensors.Tensor, numParams)
+	for i := range f.params {
+		f.params[i] = f.randT(append([]int{fixR}, shapes[i]...)...)
 	}
 	var p1v, p2v []float64
-	for range R {
+	for range fixR {
 		p1v, p2v = append(p1v, poolMatrix()...), append(p2v, residualMatrix()...)
 	}
-	p1, _ := tensorconv.FromFloats(dtypes.Float64, p1v, R, n2, n1)
-	p2, _ := tensorconv.FromFloats(dtypes.Float64, p2v, R, n2, n2)
-	gate, _ := tensorconv.FromFloats(dtypes.Float64, []float64{1, 1}, R)
-	real, zd, zg := randT(R, B, n2), randT(R, B, arch.Z), randT(R, B, arch.Z)
+	f.p1, _ = tensorconv.FromFloats(dtypes.Float64, p1v, fixR, n2, n1)
+	f.p2, _ = tensorconv.FromFloats(dtypes.Float64, p2v, fixR, n2, n2)
+	f.gate, _ = tensorconv.FromFloats(dtypes.Float64, gates[:], fixR)
+	return f
+}
+
+// checkFD compares grad (the autodiff gradient of parameter i) with central
+// finite differences of the scalar output `loss` of call, at elements ks.
+func (f *gradFixture) checkFD(t *testing.T, call func() []*tensors.Tensor, i, loss int, grad []float64, ks []int) {
+	t.Helper()
+	const eps = 1e-6
+	base, _ := tensorconv.Floats(f.params[i])
+	dims := f.params[i].Shape().Dimensions
+	for _, k := range ks {
+		at := func(delta float64) float64 {
+			v := append([]float64{}, base...)
+			v[k] += delta
+			f.params[i], _ = tensorconv.FromFloats(dtypes.Float64, v, dims...)
+			l, _ := tensorconv.Floats(call()[loss])
+			return l[0]
+		}
+		fd := (at(eps) - at(-eps)) / (2 * eps)
+		f.params[i], _ = tensorconv.FromFloats(dtypes.Float64, base, dims...)
+		if math.Abs(fd-grad[k]) > 1e-6*(1+math.Abs(fd)) {
+			t.Errorf("parameter %d element %d: autodiff %v, finite differences %v", i, k, grad[k], fd)
+		}
+	}
+}
+
+// call runs exec on the fixture's parameters followed by extra inputs.
+func (f *gradFixture) call(t *testing.T, exec *Exec, extra ...any) []*tensors.Tensor {
+	t.Helper()
+	args := []any{}
+	for _, p := range f.params {
+		args = append(args, p)
+	}
+	outs, err := exec.Call(append(args, extra...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return outs
+}
+
+// TestGradients: the autodiff gradients of L_D (in D's parameters) and L_G
+// (in G's) match central finite differences, in float64.
+func TestGradients(t *testing.T) {
+	be, err := backend.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newGradFixture(5, [fixR]float64{1, 1})
+	real, zd, zg := f.randT(fixR, fixB, n2), f.randT(fixR, fixB, fixArch.Z), f.randT(fixR, fixB, fixArch.Z)
 	exec, err := NewExec(be, func(in []*Node) []*Node {
 		p := in[:numParams]
 		ld := ReduceAllSum(LossD(p, in[numParams], in[numParams+1], p1c(in), p2c(in), in[numParams+5]))
@@ -334,41 +388,16 @@ func TestGradients(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer exec.Finalize()
-	call := func() []*tensors.Tensor {
-		args := []any{}
-		for _, p := range params {
-			args = append(args, p)
-		}
-		outs, err := exec.Call(append(args, real, zd, zg, p1, p2, gate)...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return outs
-	}
+	call := func() []*tensors.Tensor { return f.call(t, exec, real, zd, zg, f.p1, f.p2, f.gate) }
 	outs := call()
-	const eps = 1e-6
 	for i := range numParams {
 		grad, _ := tensorconv.Floats(outs[2+gradIndex(i)])
 		loss := 0 // L_D for D's parameters
 		if i < numG {
 			loss = 1
 		}
-		base, _ := tensorconv.Floats(params[i])
-		dims := params[i].Shape().Dimensions
-		for _, k := range []int{0, len(base) / 2, len(base) - 1} {
-			at := func(delta float64) float64 {
-				v := append([]float64{}, base...)
-				v[k] += delta
-				params[i], _ = tensorconv.FromFloats(dtypes.Float64, v, dims...)
-				l, _ := tensorconv.Floats(call()[loss])
-				return l[0]
-			}
-			fd := (at(eps) - at(-eps)) / (2 * eps)
-			params[i], _ = tensorconv.FromFloats(dtypes.Float64, base, dims...)
-			if math.Abs(fd-grad[k]) > 1e-6*(1+math.Abs(fd)) {
-				t.Errorf("param %d element %d: autodiff %v, finite differences %v", i, k, grad[k], fd)
-			}
-		}
+		n := len(grad)
+		f.checkFD(t, call, i, loss, grad, []int{0, n / 2, n - 1})
 	}
 }
 
@@ -506,34 +535,8 @@ func TestR1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arch := Arch{Z: 3, H1: 5, H2: 6, DW: 4}
-	const R, B = 2, 7
-	rng := rand.New(rand.NewPCG(6, 6))
-	randT := func(dims ...int) *tensors.Tensor {
-		n := 1
-		for _, d := range dims {
-			n *= d
-		}
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = 0.5 * rng.NormFloat64()
-		}
-		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
-		return x
-	}
-	shapes := arch.shapes()
-	params := make([]*tensors.Tensor, numParams)
-	for i := range params {
-		params[i] = randT(append([]int{R}, shapes[i]...)...)
-	}
-	var p1v, p2v []float64
-	for range R {
-		p1v, p2v = append(p1v, poolMatrix()...), append(p2v, residualMatrix()...)
-	}
-	p1, _ := tensorconv.FromFloats(dtypes.Float64, p1v, R, n2, n1)
-	p2, _ := tensorconv.FromFloats(dtypes.Float64, p2v, R, n2, n2)
-	gate, _ := tensorconv.FromFloats(dtypes.Float64, []float64{1, 0}, R)
-	x := randT(R, B, n2)
+	f := newGradFixture(6, [fixR]float64{1, 0})
+	x := f.randT(fixR, fixB, n2)
 	exec, err := NewExec(be, func(in []*Node) []*Node {
 		p, x, p1, p2, gate := in[:numParams], in[numParams], in[numParams+1], in[numParams+2], in[numParams+3]
 		auto := Gradient(ReduceAllSum(Discriminate(p, x, p1, p2, gate)), x)[0]
@@ -544,17 +547,7 @@ func TestR1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer exec.Finalize()
-	call := func() []*tensors.Tensor {
-		args := []any{}
-		for _, p := range params {
-			args = append(args, p)
-		}
-		outs, err := exec.Call(append(args, x, p1, p2, gate)...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return outs
-	}
+	call := func() []*tensors.Tensor { return f.call(t, exec, x, f.p1, f.p2, f.gate) }
 	outs := call()
 	mine, _ := tensorconv.Floats(outs[0])
 	auto, _ := tensorconv.Floats(outs[1])
@@ -563,24 +556,8 @@ func TestR1(t *testing.T) {
 			t.Fatalf("∇ₓD element %d: written out %v, autodiff %v", i, mine[i], auto[i])
 		}
 	}
-	const eps = 1e-6
 	for i := numG; i < numParams; i++ {
 		grad, _ := tensorconv.Floats(outs[3+i-numG])
-		base, _ := tensorconv.Floats(params[i])
-		dims := params[i].Shape().Dimensions
-		for _, k := range []int{0, len(base) - 1} {
-			at := func(delta float64) float64 {
-				v := append([]float64{}, base...)
-				v[k] += delta
-				params[i], _ = tensorconv.FromFloats(dtypes.Float64, v, dims...)
-				l, _ := tensorconv.Floats(call()[2])
-				return l[0]
-			}
-			fd := (at(eps) - at(-eps)) / (2 * eps)
-			params[i], _ = tensorconv.FromFloats(dtypes.Float64, base, dims...)
-			if math.Abs(fd-grad[k]) > 1e-6*(1+math.Abs(fd)) {
-				t.Errorf("R1: D parameter %d element %d: autodiff %v, finite differences %v", i, k, grad[k], fd)
-			}
-		}
+		f.checkFD(t, call, i, 2, grad, []int{0, len(grad) - 1})
 	}
 }
