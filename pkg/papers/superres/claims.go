@@ -119,19 +119,16 @@ func levelsLearned(res *Results) claims.Measurement {
 // controlLevels describes the baselines' final per-level distances.
 func controlLevels(res *Results) string {
 	s := ""
-	for _, v := range []string{VariantControl, VariantSingle, VariantCoarseFirst} {
+	for _, v := range []string{VariantControl, VariantSingle, VariantCoarseFirst, VariantNoisy} {
 		rs, ss := byVariant(res, v)
 		if len(rs) == 0 {
 			continue
 		}
 		var a, b []float64
 		for i, r := range rs {
-			f1, fr := ss[i].Floor1, ss[i].FloorR2
-			if v == VariantControl {
-				f1, fr = ss[i].ControlFloor1, ss[i].ControlFloorR2
-			}
-			a = append(a, float64(r.Final1)/f1)
-			b = append(b, float64(r.FinalR2)/fr)
+			f := ss[i].FloorsOf(v) // against the variant's own teacher
+			a = append(a, float64(r.Final1)/f.Level1)
+			b = append(b, float64(r.FinalR2)/f.R2)
 		}
 		s += fmt.Sprintf("%s: SWD₁/floor %s, SWDᴿ₂/floor %s. ", v, claims.Each(a, "%.2f"), claims.Each(b, "%.2f"))
 	}
@@ -202,7 +199,7 @@ func orderDetail(res *Results) string {
 	nb, nt := claims.CountTrue(before), claims.CountTrue(tie)
 	d := fmt.Sprintf("(t₁, t₂) per seed: %s — coarse strictly first in %d, ties in %d, fine first or never in %d of %d",
 		ts(VariantMulti), nb, nt, len(before)-nb-nt, len(before))
-	for _, v := range []string{VariantCoarseFirst, VariantControl, VariantSingle} {
+	for _, v := range []string{VariantCoarseFirst, VariantControl, VariantSingle, VariantNoisy} {
 		if rs, _ := byVariant(res, v); len(rs) > 0 {
 			d += fmt.Sprintf("; %s: %s", v, ts(v))
 		}
@@ -313,7 +310,7 @@ func controlJoint(res *Results) claims.Measurement {
 	need := res.Config.Majority()
 	var ratios []float64
 	for i, r := range rs {
-		ratios = append(ratios, float64(r.FinalJoint)/ss[i].ControlFloorJoint)
+		ratios = append(ratios, float64(r.FinalJoint)/ss[i].FloorsOf(VariantControl).Joint)
 	}
 	return claims.Measurement{
 		Value:  claims.MajorityValue(ratios, need, true),

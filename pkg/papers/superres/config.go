@@ -35,6 +35,9 @@ type Config struct {
 	SingleScale bool `json:"single_scale"` // the single-scale discriminator (FSR-6)
 	CoarseFirst bool `json:"coarse_first"` // level 1 alone for the first half, then both (FSR-2)
 	Control     bool `json:"control"`      // the same GAN on the no-structure teacher
+	// NoiseStd > 0 adds the spec's noise variant: the multi-scale GAN on a
+	// teacher whose level-2 units also receive ReLU(N(0, NoiseStd²)) noise.
+	NoiseStd float64 `json:"noise_std,omitempty"`
 }
 
 // Quick is the preset CI runs (see docs/06 for its cost on each backend).
@@ -58,7 +61,8 @@ func Full() Config {
 	c.Seeds = 5
 	c.TrainSamples = 20_000
 	c.Steps = 20_000
-	c.R1 = 1 // the spec's full-preset addition (γ = 1)
+	c.R1 = 1         // the spec's full-preset addition (γ = 1)
+	c.NoiseStd = 0.1 // the spec's noise variant
 	return c
 }
 
@@ -89,6 +93,7 @@ func (c Config) Validate() error {
 	k.If(!(c.Beta2 >= 0 && c.Beta2 < 1), "beta2 must be in [0, 1), got %v", c.Beta2)
 	k.If(!pos(c.Clip), "clip must be positive, got %v", c.Clip)
 	k.If(!(c.R1 >= 0) || math.IsInf(c.R1, 0), "r1 must be ≥ 0 and finite, got %v", c.R1)
+	k.If(!(c.NoiseStd >= 0) || math.IsInf(c.NoiseStd, 0), "noise_std must be ≥ 0 and finite, got %v", c.NoiseStd)
 	k.If(c.CurveSamples < 2, "curve_samples must be ≥ 2, got %d", c.CurveSamples)
 	k.If(c.FinalSamples < c.CurveSamples, "final_samples must be ≥ curve_samples, got %d", c.FinalSamples)
 	k.If(c.FloorPairs < 1, "floor_pairs must be ≥ 1, got %d", c.FloorPairs)

@@ -17,7 +17,7 @@ func Figures(res *Results) []plot.Named {
 		{Name: "atoms", Caption: "Atom recovery (first seed): the teacher's level-1 atoms (rows of M₁*, odd rows of the left panel) above the learned rows of M₁ with the best |cos| (even rows, sign-aligned), and on the right the best |cos| per atom, sorted, for each seed against random unit columns (chance). FSR-3 counts the atoms above 0.9.", Fig: AtomsFigure(res)},
 		{Name: "activity", Caption: "Activity of hidden units (fraction of samples on which a unit is positive), sorted, for the teacher and the multi-scale learner of each seed, level 1 (left) and level 2 (right). FSR-5 compares the mean over units active on ≥ 1% of samples.", Fig: ActivityFigure(res)},
 		{Name: "lr", Caption: "Learning-rate selection: each variant's joint distance to the validation split at the end of training, against the Adam step size of the grid (log scale), one line per seed; the dot marks the step size kept (the lowest). The test numbers of every claim come from the kept run, measured on a separate held-out sample.", Fig: LRFigure(res)},
-		{Name: "baselines", Caption: "Detail residual distance SWDᴿ₂ of the multi-scale GAN beside the single-scale discriminator, the coarse-first schedule (level 2 frozen for the first half) and the same GAN on the no-structure teacher (against that teacher), first seed (report only).", Fig: BaselinesFigure(res)},
+		{Name: "baselines", Caption: "Detail residual distance SWDᴿ₂ of the multi-scale GAN beside the single-scale discriminator, the coarse-first schedule (level 2 frozen for the first half) the same GAN on the no-structure teacher and, in the full preset, on the noise-variant teacher (each against its own teacher), first seed (report only).", Fig: BaselinesFigure(res)},
 	}
 }
 
@@ -159,7 +159,7 @@ func BaselinesFigure(res *Results) *plot.Figure {
 	fig := plot.New(plot.Size(760, 440), plot.Title("Detail residual: multi-scale against the baselines"))
 	p := fig.Panel("SWDᴿ₂ (first seed)").XLabel("iteration").YLabel("SWD").YLog()
 	xs := iters(res)
-	for _, v := range []string{VariantMulti, VariantSingle, VariantCoarseFirst, VariantControl} {
+	for _, v := range []string{VariantMulti, VariantSingle, VariantCoarseFirst, VariantControl, VariantNoisy} {
 		if r, _, ok := first(res, v); ok {
 			p.Line(v, xs, r.SWDR2)
 		}

@@ -30,6 +30,7 @@ const (
 	streamBatches = 5 // minibatches and latents of a variant: streamBatches + 16·variantID
 	streamLatents = 6 // the generator's test and validation latents
 	streamVal     = 7 // the validation split (teacher samples that choose the learning rate)
+	streamNoisy   = 8 // every sample of the noise-variant teacher (training, test, floors, validation)
 )
 
 // Variants of the GAN trained for every seed.
@@ -38,10 +39,11 @@ const (
 	VariantControl     = "no-structure teacher"
 	VariantSingle      = "single-scale D"
 	VariantCoarseFirst = "coarse-first"
+	VariantNoisy       = "noisy details" // the multi-scale GAN on the noise-variant teacher (full preset)
 )
 
 // variantID fixes each variant's random streams, whichever variants run.
-var variantID = map[string]uint64{VariantMulti: 0, VariantControl: 1, VariantSingle: 2, VariantCoarseFirst: 3}
+var variantID = map[string]uint64{VariantMulti: 0, VariantControl: 1, VariantSingle: 2, VariantCoarseFirst: 3, VariantNoisy: 4}
 
 // RunResult is one GAN's training run.
 type RunResult struct {
@@ -118,6 +120,39 @@ type SeedResult struct {
 	ControlFloorJoint float64 `json:"control_floor_joint"`
 	ControlCurve1     float64 `json:"control_curve_floor1"`
 	ControlCurveR2    float64 `json:"control_curve_floor_r2"`
+	// Noise-variant teacher floors (for the runs on it; zero when it is off).
+	NoisyFloor1     float64 `json:"noisy_floor1,omitempty"`
+	NoisyFloorR2    float64 `json:"noisy_floor_r2,omitempty"`
+	NoisyFloorJoint float64 `json:"noisy_floor_joint,omitempty"`
+	NoisyCurve1     float64 `json:"noisy_curve_floor1,omitempty"`
+	NoisyCurveR2    float64 `json:"noisy_curve_floor_r2,omitempty"`
+}
+
+// Floors are the noise floors of one teacher: per level and joint at the
+// final sample size, per level at the curves' size.
+type Floors struct{ Level1, R2, Joint, Curve1, CurveR2 float64 }
+
+// FloorsOf is the floors of the teacher a variant trains on.
+func (s SeedResult) FloorsOf(variant string) Floors {
+	switch teacherOf(variant) {
+	case 1:
+		return Floors{s.ControlFloor1, s.ControlFloorR2, s.ControlFloorJoint, s.ControlCurve1, s.ControlCurveR2}
+	case 2:
+		return Floors{s.NoisyFloor1, s.NoisyFloorR2, s.NoisyFloorJoint, s.NoisyCurve1, s.NoisyCurveR2}
+	}
+	return Floors{s.Floor1, s.FloorR2, s.FloorJoint, s.CurveFloor1, s.CurveFloorR}
+}
+
+// teacherOf is the teacher a variant trains on: 0 the teacher, 1 the
+// no-structure teacher, 2 the noise-variant teacher.
+func teacherOf(variant string) int {
+	switch variant {
+	case VariantControl:
+		return 1
+	case VariantNoisy:
+		return 2
+	}
+	return 0
 }
 
 // Results is everything Run measures; Claims and Figures read only this.
@@ -145,20 +180,23 @@ func (c Config) variants() []string {
 	if c.CoarseFirst {
 		v = append(v, VariantCoarseFirst)
 	}
+	if c.NoiseStd > 0 {
+		v = append(v, VariantNoisy)
+	}
 	return v
 }
 
 // seedData is one seed's teacher and samples.
 type seedData struct {
-	teacher, control *Teacher
-	train            [2][][]float64 // training images X₂: teacher, control teacher
-	dirs1, dirsR     [][]float64
-	dirsJ            [][]float64
+	teacher      *Teacher
+	train        [3][][]float64 // training images X₂, per teacher (see teacherOf)
+	dirs1, dirsR [][]float64
+	dirsJ        [][]float64
 	// The reference sides of the distances, per teacher: the test split's
 	// first CurveSamples (curves), all of it (final values), the validation split.
-	curve1, curveR      [2]*Sliced
-	test1, testR, testJ [2]*Sliced
-	valJ                [2]*Sliced
+	curve1, curveR      [3]*Sliced
+	test1, testR, testJ [3]*Sliced
+	valJ                [3]*Sliced
 }
 
 // Run trains, for every seed, the multi-scale GAN on the teacher and its
@@ -194,12 +232,8 @@ func Run(cfg Config) (*Results, error) {
 		}
 	}
 	R := len(all)
-	dataOf := func(r int) (*seedData, int) { // the run's seed data and teacher (0: teacher, 1: control)
-		d := sd[r/(V*L)]
-		if all[r].Variant == VariantControl {
-			return d, 1
-		}
-		return d, 0
+	dataOf := func(r int) (*seedData, int) { // the run's seed data and teacher (see teacherOf)
+		return sd[r/(V*L)], teacherOf(all[r].Variant)
 	}
 
 	// Initial parameters, fixed input maps, Adam state, all [R, …] float32.
@@ -507,13 +541,9 @@ func Run(cfg Config) (*Results, error) {
 		}
 		run := all[i*L+best]
 		run.ValJoint = scores
-		s := res.Seeds[i/V]
-		f1, fr := s.CurveFloor1, s.CurveFloorR
-		if run.Variant == VariantControl {
-			f1, fr = s.ControlCurve1, s.ControlCurveR2
-		}
-		run.T1 = firstProgress(res.Iters, run.SWD1, f1, progressAt)
-		run.T2 = firstProgress(res.Iters, run.SWDR2, fr, progressAt)
+		f := res.Seeds[i/V].FloorsOf(run.Variant)
+		run.T1 = firstProgress(res.Iters, run.SWD1, f.Curve1, progressAt)
+		run.T2 = firstProgress(res.Iters, run.SWDR2, f.CurveR2, progressAt)
 		res.Runs = append(res.Runs, run)
 	}
 	res.Seconds = time.Since(start).Seconds()
@@ -576,7 +606,7 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 	t := NewTeacher(cfg.Teacher, rand.New(rand.NewPCG(uint64(seed), streamTeacher)))
 	c := *t
 	c.Independent = true
-	d := &seedData{teacher: t, control: &c}
+	d := &seedData{teacher: t}
 	sr := SeedResult{Seed: seed}
 	trng := rand.New(rand.NewPCG(uint64(seed), streamTrain))
 	erng := rand.New(rand.NewPCG(uint64(seed), streamEval))
@@ -584,8 +614,20 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 	d.dirsR = Directions(cfg.Projections, n2, erng)
 	d.dirsJ = Directions(cfg.Projections, n1+n2, erng)
 	vrng := rand.New(rand.NewPCG(uint64(seed), streamVal))
+	// The teachers, indexed as teacherOf; the noise variant draws every
+	// sample from its own stream, so turning it on changes nothing else.
+	teachers := []*Teacher{t, &c}
+	rngs := [][3]*rand.Rand{{trng, vrng, erng}, {trng, vrng, erng}}
+	if cfg.NoiseStd > 0 {
+		noisy := *t
+		noisy.Noise = cfg.NoiseStd
+		nrng := rand.New(rand.NewPCG(uint64(seed), streamNoisy))
+		teachers = append(teachers, &noisy)
+		rngs = append(rngs, [3]*rand.Rand{nrng, nrng, nrng})
+	}
 	N, NC := cfg.FinalSamples, cfg.CurveSamples
-	for k, te := range []*Teacher{t, &c} {
+	for k, te := range teachers {
+		trng, vrng, erng := rngs[k][0], rngs[k][1], rngs[k][2]
 		d.train[k] = te.Draw(cfg.TrainSamples, trng).X2
 		vx1, vr := levels(te.Draw(cfg.ValSamples, vrng).X2)
 		d.valJ[k] = NewSliced(concat(vx1, vr), d.dirsJ)
@@ -599,21 +641,24 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 			sr.TeacherRates1, sr.TeacherRates2 = unitRates(ev.S1), unitRates(ev.S2)
 		}
 		// Floors: disjoint pairs of fresh teacher samples, at the final and the curve sizes.
-		var f1, fr, fj, c1, cr float64
+		var f Floors
 		for range cfg.FloorPairs {
 			a, b := te.Draw(N, erng).X2, te.Draw(N, erng).X2
 			a1, ar := levels(a)
 			b1, br := levels(b)
-			f1 += SWD(a1, b1, d.dirs1) / float64(cfg.FloorPairs)
-			fr += SWD(ar, br, d.dirsR) / float64(cfg.FloorPairs)
-			fj += SWD(concat(a1, ar), concat(b1, br), d.dirsJ) / float64(cfg.FloorPairs)
-			c1 += SWD(a1[:NC], b1[:NC], d.dirs1) / float64(cfg.FloorPairs)
-			cr += SWD(ar[:NC], br[:NC], d.dirsR) / float64(cfg.FloorPairs)
+			f.Level1 += SWD(a1, b1, d.dirs1) / float64(cfg.FloorPairs)
+			f.R2 += SWD(ar, br, d.dirsR) / float64(cfg.FloorPairs)
+			f.Joint += SWD(concat(a1, ar), concat(b1, br), d.dirsJ) / float64(cfg.FloorPairs)
+			f.Curve1 += SWD(a1[:NC], b1[:NC], d.dirs1) / float64(cfg.FloorPairs)
+			f.CurveR2 += SWD(ar[:NC], br[:NC], d.dirsR) / float64(cfg.FloorPairs)
 		}
-		if k == 0 {
-			sr.Floor1, sr.FloorR2, sr.FloorJoint, sr.CurveFloor1, sr.CurveFloorR = f1, fr, fj, c1, cr
-		} else {
-			sr.ControlFloor1, sr.ControlFloorR2, sr.ControlFloorJoint, sr.ControlCurve1, sr.ControlCurveR2 = f1, fr, fj, c1, cr
+		switch k {
+		case 0:
+			sr.Floor1, sr.FloorR2, sr.FloorJoint, sr.CurveFloor1, sr.CurveFloorR = f.Level1, f.R2, f.Joint, f.Curve1, f.CurveR2
+		case 1:
+			sr.ControlFloor1, sr.ControlFloorR2, sr.ControlFloorJoint, sr.ControlCurve1, sr.ControlCurveR2 = f.Level1, f.R2, f.Joint, f.Curve1, f.CurveR2
+		case 2:
+			sr.NoisyFloor1, sr.NoisyFloorR2, sr.NoisyFloorJoint, sr.NoisyCurve1, sr.NoisyCurveR2 = f.Level1, f.R2, f.Joint, f.Curve1, f.CurveR2
 		}
 	}
 	// The null of FSR-4: no-structure samples against the teacher's.

@@ -26,7 +26,8 @@ func tiny() Config {
 	c.TrainSamples, c.Batch = 256, 16
 	c.Steps, c.EvalEvery, c.Unroll = 40, 20, 1
 	c.CurveSamples, c.FinalSamples, c.FloorPairs, c.Projections = 50, 100, 1, 16
-	c.R1 = 1 // the full preset's penalty (the quick preset has none): both paths run in the tests
+	c.R1 = 1         // the full preset's penalty (the quick preset has none): both paths run in the tests
+	c.NoiseStd = 0.1 // and its noise variant
 	return c
 }
 
@@ -115,7 +116,7 @@ func TestRunsIndependent(t *testing.T) {
 		}
 		return out
 	}
-	for _, v := range []string{VariantMulti, VariantCoarseFirst} {
+	for _, v := range []string{VariantMulti, VariantCoarseFirst, VariantNoisy} {
 		x, y := find(a, 1, v), find(b, 1, v)
 		if x.LR != y.LR || !near(x.ValJoint, y.ValJoint) || !near(fl(x.SWD1), fl(y.SWD1)) || !near(fl(x.SWDR2), fl(y.SWDR2)) ||
 			!near([]runs.Float{x.FinalJoint}, []runs.Float{y.FinalJoint}) || !near(fl(x.AtomCos), fl(y.AtomCos)) {
@@ -145,6 +146,7 @@ func TestBadConfigs(t *testing.T) {
 		"beta2":         func(c *Config) { c.Beta2 = -0.1 },
 		"clip":          func(c *Config) { c.Clip = 0 },
 		"r1":            func(c *Config) { c.R1 = -1 },
+		"noise_std":     func(c *Config) { c.NoiseStd = math.Inf(1) },
 		"curve_samples": func(c *Config) { c.CurveSamples = 1 },
 		"final_samples": func(c *Config) { c.FinalSamples = 10 },
 		"floor_pairs":   func(c *Config) { c.FloorPairs = 0 },
@@ -169,6 +171,7 @@ func TestTeacher(t *testing.T) {
 	}
 	for _, independent := range []bool{false, true} {
 		te.Independent = independent
+		te.Noise = 0
 		s := te.Draw(1000, rand.New(rand.NewPCG(7, 2)))
 		for n := range s.X2 {
 			// AvgPool₂(X₂) = X₁
@@ -195,6 +198,30 @@ func TestTeacher(t *testing.T) {
 		if a := ActiveRate(s.S2); math.Abs(a-cfg.Active2) > 0.02 {
 			t.Errorf("level-2 activity %v, want %v ± 0.02", a, cfg.Active2)
 		}
+	}
+	// The noise variant keeps AvgPool₂(X₂) = X₁ and R₂(X₂) = D₂*S₂; a level-2
+	// unit is active when its pre-activation is (Active2) or its noise is
+	// positive (½, independent): 1 − (1 − Active2)/2.
+	te.Independent, te.Noise = false, 0.1
+	s := te.Draw(4000, rand.New(rand.NewPCG(7, 3)))
+	for n := range s.X2 {
+		want := Up2(s.X1[n], coarse)
+		for i, a := range te.D2 {
+			axpy(want, s.S2[n][i], a)
+		}
+		for q, v := range s.X2[n] {
+			if math.Abs(v-want[q]) > 1e-12 {
+				t.Fatalf("noise variant sample %d: X₂ − (Up₂X₁ + D₂*S₂) = %g", n, v-want[q])
+			}
+		}
+		for p, v := range AvgPool2(s.X2[n], fine) {
+			if math.Abs(v-s.X1[n][p]) > 1e-12 {
+				t.Fatalf("noise variant sample %d: AvgPool₂(X₂) − X₁ = %g", n, v-s.X1[n][p])
+			}
+		}
+	}
+	if a, want := ActiveRate(s.S2), 1-(1-cfg.Active2)/2; math.Abs(a-want) > 0.02 {
+		t.Errorf("noise variant level-2 activity %v, want %v ± 0.02", a, want)
 	}
 }
 

@@ -64,6 +64,11 @@ type Teacher struct {
 	// own is distributed as before but the fine level no longer depends on
 	// the coarse one.
 	Independent bool
+	// Noise, when positive, makes the spec's noise variant (full preset; the
+	// form is our reading of the spec): every level-2 unit also receives
+	// ReLU noise, S₂ ← S₂ + ReLU(ξ), ξ ~ N(0, Noise² I), so the details are no
+	// longer fully determined by the coarse image. AvgPool₂(X₂) = X₁ still holds.
+	Noise float64
 }
 
 // TeacherConfig sets the teacher's sizes and sparsity.
@@ -187,6 +192,12 @@ func (t *Teacher) Draw(n int, rng *rand.Rand) Sample {
 			src = t.hidden1(latent()) // the details' own, independent coarse features
 		}
 		s2 := t.hidden2(src)
+		if t.Noise > 0 {
+			for i := range s2 {
+				// S₂ + ReLU(ξ), ξ ~ N(0, Noise²)
+				s2[i] += max(0, t.Noise*rng.NormFloat64())
+			}
+		}
 		// X₂ = Up₂(X₁) + D₂*S₂
 		x2 := Up2(x1, coarse)
 		for i, a := range t.D2 {
