@@ -126,21 +126,7 @@ var Claims = claims.Set[*Results]{
 		Statement: "Knowledge distillation of the ensemble into one model transfers its gain: each student recovers a large share of the ensemble's single-view gap and beats the same-seed model trained without a teacher (the null).",
 		Measure: func(res *Results) claims.Measurement {
 			return perSeed(res, kdShare, true, "mean share of the ensemble gap recovered by the KD students", func(r Replicate) (float64, []claims.Part, string) {
-				base := meanSingle(r.Singles)
-				gap := r.Ensemble.SingleAcc - base
-				var shares, nulls []float64
-				beats := true
-				for i, m := range r.KD {
-					shares = append(shares, GapShare(m.SingleAcc, base, r.Ensemble.SingleAcc))
-					nulls = append(nulls, GapShare(r.KDNull[i].SingleAcc, base, r.Ensemble.SingleAcc))
-					beats = beats && m.SingleAcc > r.KDNull[i].SingleAcc
-				}
-				v := claims.Mean(shares)
-				if !(gap > 0) {
-					v = math.NaN()
-				}
-				parts := []claims.Part{{Name: "mean share " + kdShare.String(), Holds: kdShare.Holds(v)},
-					{Name: "each student beats its same-seed model", Holds: beats}}
+				v, parts, shares, nulls := distilled(accs(r.KD), accs(r.KDNull), meanSingle(r.Singles), r.Ensemble.SingleAcc)
 				return v, parts, "shares " + claims.Each(shares, "%.2f") + "; same-seed nulls " + claims.Each(nulls, "%.2f")
 			})
 		}},
@@ -149,15 +135,8 @@ var Claims = claims.Set[*Results]{
 		Statement: "Self-distillation helps: a fresh model distilled from one single beats its teacher on single-view data, and on average beats the same-seed models trained without a teacher (the null).",
 		Measure: func(res *Results) claims.Measurement {
 			return perSeed(res, selfGain, true, "mean (student − teacher) single-view accuracy", func(r Replicate) (float64, []claims.Part, string) {
-				var gains, studs, nulls []float64
-				for i, m := range r.Self {
-					gains = append(gains, m.SingleAcc-r.Singles[i].SingleAcc)
-					studs = append(studs, m.SingleAcc)
-					nulls = append(nulls, r.SelfNull[i].SingleAcc)
-				}
-				v := claims.Mean(gains)
-				parts := []claims.Part{{Name: "mean gain " + selfGain.String(), Holds: selfGain.Holds(v)},
-					{Name: "mean student beats mean same-seed model", Holds: claims.Mean(studs) > claims.Mean(nulls)}}
+				studs, nulls := accs(r.Self), accs(r.SelfNull)
+				v, parts, gains := selfDistilled(studs, accs(r.Singles), nulls, selfGain)
 				return v, parts, "gains " + claims.Each(gains, "%+.3f") + "; students " + claims.Each(studs, "%.3f") + " vs same-seed " + claims.Each(nulls, "%.3f")
 			})
 		}},
@@ -212,20 +191,7 @@ var Claims = claims.Set[*Results]{
 		Statement: "MNIST sanity check (full preset): KD of the ensemble into one MLP of the same architecture recovers a large share of the ensemble's gain, and each student beats the same-seed MLP trained without a teacher (same initialisation, same minibatch order: the null).",
 		Measure: func(res *Results) claims.Measurement {
 			return perMNIST(res, kdShare, true, "mean share of the ensemble gain recovered by the KD students", func(r MNISTReplicate) (float64, []claims.Part, string) {
-				base := claims.Mean(mnistAccs(r.Singles))
-				var shares, nulls []float64
-				beats := true
-				for i, m := range r.KD {
-					shares = append(shares, GapShare(m.TestAcc, base, r.Ensemble.TestAcc))
-					nulls = append(nulls, GapShare(r.KDNull[i].TestAcc, base, r.Ensemble.TestAcc))
-					beats = beats && m.TestAcc > r.KDNull[i].TestAcc
-				}
-				v := claims.Mean(shares)
-				if !(r.Ensemble.TestAcc > base) {
-					v = math.NaN()
-				}
-				parts := []claims.Part{{Name: "mean share " + kdShare.String(), Holds: kdShare.Holds(v)},
-					{Name: "each student beats its same-seed model", Holds: beats}}
+				v, parts, shares, nulls := distilled(mnistAccs(r.KD), mnistAccs(r.KDNull), claims.Mean(mnistAccs(r.Singles)), r.Ensemble.TestAcc)
 				return v, parts, fmt.Sprintf("students %s vs same-seed %s; shares %s, same-seed nulls %s",
 					claims.Each(mnistAccs(r.KD), "%.4f"), claims.Each(mnistAccs(r.KDNull), "%.4f"), claims.Each(shares, "%.2f"), claims.Each(nulls, "%.2f"))
 			})
@@ -235,20 +201,47 @@ var Claims = claims.Set[*Results]{
 		Statement: "Target (report only, declared before the first run): on MNIST a fresh MLP distilled from one single beats its teacher, and on average beats the same-seed MLPs trained without a teacher.",
 		Measure: func(res *Results) claims.Measurement {
 			return perMNIST(res, mnistSelfGain, true, "mean (student − teacher) test accuracy", func(r MNISTReplicate) (float64, []claims.Part, string) {
-				var gains []float64
-				for i, m := range r.Self {
-					gains = append(gains, m.TestAcc-r.Singles[i].TestAcc)
-				}
-				v := claims.Mean(gains)
 				studs, nulls := mnistAccs(r.Self), mnistAccs(r.SelfNull)
-				parts := []claims.Part{{Name: "mean gain " + mnistSelfGain.String(), Holds: mnistSelfGain.Holds(v)},
-					{Name: "mean student beats mean same-seed model", Holds: claims.Mean(studs) > claims.Mean(nulls)}}
+				v, parts, gains := selfDistilled(studs, mnistAccs(r.Singles), nulls, mnistSelfGain)
 				return v, parts, "gains " + claims.Each(gains, "%+.4f") + "; students " + claims.Each(studs, "%.4f") + " vs same-seed " + claims.Each(nulls, "%.4f")
 			})
 		}},
 }
 
 func hasMNIST(res *Results) bool { return res.MNIST != nil }
+
+// selfDistilled is the self-distillation rule of MV-7 (patch data) and MV-12
+// (MNIST): student i's gain over its teacher, single i (gains), their mean
+// against th, and whether the mean student beats the mean same-seed null.
+func selfDistilled(students, teachers, nulls []float64, th claims.Threshold) (v float64, parts []claims.Part, gains []float64) {
+	for i, s := range students {
+		gains = append(gains, s-teachers[i])
+	}
+	v = claims.Mean(gains)
+	parts = []claims.Part{{Name: "mean gain " + th.String(), Holds: th.Holds(v)},
+		{Name: "mean student beats mean same-seed model", Holds: claims.Mean(students) > claims.Mean(nulls)}}
+	return v, parts, gains
+}
+
+// distilled is the KD rule of MV-6 (patch data) and MV-11 (MNIST) on the
+// students' accuracies: the mean share of the ensemble's gain over the mean
+// single that they recover (NaN when the ensemble does not gain), and whether
+// each beats its same-seed null; shares and nullShares per student.
+func distilled(students, nulls []float64, base, ens float64) (v float64, parts []claims.Part, shares, nullShares []float64) {
+	beats := true
+	for i, s := range students {
+		shares = append(shares, GapShare(s, base, ens))
+		nullShares = append(nullShares, GapShare(nulls[i], base, ens))
+		beats = beats && s > nulls[i]
+	}
+	v = claims.Mean(shares)
+	if !(ens > base) {
+		v = math.NaN()
+	}
+	parts = []claims.Part{{Name: "mean share " + kdShare.String(), Holds: kdShare.Holds(v)},
+		{Name: "each student beats its same-seed model", Holds: beats}}
+	return v, parts, shares, nullShares
+}
 
 // perMNIST applies a rule to every MNIST training subset, in the majority of them.
 func perMNIST(res *Results, th claims.Threshold, higherIsBetter bool, what string,
