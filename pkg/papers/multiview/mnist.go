@@ -301,17 +301,26 @@ func mnistReplicate(be compute.Backend, cfg Config, s int) (*MNISTReplicate, err
 	for i := range seeds {
 		seeds[i] = uint64(seedMNIST + i + 1000*s)
 	}
-	var plain []*mnistBank
-	for _, lr := range m.LRs {
-		w, err := mnistFit(be, m, lr, 0, cfg.Tau, seeds, tr, nil, nil)
-		if err != nil {
-			return nil, fmt.Errorf("singles, lr %v: %w", lr, err)
+	// grid trains one bank of MLPs (initial seeds ms, teacher blocks as in
+	// mnistFit) at every learning rate of the grid and evaluates each.
+	grid := func(what string, mix float64, ms []uint64, teacher []float32, block []int) ([]*mnistBank, error) {
+		var banks []*mnistBank
+		for _, lr := range m.LRs {
+			w, err := mnistFit(be, m, lr, mix, cfg.Tau, ms, tr, teacher, block)
+			if err != nil {
+				return nil, fmt.Errorf("%s, lr %v: %w", what, lr, err)
+			}
+			b, err := evalBank(ev, w, ms, lr, tr, val, test)
+			if err != nil {
+				return nil, err
+			}
+			banks = append(banks, b)
 		}
-		b, err := evalBank(ev, w, seeds, lr, tr, val, test)
-		if err != nil {
-			return nil, err
-		}
-		plain = append(plain, b)
+		return banks, nil
+	}
+	plain, err := grid("singles", 0, seeds, nil, nil)
+	if err != nil {
+		return nil, err
 	}
 	singles := plain[chooseMNIST(rep, "MNIST single (and same-seed nulls)", m.LRs, plain, 0, m.Singles)]
 	all := make([]int, m.Singles)
@@ -344,17 +353,9 @@ func mnistReplicate(be compute.Backend, cfg Config, s int) (*MNISTReplicate, err
 	for i := range m.Self {
 		sSeeds, block = append(sSeeds, seeds[(i+1)%m.Singles]), append(block, 1+i)
 	}
-	var stud []*mnistBank
-	for _, lr := range m.LRs {
-		w, err := mnistFit(be, m, lr, cfg.KDMix, cfg.Tau, sSeeds, tr, teacher, block)
-		if err != nil {
-			return nil, fmt.Errorf("students, lr %v: %w", lr, err)
-		}
-		b, err := evalBank(ev, w, sSeeds, lr, tr, val, test)
-		if err != nil {
-			return nil, err
-		}
-		stud = append(stud, b)
+	stud, err := grid("students", cfg.KDMix, sSeeds, teacher, block)
+	if err != nil {
+		return nil, err
 	}
 	kd := stud[chooseMNIST(rep, "MNIST KD student", m.LRs, stud, 0, m.KD)]
 	self := stud[chooseMNIST(rep, "MNIST self-distillation student", m.LRs, stud, m.KD, m.KD+m.Self)]
