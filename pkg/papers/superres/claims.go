@@ -3,6 +3,7 @@ package superres
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"theorylab/pkg/claims"
 )
@@ -36,14 +37,14 @@ func full(res *Results) bool { return res.Config.Preset == "full" }
 var Claims = claims.Set[*Results]{
 	{ID: "FSR-1", Sweep: &claims.Sweep{Passed: 0, Of: 10, Replicate0: false, Where: sweep},
 		PaperRef:  "main theorem (exact statement unverified: check the paper)",
-		Statement: "Gradient descent–ascent learns each resolution: at the end the level-1 image and the level-2 detail residual of the multi-scale GAN are both within 3× (full preset: 2×) of the real-vs-real noise floor and below 0.2× their distance at initialisation.",
+		Statement: "Gradient descent–ascent learns each resolution: at the end the level-1 image and the detail residual of every finer level (level 2; levels 2 and 3 in the full preset) of the multi-scale GAN are all within 3× (full preset: 2×) of the real-vs-real noise floor and below 0.2× their distance at initialisation.",
 		Measure:   levelsLearned},
 	{ID: "FSR-2", Sweep: &claims.Sweep{Passed: 4, Of: 10, Replicate0: false, Where: sweep},
 		PaperRef:  "abstract; the paper's empirical section (figure unverified)",
-		Statement: "Coarse before fine: the level-1 image reaches 80% of its possible progress no later than the detail residual, t₁ ≤ t₂.",
+		Statement: "Coarse before fine: each level reaches 80% of its possible progress no later than the next finer level's detail residual, t₁ ≤ t₂ (≤ t₃ in the full preset).",
 		Measure:   orderClaim(false)},
 	{ID: "FSR-2s", Target: true, PaperRef: "our stricter reading of FSR-2 (report only)",
-		Statement: "Report: strictly coarse before fine, t₁ < t₂. FSR-2's ≤ also counts ties — both levels crossing 80% between the same two evaluations — which say nothing about the order.",
+		Statement: "Report: strictly coarse before fine, t₁ < t₂ (< t₃). FSR-2's ≤ also counts ties — two levels crossing 80% between the same two evaluations — which say nothing about the order.",
 		Measure:   orderClaim(true)},
 	{ID: "FSR-3", Sweep: &claims.Sweep{Passed: 0, Of: 10, Replicate0: false, Where: sweep},
 		PaperRef:  "the sparse-feature mechanism (unverified: check the paper)",
@@ -51,7 +52,7 @@ var Claims = claims.Set[*Results]{
 		Measure:   atomsRecovered},
 	{ID: "FSR-4", Sweep: &claims.Sweep{Passed: 0, Of: 10, Replicate0: false, Where: sweep},
 		PaperRef:  "forward super-resolution structure (our measurement)",
-		Statement: "The hierarchy is learned jointly: the joint distance on (level-1 image, detail residual) is within 3× of its floor and closer to it than half-way from the no-structure null (right levels, no coupling).",
+		Statement: "The hierarchy is learned jointly: the joint distance on (level-1 image, detail residuals) is within 3× of its floor and closer to it than half-way from the no-structure null (right levels, no coupling).",
 		Measure:   jointLearned},
 	{ID: "FSR-4c", When: func(res *Results) bool { return res.Config.Control },
 		PaperRef:  "our construction (the control of FSR-4)",
@@ -62,7 +63,7 @@ var Claims = claims.Set[*Results]{
 		Statement: "Hidden features are sparse: the learner's mean activity at each level is within ±50% of the teacher's (units active on ≥ 1% of samples; dead units reported).",
 		Measure:   sparsity},
 	{ID: "FSR-6", Target: true, PaperRef: "report only (our baseline)",
-		Statement: "Report: the multi-scale discriminator (coarse image and residual seen apart) ends with a detail residual at most as far as the single-scale one's.",
+		Statement: "Report: the multi-scale discriminator (coarse image and residuals seen apart) ends with every detail residual at most as far as the single-scale one's.",
 		When:      func(res *Results) bool { return res.Config.SingleScale },
 		Measure:   singleScale},
 }
@@ -95,25 +96,36 @@ func levelsLearned(res *Results) claims.Measurement {
 	var passes, partFloor, partInit []bool
 	var d []string
 	for i, r := range rs {
-		// ratios to the floor and to initialisation, per level
-		f1, fr := float64(r.Final1)/ss[i].Floor1, float64(r.FinalR2)/ss[i].FloorR2
-		i1, ir := float64(r.Final1/r.Init1), float64(r.FinalR2/r.InitR2)
-		okF := floor.Holds(f1) && floor.Holds(fr)
-		okI := belowInit.Holds(i1) && belowInit.Holds(ir)
-		worst = append(worst, math.Max(f1, fr))
+		okF, okI, w := true, true, 0.0
+		var parts []string
+		for l := range r.Final {
+			// ratios to the floor and to initialisation
+			f, in := float64(r.Final[l])/ss[i].Floors[0].Level[l], float64(r.Final[l]/r.Init[l])
+			okF, okI, w = okF && floor.Holds(f), okI && belowInit.Holds(in), math.Max(w, f)
+			parts = append(parts, fmt.Sprintf("%s %.2f× floor (%.2f× init)", levelName(l), f, in))
+		}
+		worst = append(worst, w)
 		passes = append(passes, okF && okI)
 		partFloor, partInit = append(partFloor, okF), append(partInit, okI)
-		d = append(d, fmt.Sprintf("seed %d: SWD₁ %.2f× floor (%.2f× init), SWDᴿ₂ %.2f× floor (%.2f× init)", r.Seed, f1, i1, fr, ir))
+		d = append(d, fmt.Sprintf("seed %d: %s", r.Seed, strings.Join(parts, ", ")))
 	}
 	return claims.Measurement{
 		Value: claims.MajorityValue(worst, need, false),
-		Rule:  fmt.Sprintf("both levels %s floor and %s init in ≥ %d of %d seeds", floor, belowInit, need, len(rs)),
+		Rule:  fmt.Sprintf("every level %s floor and %s init in ≥ %d of %d seeds", floor, belowInit, need, len(rs)),
 		Pass:  claims.Majority(passes, need),
 		Parts: []claims.Part{{Name: "near floor", Holds: claims.Majority(partFloor, need)},
 			{Name: "below init", Holds: claims.Majority(partInit, need)}},
-		Detail: joinDetail(d) + "; value: the worse level's distance / floor. " + controlLevels(res) + chosenLRs(res),
+		Detail: joinDetail(d) + "; value: the worst level's distance / floor. " + controlLevels(res) + chosenLRs(res),
 		Reason: "a level stays far from its noise floor",
 	}
+}
+
+// levelName is the distance of level l + 1: SWD₁, SWDᴿ₂, SWDᴿ₃, …
+func levelName(l int) string {
+	if l == 0 {
+		return "SWD₁"
+	}
+	return fmt.Sprintf("SWDᴿ%c", '₀'+l+1)
 }
 
 // controlLevels describes the baselines' final per-level distances.
@@ -124,13 +136,16 @@ func controlLevels(res *Results) string {
 		if len(rs) == 0 {
 			continue
 		}
-		var a, b []float64
-		for i, r := range rs {
-			f := ss[i].FloorsOf(v) // against the variant's own teacher
-			a = append(a, float64(r.Final1)/f.Level1)
-			b = append(b, float64(r.FinalR2)/f.R2)
+		var parts []string
+		for l := range res.Config.Levels() {
+			var a []float64
+			for i, r := range rs {
+				// against the variant's own teacher
+				a = append(a, float64(r.Final[l])/ss[i].FloorsOf(v).Level[l])
+			}
+			parts = append(parts, fmt.Sprintf("%s/floor %s", levelName(l), claims.Each(a, "%.2f")))
 		}
-		s += fmt.Sprintf("%s: SWD₁/floor %s, SWDᴿ₂/floor %s. ", v, claims.Each(a, "%.2f"), claims.Each(b, "%.2f"))
+		s += fmt.Sprintf("%s: %s. ", v, strings.Join(parts, ", "))
 	}
 	return s
 }
@@ -164,24 +179,44 @@ func joinDetail(d []string) string {
 	return s
 }
 
-// order compares, per seed of the multi-scale GAN, t₁ and t₂: both reached
-// and t₁ < t₂ (coarse first), t₁ = t₂ (a tie: both crossed 80% between the
-// same two evaluations) or t₁ > t₂; the value is t₂ − t₁ (NaN: never).
+// order compares, per seed of the multi-scale GAN, the times t_ℓ at which
+// the levels reach 80% progress: all reached and strictly increasing (coarse
+// first), all reached and non-decreasing with a tie (two levels crossed 80%
+// between the same two evaluations), or neither; the value is the smallest
+// gap t_ℓ₊₁ − t_ℓ (NaN: a level never got there).
 func order(res *Results) (before, tie []bool, gaps []float64) {
 	rs, _ := byVariant(res, VariantMulti)
 	for _, r := range rs {
-		both := r.T1 >= 0 && r.T2 >= 0
-		before, tie = append(before, both && r.T1 < r.T2), append(tie, both && r.T1 == r.T2)
-		gap := math.NaN()
-		if both {
-			gap = float64(r.T2 - r.T1)
+		reached, strict, weak, gap := true, true, true, math.Inf(1)
+		for l, t := range r.T {
+			reached = reached && t >= 0
+			if l > 0 {
+				strict, weak = strict && r.T[l-1] < t, weak && r.T[l-1] <= t
+				gap = math.Min(gap, float64(t-r.T[l-1]))
+			}
 		}
+		if !reached {
+			gap = math.NaN()
+		}
+		before, tie = append(before, reached && strict), append(tie, reached && weak && !strict)
 		gaps = append(gaps, gap)
 	}
 	return before, tie, gaps
 }
 
-// orderDetail lists (t₁, t₂) per seed for every variant, and the tally of
+// tuple is "(t₁, t₂, …)".
+func tuple(ts []int) string {
+	s := "("
+	for l, t := range ts {
+		if l > 0 {
+			s += ", "
+		}
+		s += tstr(t)
+	}
+	return s + ")"
+}
+
+// orderDetail lists (t₁, t₂, …) per seed for every variant, and the tally of
 // strict orders and ties of the multi-scale GAN.
 func orderDetail(res *Results) string {
 	ts := func(v string) string {
@@ -191,20 +226,21 @@ func orderDetail(res *Results) string {
 			if i > 0 {
 				s += ", "
 			}
-			s += fmt.Sprintf("(%s, %s)", tstr(r.T1), tstr(r.T2))
+			s += tuple(r.T)
 		}
 		return s
 	}
 	before, tie, _ := order(res)
 	nb, nt := claims.CountTrue(before), claims.CountTrue(tie)
-	d := fmt.Sprintf("(t₁, t₂) per seed: %s — coarse strictly first in %d, ties in %d, fine first or never in %d of %d",
-		ts(VariantMulti), nb, nt, len(before)-nb-nt, len(before))
+	names := "(" + strings.ReplaceAll(chain(",", res.Config.Levels()), " ,", ",")
+	d := fmt.Sprintf("%s) per seed: %s — coarse strictly first in %d, ties in %d, fine first or never in %d of %d",
+		names, ts(VariantMulti), nb, nt, len(before)-nb-nt, len(before))
 	for _, v := range []string{VariantCoarseFirst, VariantControl, VariantSingle, VariantNoisy} {
 		if rs, _ := byVariant(res, v); len(rs) > 0 {
 			d += fmt.Sprintf("; %s: %s", v, ts(v))
 		}
 	}
-	return d + fmt.Sprintf("; value: t₂ − t₁ (iterations; evaluations every %d). '—': never reached.", res.Config.EvalEvery)
+	return d + fmt.Sprintf("; value: the smallest t_ℓ₊₁ − t_ℓ (iterations; evaluations every %d). '—': never reached.", res.Config.EvalEvery)
 }
 
 // orderClaim measures the order of learning: t₁ ≤ t₂ (FSR-2, the spec's
@@ -217,9 +253,9 @@ func orderClaim(strict bool) func(*Results) claims.Measurement {
 		for i := range passes {
 			passes[i] = before[i] || (tie[i] && !strict)
 		}
-		rule, reason := "t₁ ≤ t₂", "the details reach 80% progress before the coarse image, or a level never does"
+		rule, reason := chain("≤", res.Config.Levels()), "a finer level reaches 80% progress before a coarser one, or a level never does"
 		if strict {
-			rule, reason = "t₁ < t₂", "the coarse image does not cross 80% progress strictly before the details (ties, or fine first)"
+			rule, reason = chain("<", res.Config.Levels()), "the coarser levels do not cross 80% progress strictly before the finer ones (ties, or fine first)"
 		}
 		rule = fmt.Sprintf("%s (progress ≥ %.0f%%, both reached) in ≥ %d of %d seeds", rule, 100*progressAt, need, len(passes))
 		if strict {
@@ -233,6 +269,15 @@ func orderClaim(strict bool) func(*Results) claims.Measurement {
 			Reason: reason,
 		}
 	}
+}
+
+// chain is "t₁ op t₂ op … t_L".
+func chain(op string, L int) string {
+	s := "t₁"
+	for l := 2; l <= L; l++ {
+		s += fmt.Sprintf(" %s t%c", op, '₀'+l)
+	}
+	return s
 }
 
 func tstr(t int) string {
@@ -286,13 +331,13 @@ func jointLearned(res *Results) claims.Measurement {
 	var d []string
 	for i, r := range rs {
 		s := ss[i]
-		ratio := float64(r.FinalJoint) / s.FloorJoint
+		ratio := float64(r.FinalJoint) / s.Floors[0].Joint
 		// below the null by at least half its gap to the floor
-		mid := s.NullJoint - (s.NullJoint-s.FloorJoint)/2
+		mid := s.NullJoint - (s.NullJoint-s.Floors[0].Joint)/2
 		a, b := nearFloor.Holds(ratio), float64(r.FinalJoint) <= mid
 		ratios = append(ratios, ratio)
 		passes, pFloor, pNull = append(passes, a && b), append(pFloor, a), append(pNull, b)
-		d = append(d, fmt.Sprintf("seed %d: joint %.4f, floor %.4f, null %.4f", r.Seed, float64(r.FinalJoint), s.FloorJoint, s.NullJoint))
+		d = append(d, fmt.Sprintf("seed %d: joint %.4f, floor %.4f, null %.4f", r.Seed, float64(r.FinalJoint), s.Floors[0].Joint, s.NullJoint))
 	}
 	return claims.Measurement{
 		Value: claims.MajorityValue(ratios, need, false),
@@ -328,20 +373,23 @@ func sparsity(res *Results) claims.Measurement {
 	var passes []bool
 	var d []string
 	for i, r := range rs {
-		a1, a2 := r.Active1/ss[i].Teacher1, r.Active2/ss[i].Teacher2
-		passes = append(passes, activityFit.Holds(a1) && activityFit.Holds(a2))
-		// the level farther from 1×
-		w := a1
-		if math.Abs(math.Log(a2)) > math.Abs(math.Log(a1)) {
-			w = a2
+		ok, w := true, 1.0
+		var parts []string
+		for l, a := range r.Active {
+			q := a / ss[i].TeacherActive[l]
+			ok = ok && activityFit.Holds(q)
+			// the level farther from 1×
+			if math.Abs(math.Log(q)) > math.Abs(math.Log(w)) {
+				w = q
+			}
+			parts = append(parts, fmt.Sprintf("level %d %.2f vs %.2f (%d dead)", l+1, a, ss[i].TeacherActive[l], r.Dead[l]))
 		}
-		worst = append(worst, w)
-		d = append(d, fmt.Sprintf("seed %d: level 1 %.2f vs %.2f (%d dead), level 2 %.2f vs %.2f (%d dead)",
-			r.Seed, r.Active1, ss[i].Teacher1, r.Dead1, r.Active2, ss[i].Teacher2, r.Dead2))
+		passes, worst = append(passes, ok), append(worst, w)
+		d = append(d, fmt.Sprintf("seed %d: %s", r.Seed, strings.Join(parts, ", ")))
 	}
 	return claims.Measurement{
 		Value:  claims.MajorityValue(worst, need, false),
-		Rule:   fmt.Sprintf("learner / teacher activity %s at both levels in ≥ %d of %d seeds", activityFit, need, len(rs)),
+		Rule:   fmt.Sprintf("learner / teacher activity %s at every level in ≥ %d of %d seeds", activityFit, need, len(rs)),
 		Pass:   claims.Majority(passes, need),
 		Detail: joinDetail(d) + "; value: the level farther from 1×.",
 		Reason: "the learner's hidden units are much denser (or sparser) than the teacher's",
@@ -352,18 +400,24 @@ func singleScale(res *Results) claims.Measurement {
 	ms, _ := byVariant(res, VariantMulti)
 	sc, _ := byVariant(res, VariantSingle)
 	need := res.Config.Majority()
-	var ratios []float64
+	var worst []float64
 	var passes []bool
+	var d []string
 	for i := range ms {
-		q := float64(ms[i].FinalR2 / sc[i].FinalR2)
-		ratios = append(ratios, q)
-		passes = append(passes, notWorse.Holds(q))
+		ok, w := true, 0.0
+		var qs []float64
+		for l := 1; l < len(ms[i].Final); l++ {
+			q := float64(ms[i].Final[l] / sc[i].Final[l])
+			ok, w, qs = ok && notWorse.Holds(q), math.Max(w, q), append(qs, q)
+		}
+		passes, worst = append(passes, ok), append(worst, w)
+		d = append(d, claims.Each(qs, "%.2f"))
 	}
 	return claims.Measurement{
-		Value:  claims.MajorityValue(ratios, need, false),
-		Rule:   fmt.Sprintf("multi-scale SWDᴿ₂ / single-scale SWDᴿ₂ %s in ≥ %d of %d seeds (report only)", notWorse, need, len(ms)),
+		Value:  claims.MajorityValue(worst, need, false),
+		Rule:   fmt.Sprintf("multi-scale / single-scale SWDᴿ_ℓ %s at every detail level in ≥ %d of %d seeds (report only)", notWorse, need, len(ms)),
 		Pass:   claims.Majority(passes, need),
-		Detail: "ratio per seed: " + claims.Each(ratios, "%.2f") + ". " + chosenLRs(res),
+		Detail: "ratio per seed (per detail level): " + strings.Join(d, ", ") + "; value: the worst level. " + chosenLRs(res),
 		Reason: "the single-scale discriminator leads to details as close or closer",
 	}
 }

@@ -2,6 +2,7 @@ package superres
 
 import (
 	"math"
+	"slices"
 
 	"theorylab/pkg/papers/config"
 )
@@ -33,19 +34,27 @@ type Config struct {
 
 	// Baselines and controls trained beside the multi-scale GAN.
 	SingleScale bool `json:"single_scale"` // the single-scale discriminator (FSR-6)
-	CoarseFirst bool `json:"coarse_first"` // level 1 alone for the first half, then both (FSR-2)
-	Control     bool `json:"control"`      // the same GAN on the no-structure teacher
+	// CoarseFirst trains the levels progressively, as the proof's order:
+	// level 1 alone, then level ℓ joins after (ℓ−1)/L of the steps (FSR-2).
+	CoarseFirst bool `json:"coarse_first"`
+	Control     bool `json:"control"` // the same GAN on the no-structure teacher
 	// NoiseStd > 0 adds the spec's noise variant: the multi-scale GAN on a
 	// teacher whose level-2 units also receive ReLU(N(0, NoiseStd²)) noise.
 	NoiseStd float64 `json:"noise_std,omitempty"`
 }
 
+// maxLevels bounds L (level L's images have (4·2^(L−1))² pixels).
+const maxLevels = 4
+
+// Levels is the number of levels L.
+func (c Config) Levels() int { return len(c.Teacher.K) }
+
 // Quick is the preset CI runs (see docs/06 for its cost on each backend).
 func Quick() Config {
 	return Config{
 		Common:       config.Common{Preset: "quick", Seed: 0, Seeds: 3},
-		Teacher:      TeacherConfig{Z: 8, K1: 24, K2: 48, Active1: 0.2, Active2: 0.1, DetailScale: 0.5, CalibrationSamples: 100_000},
-		Arch:         Arch{Z: 8, H1: 32, H2: 64, DW: 64},
+		Teacher:      TeacherConfig{Z: 8, K: []int{24, 48}, Active: []float64{0.2, 0.1}, DetailScale: 0.5, CalibrationSamples: 100_000},
+		Arch:         Arch{Z: 8, H: []int{32, 64}, DW: 64},
 		TrainSamples: 10_000, Steps: 4000, Unroll: 5, Batch: 64,
 		LRs: []float64{1e-3, 3e-3, 1e-2}, ValSamples: 2000, Beta1: 0.5, Beta2: 0.99, Clip: 10,
 		EvalEvery: 100, CurveSamples: 500, FinalSamples: 2000, FloorPairs: 4, Projections: 128,
@@ -53,11 +62,15 @@ func Quick() Config {
 	}
 }
 
-// Full is the larger preset: more seeds, data and iterations (the spec's
-// third level is not implemented, see docs/06).
+// Full is the larger preset: the spec's third level (4×4 → 8×8 → 16×16,
+// teacher width 96 at 5% activity, learner width 128), more seeds, data
+// and iterations, the R1 penalty and the noise variant.
 func Full() Config {
 	c := Quick()
 	c.Preset = "full"
+	c.Teacher.K = []int{24, 48, 96}
+	c.Teacher.Active = []float64{0.2, 0.1, 0.05}
+	c.Arch.H = []int{32, 64, 128}
 	c.Seeds = 5
 	c.TrainSamples = 20_000
 	c.Steps = 20_000
@@ -70,20 +83,24 @@ func Full() Config {
 func (c Config) Validate() error {
 	k := config.Check("superres", c.Common)
 	pos := func(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
-	t := c.Teacher
-	k.If(t.Z < 1 || t.K1 < 1 || t.K2 < 1, "teacher sizes (z, k1, k2) must be ≥ 1, got %d, %d, %d", t.Z, t.K1, t.K2)
-	k.If(!(t.Active1 > 0 && t.Active1 < 1), "teacher.active1 must be in (0, 1), got %v", t.Active1)
-	k.If(!(t.Active2 > 0 && t.Active2 < 1), "teacher.active2 must be in (0, 1), got %v", t.Active2)
+	t, a := c.Teacher, c.Arch
+	L := len(t.K)
+	k.If(L < 2 || L > maxLevels, "teacher.k must list 2 to %d level widths, got %d", maxLevels, L)
+	k.If(len(t.Active) != L, "teacher.active must have one entry per level (%d), got %d", L, len(t.Active))
+	k.If(len(a.H) != L, "arch.h must have one width per teacher level (%d), got %d", L, len(a.H))
+	k.If(t.Z < 1 || slices.Min(append([]int{1}, t.K...)) < 1, "teacher sizes (z, k) must be ≥ 1, got %d, %v", t.Z, t.K)
+	for l, p := range t.Active {
+		k.If(!(p > 0 && p < 1), "teacher.active[%d] must be in (0, 1), got %v", l, p)
+	}
 	k.If(!pos(t.DetailScale), "teacher.detail_scale must be positive, got %v", t.DetailScale)
 	k.If(t.CalibrationSamples < 100, "teacher.calibration_samples must be ≥ 100, got %d", t.CalibrationSamples)
-	a := c.Arch
-	k.If(a.Z < 1 || a.H1 < 1 || a.H2 < 1 || a.DW < 1, "arch sizes (z, h1, h2, dw) must be ≥ 1, got %d, %d, %d, %d", a.Z, a.H1, a.H2, a.DW)
+	k.If(a.Z < 1 || a.DW < 1 || slices.Min(append([]int{1}, a.H...)) < 1, "arch sizes (z, h, dw) must be ≥ 1, got %d, %v, %d", a.Z, a.H, a.DW)
 	k.If(c.TrainSamples < c.Batch, "train_samples must be ≥ batch (%d), got %d", c.Batch, c.TrainSamples)
 	k.If(c.Unroll < 1, "unroll must be ≥ 1, got %d", c.Unroll)
 	k.If(c.Batch < 1, "batch must be ≥ 1, got %d", c.Batch)
 	k.If(c.EvalEvery < 1 || c.Unroll < 1 || c.EvalEvery%max(c.Unroll, 1) != 0, "eval_every must be a positive multiple of unroll, got %d", c.EvalEvery)
 	k.If(c.Steps < 1 || c.EvalEvery < 1 || c.Steps%max(c.EvalEvery, 1) != 0, "steps must be a positive multiple of eval_every, got %d", c.Steps)
-	k.If(c.CoarseFirst && c.Steps%max(2*c.EvalEvery, 1) != 0, "steps must be a multiple of 2·eval_every for coarse_first, got %d", c.Steps)
+	k.If(c.CoarseFirst && c.Unroll >= 1 && c.Steps/c.Unroll < L, "steps must give every level of coarse_first at least one graph of unroll iterations, got %d", c.Steps)
 	k.If(len(c.LRs) == 0, "lrs must list at least one step size")
 	for _, lr := range c.LRs {
 		k.If(!pos(lr), "lrs must be positive and finite, got %v", lr)

@@ -17,17 +17,18 @@ func Example() {
 	te := superres.NewTeacher(cfg, rand.New(rand.NewPCG(0, 1)))
 	rng := rand.New(rand.NewPCG(0, 2))
 	s := te.Draw(500, rng)
+	x1, x2 := s.X[0], s.X[1] // [500][16], [500][64]
 	worst := 0.0
-	for n := range s.X2 {
-		for p, v := range superres.AvgPool2(s.X2[n], 8) {
-			worst = math.Max(worst, math.Abs(v-s.X1[n][p]))
+	for n := range x2 {
+		for p, v := range superres.AvgPool2(x2[n], 8) {
+			worst = math.Max(worst, math.Abs(v-x1[n][p]))
 		}
 	}
 	fmt.Printf("max |AvgPool₂(X₂) − X₁| < 1e-12: %v\n", worst < 1e-12)
-	fmt.Printf("level-1 activity ≈ %.1f, level-2 activity ≈ %.1f\n", superres.ActiveRate(s.S1), superres.ActiveRate(s.S2))
+	fmt.Printf("level-1 activity ≈ %.1f, level-2 activity ≈ %.1f\n", superres.ActiveRate(s.S[0]), superres.ActiveRate(s.S[1]))
 	dirs := superres.Directions(64, 16, rng)
 	other := te.Draw(500, rng)
-	fmt.Printf("SWD(A, A) = %g; SWD(A, B) > 0: %v\n", superres.SWD(s.X1, s.X1, dirs), superres.SWD(s.X1, other.X1, dirs) > 0)
+	fmt.Printf("SWD(A, A) = %g; SWD(A, B) > 0: %v\n", superres.SWD(x1, x1, dirs), superres.SWD(x1, other.X[0], dirs) > 0)
 	// Output:
 	// max |AvgPool₂(X₂) − X₁| < 1e-12: true
 	// level-1 activity ≈ 0.2, level-2 activity ≈ 0.1

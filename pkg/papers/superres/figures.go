@@ -12,12 +12,12 @@ import (
 // Figures draws the spec's figures from the results.
 func Figures(res *Results) []plot.Named {
 	return []plot.Named{
-		{Name: "samples", Caption: "Generated images of six fixed latents (first seed, multi-scale GAN) at checkpoints of training: in each panel the top row is the 4×4 level-1 image AvgPool₂(X̂₂) (enlarged), the bottom row the 8×8 image X̂₂. Look at when the coarse layout stops changing and when the details do.", Fig: SamplesFigure(res)},
-		{Name: "swd", Caption: "Sliced Wasserstein distance against iteration (log scale), per seed of the multi-scale GAN: level 1 (left) and the detail residual R₂ (right), with the real-vs-real floor at the same sample size (dashed) and the first iteration with 80% progress (vertical lines). FSR-2 asks that level 1 gets there no later than the details.", Fig: SWDFigure(res)},
+		{Name: "samples", Caption: "Generated images of six fixed latents (first seed, multi-scale GAN) at checkpoints of training: in each panel one row per level, from the 4×4 level-1 image (top, enlarged) to the finest image (bottom; 8×8, or 16×16 in the full preset). Look at when the coarse layout stops changing and when the details do.", Fig: SamplesFigure(res)},
+		{Name: "swd", Caption: "Sliced Wasserstein distance against iteration (log scale), per seed of the multi-scale GAN: level 1 (left) and the detail residual R_ℓ of each finer level, with the real-vs-real floor at the same sample size (dashed) and the first iteration with 80% progress (vertical lines). FSR-2 asks that each level gets there no later than the next finer one.", Fig: SWDFigure(res)},
 		{Name: "atoms", Caption: "Atom recovery (first seed): the teacher's level-1 atoms (rows of M₁*, odd rows of the left panel) above the learned rows of M₁ with the best |cos| (even rows, sign-aligned), and on the right the best |cos| per atom, sorted, for each seed against random unit columns (chance). FSR-3 counts the atoms above 0.9.", Fig: AtomsFigure(res)},
-		{Name: "activity", Caption: "Activity of hidden units (fraction of samples on which a unit is positive), sorted, for the teacher and the multi-scale learner of each seed, level 1 (left) and level 2 (right). FSR-5 compares the mean over units active on ≥ 1% of samples.", Fig: ActivityFigure(res)},
+		{Name: "activity", Caption: "Activity of hidden units (fraction of samples on which a unit is positive), sorted, for the teacher and the multi-scale learner of each seed, one panel per level. FSR-5 compares the mean over units active on ≥ 1% of samples.", Fig: ActivityFigure(res)},
 		{Name: "lr", Caption: "Learning-rate selection: each variant's joint distance to the validation split at the end of training, against the Adam step size of the grid (log scale), one line per seed; the dot marks the step size kept (the lowest). The test numbers of every claim come from the kept run, measured on a separate held-out sample.", Fig: LRFigure(res)},
-		{Name: "baselines", Caption: "Detail residual distance SWDᴿ₂ of the multi-scale GAN beside the single-scale discriminator, the coarse-first schedule (level 2 frozen for the first half) the same GAN on the no-structure teacher and, in the full preset, on the noise-variant teacher (each against its own teacher), first seed (report only).", Fig: BaselinesFigure(res)},
+		{Name: "baselines", Caption: "Detail residual distance SWDᴿ_ℓ of each finer level, for the multi-scale GAN beside the single-scale discriminator, the coarse-first schedule (level ℓ frozen until (ℓ−1)/L of the steps), the same GAN on the no-structure teacher and, in the full preset, on the noise-variant teacher (each against its own teacher), first seed (report only).", Fig: BaselinesFigure(res)},
 	}
 }
 
@@ -32,7 +32,9 @@ func first(res *Results, v string) (RunResult, SeedResult, bool) {
 // SamplesFigure is the grid of generated samples across checkpoints.
 func SamplesFigure(res *Results) *plot.Figure {
 	r, _, _ := first(res, VariantMulti)
-	fig := plot.New(plot.Size(1100, 520), plot.Grid(2, 0), plot.Title("Samples across training (coarse row above fine row)"))
+	L := res.Config.Levels()
+	side := Side(L)
+	fig := plot.New(plot.Size(1100, 260*L), plot.Grid(2, 0), plot.Title("Samples across training (one row per level, coarse above fine)"))
 	for k, imgs := range r.Grid {
 		if k >= len(res.GridIters) {
 			break
@@ -41,12 +43,22 @@ func SamplesFigure(res *Results) *plot.Figure {
 		for _, x := range imgs {
 			lo, hi = math.Min(lo, slices.Min(x)), math.Max(hi, slices.Max(x))
 		}
-		var row1, row2 []image.Image
+		rows := make([][]image.Image, L)
 		for _, x := range imgs {
-			row1 = append(row1, plot.GrayImage(Up2(AvgPool2(x, fine), coarse), fine, fine, lo, hi))
-			row2 = append(row2, plot.GrayImage(x, fine, fine, lo, hi))
+			// level ℓ's image AvgPool₂^(L−ℓ)(X̂_L), shown at the finest size
+			img := x
+			for l := L - 1; l >= 0; l-- {
+				shown := img
+				for s := Side(l + 1); s < side; s *= 2 {
+					shown = Up2(shown, s)
+				}
+				rows[l] = append(rows[l], plot.GrayImage(shown, side, side, lo, hi))
+				if l > 0 {
+					img = AvgPool2(img, Side(l+1))
+				}
+			}
 		}
-		fig.Panel(fmt.Sprintf("iteration %d", res.GridIters[k])).Images(append(row1, row2...), len(imgs))
+		fig.Panel(fmt.Sprintf("iteration %d", res.GridIters[k])).Images(slices.Concat(rows...), len(imgs))
 	}
 	return fig
 }
@@ -61,22 +73,22 @@ func iters(res *Results) []float64 {
 
 // SWDFigure is the per-level distance against iteration.
 func SWDFigure(res *Results) *plot.Figure {
-	fig := plot.New(plot.Size(1100, 440), plot.Grid(1, 2), plot.Title("Per-level distances of the multi-scale GAN"))
-	p1 := fig.Panel("level 1: SWD₁(AvgPool₂ X̂₂, X₁)").XLabel("iteration").YLabel("SWD").YLog()
-	p2 := fig.Panel("level 2: SWDᴿ₂ on the detail residual").XLabel("iteration").YLabel("SWD").YLog()
+	L := res.Config.Levels()
+	fig := plot.New(plot.Size(550*L, 440), plot.Grid(1, L), plot.Title("Per-level distances of the multi-scale GAN"))
+	panels := []*plot.Panel{fig.Panel("level 1: SWD₁ on the level-1 image").XLabel("iteration").YLabel("SWD").YLog()}
+	for l := 1; l < L; l++ {
+		panels = append(panels, fig.Panel(fmt.Sprintf("level %d: %s on the detail residual", l+1, levelName(l))).XLabel("iteration").YLabel("SWD").YLog())
+	}
 	rs, ss := byVariant(res, VariantMulti)
 	xs := iters(res)
 	for i, r := range rs {
 		label := fmt.Sprintf("seed %d", r.Seed)
-		p1.Line(label, xs, r.SWD1)
-		p2.Line(label, xs, r.SWDR2)
-		p1.HLine(ss[i].CurveFloor1, plot.ColorOf(label), plot.Dashed)
-		p2.HLine(ss[i].CurveFloorR, plot.ColorOf(label), plot.Dashed)
-		if r.T1 >= 0 {
-			p1.VLine(float64(r.T1), plot.ColorOf(label))
-		}
-		if r.T2 >= 0 {
-			p2.VLine(float64(r.T2), plot.ColorOf(label))
+		for l, p := range panels {
+			p.Line(label, xs, r.SWD[l])
+			p.HLine(ss[i].Floors[0].Curve[l], plot.ColorOf(label), plot.Dashed)
+			if r.T[l] >= 0 {
+				p.VLine(float64(r.T[l]), plot.ColorOf(label))
+			}
 		}
 	}
 	return fig
@@ -90,7 +102,7 @@ func AtomsFigure(res *Results) *plot.Figure {
 	var top, bottom []image.Image
 	for i, a := range s.Atoms {
 		top = append(top, plot.GrayImage(a, coarse, coarse, -0.8, 0.8))
-		m := make([]float64, n1)
+		m := make([]float64, Pixels(1))
 		if i < len(r.Matched) && r.Matched[i] != nil {
 			m = r.Matched[i]
 		}
@@ -115,17 +127,16 @@ func AtomsFigure(res *Results) *plot.Figure {
 
 // ActivityFigure compares per-unit activity rates of teacher and learner.
 func ActivityFigure(res *Results) *plot.Figure {
-	fig := plot.New(plot.Size(1100, 440), plot.Grid(1, 2), plot.Title("Hidden-unit activity, sorted"))
-	p1 := fig.Panel("level 1").XLabel("unit (sorted)").YLabel("fraction of samples active").YRange(0, 1)
-	p2 := fig.Panel("level 2").XLabel("unit (sorted)").YLabel("fraction of samples active").YRange(0, 1)
+	L := res.Config.Levels()
+	fig := plot.New(plot.Size(550*L, 440), plot.Grid(1, L), plot.Title("Hidden-unit activity, sorted"))
 	rs, ss := byVariant(res, VariantMulti)
-	for i, r := range rs {
-		label := fmt.Sprintf("learner, seed %d", r.Seed)
-		p1.Line(label, index(len(r.Rates1)), sortedDesc(r.Rates1))
-		p2.Line(label, index(len(r.Rates2)), sortedDesc(r.Rates2))
-		if i == 0 {
-			p1.Line("teacher", index(len(ss[i].TeacherRates1)), sortedDesc(ss[i].TeacherRates1), plot.Color("black"), plot.Dashed)
-			p2.Line("teacher", index(len(ss[i].TeacherRates2)), sortedDesc(ss[i].TeacherRates2), plot.Color("black"), plot.Dashed)
+	for l := range L {
+		p := fig.Panel(fmt.Sprintf("level %d", l+1)).XLabel("unit (sorted)").YLabel("fraction of samples active").YRange(0, 1)
+		for i, r := range rs {
+			p.Line(fmt.Sprintf("learner, seed %d", r.Seed), index(len(r.Rates[l])), sortedDesc(r.Rates[l]))
+			if i == 0 {
+				p.Line("teacher", index(len(ss[i].TeacherRates[l])), sortedDesc(ss[i].TeacherRates[l]), plot.Color("black"), plot.Dashed)
+			}
 		}
 	}
 	return fig
@@ -154,18 +165,21 @@ func LRFigure(res *Results) *plot.Figure {
 	return fig
 }
 
-// BaselinesFigure compares the residual distance of the variants (first seed).
+// BaselinesFigure compares the residual distances of the variants (first seed).
 func BaselinesFigure(res *Results) *plot.Figure {
-	fig := plot.New(plot.Size(760, 440), plot.Title("Detail residual: multi-scale against the baselines"))
-	p := fig.Panel("SWDᴿ₂ (first seed)").XLabel("iteration").YLabel("SWD").YLog()
+	L := res.Config.Levels()
+	fig := plot.New(plot.Size(760*(L-1), 440), plot.Grid(1, L-1), plot.Title("Detail residuals: multi-scale against the baselines"))
 	xs := iters(res)
-	for _, v := range []string{VariantMulti, VariantSingle, VariantCoarseFirst, VariantControl, VariantNoisy} {
-		if r, _, ok := first(res, v); ok {
-			p.Line(v, xs, r.SWDR2)
+	for l := 1; l < L; l++ {
+		p := fig.Panel(levelName(l) + " (first seed)").XLabel("iteration").YLabel("SWD").YLog()
+		for _, v := range []string{VariantMulti, VariantSingle, VariantCoarseFirst, VariantControl, VariantNoisy} {
+			if r, _, ok := first(res, v); ok {
+				p.Line(v, xs, r.SWD[l])
+			}
 		}
-	}
-	if _, s, ok := first(res, VariantMulti); ok {
-		p.HLine(s.CurveFloorR, plot.Color("gray"), plot.Dashed)
+		if _, s, ok := first(res, VariantMulti); ok {
+			p.HLine(s.Floors[0].Curve[l], plot.Color("gray"), plot.Dashed)
+		}
 	}
 	return fig
 }

@@ -9,71 +9,98 @@ import (
 )
 
 // The parameters of R GANs trained at once, each with a leading run axis.
-// Images are row vectors (4×4 → 16, 8×8 → 64 pixels, row-major).
+// Images are row vectors (level ℓ: Pixels(ℓ) = 16, 64, 256 pixels, row-major).
 //
-// Generator (multi-scale, two levels):
+// Generator (multi-scale, L levels):
 //
-//	h₁ = ReLU(z W₁ + c₁), h₂ = ReLU(h₁ W₂ + c₂)
-//	X̂₁ = h₁ M₁,           X̂₂ = Up₂(X̂₁) + h₂ M₂
+//	h₁ = ReLU(z W₁ + c₁),      h_ℓ = ReLU(h_ℓ₋₁ W_ℓ + c_ℓ)
+//	X̂₁ = h₁ M₁,                X̂_ℓ = Up₂(X̂_ℓ₋₁) + h_ℓ M_ℓ
 //
-// Discriminator, a sum of one MLP per level (one hidden layer, LeakyReLU(0.2)):
+// Discriminator on the finest image X = X̂_L, a sum of one MLP per level (one
+// hidden layer, LeakyReLU(0.2)), level ℓ's branch switched by gate_ℓ:
 //
-//	D(X) = v₁·σ((X P₁) A₁ + a₁) + gate · v₂·σ((X P₂) A₂ + a₂) + e
+//	D(X) = Σ_ℓ gate_ℓ · v_ℓ·σ((X P_ℓ) A_ℓ + a_ℓ) + e
 //
-// with fixed per-run input maps P₁ [64,16], P₂ [64,64]. Multi-scale D:
-// P₁ = AvgPool₂ and P₂ = I − Up₂∘AvgPool₂ (the detail residual R₂).
-// Single-scale D (the baseline): P₂ = I and P₁ a fixed random orthonormal
-// 16-dimensional projection of X — the same parameter count, no level split.
-const (
-	gW1 = iota // [R, Z, H1]
-	gC1        // [R, H1]
-	gW2        // [R, H1, H2]
-	gC2        // [R, H2]
-	gM1        // [R, H1, 16]
-	gM2        // [R, H2, 64]
-	dA1        // [R, 16, W]
-	dB1        // [R, W]
-	dV1        // [R, W]
-	dA2        // [R, 64, W]
-	dB2        // [R, W]
-	dV2        // [R, W]
-	dE         // [R]
-	numParams
-)
+// with fixed per-run input maps P_ℓ [Pixels(L), Pixels(ℓ)]. Multi-scale D:
+// P₁ = AvgPool₂^(L−1) (the level-1 image) and P_ℓ = R_ℓ ∘ AvgPool₂^(L−ℓ) (the
+// detail residual of level ℓ). Single-scale D (the baseline): P_L = I and,
+// for ℓ < L, P_ℓ a fixed random orthonormal Pixels(ℓ)-dimensional projection
+// of X — the same parameter count, no level split.
+//
+// Layout is the order of the parameters: the generator's (W_ℓ, c_ℓ per
+// level, then every M_ℓ), then the discriminator's (A_ℓ, a_ℓ, v_ℓ per level,
+// then e). For L = 2: W₁ c₁ W₂ c₂ M₁ M₂ A₁ a₁ v₁ A₂ a₂ v₂ e.
+type Layout struct{ L int }
 
-// numG is the number of generator parameters (the first ones).
-const numG = dA1
+// The parameters of level ℓ = l + 1 (l = 0 … L−1) and their shapes.
+func (o Layout) W(l int) int  { return 2 * l }           // [R, H_ℓ₋₁, H_ℓ] (H₀ = Z)
+func (o Layout) C(l int) int  { return 2*l + 1 }         // [R, H_ℓ]
+func (o Layout) M(l int) int  { return 2*o.L + l }       // [R, H_ℓ, Pixels(ℓ)]
+func (o Layout) A(l int) int  { return 3*o.L + 3*l }     // [R, Pixels(ℓ), DW]
+func (o Layout) Ab(l int) int { return 3*o.L + 3*l + 1 } // [R, DW]
+func (o Layout) V(l int) int  { return 3*o.L + 3*l + 2 } // [R, DW]
+func (o Layout) E() int       { return 6 * o.L }         // [R]
 
-// level2 says which parameters belong to level 2 (the coarse-first baseline
-// freezes them during its first stage).
-var level2 = [numParams]bool{gW2: true, gC2: true, gM2: true, dA2: true, dB2: true, dV2: true}
+// NumG is the number of generator parameters (the first ones); Num all of them.
+func (o Layout) NumG() int { return 3 * o.L }
+func (o Layout) Num() int  { return 6*o.L + 1 }
+
+// Level is the level − 1 a parameter belongs to (e belongs to level 1): the
+// coarse-first baseline freezes a level's parameters until it joins.
+func (o Layout) Level(i int) int {
+	switch {
+	case i < 2*o.L:
+		return i / 2
+	case i < 3*o.L:
+		return i - 2*o.L
+	case i < o.E():
+		return (i - 3*o.L) / 3
+	}
+	return 0
+}
 
 // Arch is the size of the models.
 type Arch struct {
-	Z, H1, H2, DW int // latent, generator hidden widths, discriminator hidden width per level
+	Z  int   `json:"z"`  // latent size
+	H  []int `json:"h"`  // generator hidden width of each level
+	DW int   `json:"dw"` // discriminator hidden width per level
 }
 
-// shapes are the parameter shapes of one run (without the run axis).
-func (a Arch) shapes() [numParams][]int {
-	return [numParams][]int{
-		gW1: {a.Z, a.H1}, gC1: {a.H1}, gW2: {a.H1, a.H2}, gC2: {a.H2}, gM1: {a.H1, n1}, gM2: {a.H2, n2},
-		dA1: {n1, a.DW}, dB1: {a.DW}, dV1: {a.DW}, dA2: {n2, a.DW}, dB2: {a.DW}, dV2: {a.DW}, dE: {},
+// Layout is the parameter order of the models of a.
+func (a Arch) Layout() Layout { return Layout{L: len(a.H)} }
+
+// shapes are the parameter shapes of one run (without the run axis) and the
+// fan-in of each weight (0: a bias, initialised at 0).
+func (a Arch) shapes() (shapes [][]int, fanIn []int) {
+	o := a.Layout()
+	shapes, fanIn = make([][]int, o.Num()), make([]int, o.Num())
+	shapes[o.E()] = []int{}
+	for l := range o.L {
+		in := a.Z
+		if l > 0 {
+			in = a.H[l-1]
+		}
+		px := Pixels(l + 1)
+		shapes[o.W(l)], fanIn[o.W(l)] = []int{in, a.H[l]}, in
+		shapes[o.C(l)] = []int{a.H[l]}
+		shapes[o.M(l)], fanIn[o.M(l)] = []int{a.H[l], px}, a.H[l]
+		shapes[o.A(l)], fanIn[o.A(l)] = []int{px, a.DW}, px
+		shapes[o.Ab(l)] = []int{a.DW}
+		shapes[o.V(l)], fanIn[o.V(l)] = []int{a.DW}, a.DW
 	}
+	return shapes, fanIn
 }
 
-// fanIn of each weight (0: a bias, initialised at 0).
-func (a Arch) fanIn() [numParams]int {
-	return [numParams]int{gW1: a.Z, gW2: a.H1, gM1: a.H1, gM2: a.H2, dA1: n1, dV1: a.DW, dA2: n2, dV2: a.DW}
-}
-
-// upMatrix is Up₂ as a [16, 64] matrix acting on row vectors.
-func upMatrix() []float64 {
-	u := make([]float64, n1*n2)
-	for p := range n1 {
-		e := make([]float64, n1)
+// upMatrix is Up₂ from level ℓ−1 to level ℓ as a [Pixels(ℓ−1), Pixels(ℓ)]
+// matrix acting on row vectors.
+func upMatrix(level int) []float64 {
+	nIn, nOut := Pixels(level-1), Pixels(level)
+	u := make([]float64, nIn*nOut)
+	for p := range nIn {
+		e := make([]float64, nIn)
 		e[p] = 1
-		for q, v := range Up2(e, coarse) {
-			u[p*n2+q] = v
+		for q, v := range Up2(e, Side(level-1)) {
+			u[p*nOut+q] = v
 		}
 	}
 	return u
@@ -83,52 +110,74 @@ func upMatrix() []float64 {
 func relu(x *Node) *Node  { return MaxScalar(x, 0.0) }
 func leaky(x *Node) *Node { return Max(x, MulScalar(x, 0.2)) }
 
-// Generate is the generator: z [R, B, Z] → X̂₂ [R, B, 64], h₁ [R, B, H1], h₂ [R, B, H2].
-func Generate(p []*Node, z *Node) (x2, h1, h2 *Node) {
+// Generate is the generator: z [R, B, Z] → the finest image X̂_L [R, B,
+// Pixels(L)] and the hidden layers h_ℓ [R, B, H_ℓ]; p holds (at least) the
+// generator's parameters in the order of o.
+func (o Layout) Generate(p []*Node, z *Node) (x *Node, h []*Node) {
 	g := z.Graph()
-	// h₁ = ReLU(z W₁ + c₁)
-	h1 = relu(Add(Einsum("rbz,rzh->rbh", z, p[gW1]), InsertAxes(p[gC1], 1)))
-	// h₂ = ReLU(h₁ W₂ + c₂)
-	h2 = relu(Add(Einsum("rbh,rhk->rbk", h1, p[gW2]), InsertAxes(p[gC2], 1)))
-	// X̂₁ = h₁ M₁ [R, B, 16]; X̂₂ = Up₂(X̂₁) + h₂ M₂ [R, B, 64]
-	x1 := Einsum("rbh,rhp->rbp", h1, p[gM1])
-	up := Const(g, tensors.FromFlatDataAndDimensions(upMatrix(), n1, n2))
-	up = ConvertDType(up, z.DType())
-	x2 = Add(Einsum("rbp,pq->rbq", x1, up), Einsum("rbk,rkq->rbq", h2, p[gM2]))
-	return x2, h1, h2
-}
-
-// Discriminate is D(X) [R, B] for images x [R, B, 64]; p1 [R, 64, 16] and
-// p2 [R, 64, 64] are the input maps, gate [R] switches the level-2 branch.
-func Discriminate(p []*Node, x, p1, p2, gate *Node) *Node {
-	branch := func(in, a, b, v *Node) *Node {
-		// v·σ(in A + a)
-		h := leaky(Add(Einsum("rbi,riw->rbw", in, a), InsertAxes(b, 1)))
-		return Einsum("rbw,rw->rb", h, v)
+	in := z
+	for l := range o.L {
+		// h_ℓ = ReLU(h_ℓ₋₁ W_ℓ + c_ℓ)   (h₀ = z)
+		in = relu(Add(Einsum("rbz,rzh->rbh", in, p[o.W(l)]), InsertAxes(p[o.C(l)], 1)))
+		h = append(h, in)
 	}
-	d1 := branch(Einsum("rbq,rqi->rbi", x, p1), p[dA1], p[dB1], p[dV1])
-	d2 := branch(Einsum("rbq,rqi->rbi", x, p2), p[dA2], p[dB2], p[dV2])
-	return Add(Add(d1, Mul(d2, InsertAxes(gate, 1))), InsertAxes(p[dE], 1))
+	// X̂₁ = h₁ M₁ [R, B, 16]
+	x = Einsum("rbh,rhp->rbp", h[0], p[o.M(0)])
+	for l := 1; l < o.L; l++ {
+		// X̂_ℓ = Up₂(X̂_ℓ₋₁) + h_ℓ M_ℓ [R, B, Pixels(ℓ)]
+		up := Const(g, tensors.FromFlatDataAndDimensions(upMatrix(l+1), Pixels(l), Pixels(l+1)))
+		up = ConvertDType(up, z.DType())
+		x = Add(Einsum("rbp,pq->rbq", x, up), Einsum("rbk,rkq->rbq", h[l], p[o.M(l)]))
+	}
+	return x, h
 }
 
-// InputGradient is ∇ₓD(X) [R, B, 64], written out for the one-hidden-layer
-// branches (σ = LeakyReLU(0.2), σ' ∈ {1, 0.2}):
+// Discriminate is D(X) [R, B] for finest images x [R, B, Pixels(L)]; maps[l]
+// [R, Pixels(L), Pixels(l+1)] are the input maps P_ℓ, gates [R, L] switch the
+// branches.
+func (o Layout) Discriminate(p []*Node, x *Node, maps []*Node, gates *Node) *Node {
+	var d *Node
+	for l := range o.L {
+		// gate_ℓ · v_ℓ·σ((X P_ℓ) A_ℓ + a_ℓ)
+		in := Einsum("rbq,rqi->rbi", x, maps[l])
+		h := leaky(Add(Einsum("rbi,riw->rbw", in, p[o.A(l)]), InsertAxes(p[o.Ab(l)], 1)))
+		b := Mul(Einsum("rbw,rw->rb", h, p[o.V(l)]), gate(gates, l))
+		if d == nil {
+			d = b
+		} else {
+			d = Add(d, b)
+		}
+	}
+	return Add(d, InsertAxes(p[o.E()], 1))
+}
+
+// gate is column l of gates [R, L], as [R, 1].
+func gate(gates *Node, l int) *Node { return Slice(gates, AxisRange(), AxisElem(l)) }
+
+// InputGradient is ∇ₓD(X) [R, B, Pixels(L)], written out for the
+// one-hidden-layer branches (σ = LeakyReLU(0.2), σ' ∈ {1, 0.2}):
 //
-//	∇ₓD = Σₖ gateₖ · ((vₖ ⊙ σ'(X Pₖ Aₖ + aₖ)) Aₖᵀ) Pₖᵀ
+//	∇ₓD = Σ_ℓ gate_ℓ · ((v_ℓ ⊙ σ'(X P_ℓ A_ℓ + a_ℓ)) A_ℓᵀ) P_ℓᵀ
 //
 // Written out rather than by a second autodiff pass so that the R1 penalty
 // built on it is an ordinary expression of D's parameters (σ' is piecewise
 // constant, so its own derivative is zero almost everywhere).
-func InputGradient(p []*Node, x, p1, p2, gate *Node) *Node {
-	branch := func(pk, a, b, v *Node) *Node {
-		pre := Add(Einsum("rbi,riw->rbw", Einsum("rbq,rqi->rbi", x, pk), a), InsertAxes(b, 1))
+func (o Layout) InputGradient(p []*Node, x *Node, maps []*Node, gates *Node) *Node {
+	var sum *Node
+	for l := range o.L {
+		pk := maps[l]
+		pre := Add(Einsum("rbi,riw->rbw", Einsum("rbq,rqi->rbi", x, pk), p[o.A(l)]), InsertAxes(p[o.Ab(l)], 1))
 		slope := Where(GreaterOrEqual(pre, ZerosLike(pre)), OnesLike(pre), MulScalar(OnesLike(pre), 0.2))
-		s := Mul(slope, InsertAxes(v, 1))                               // [R, B, W]
-		return Einsum("rbi,rqi->rbq", Einsum("rbw,riw->rbi", s, a), pk) // [R, B, 64]
+		s := Mul(slope, InsertAxes(p[o.V(l)], 1))                             // [R, B, W]
+		g := Einsum("rbi,rqi->rbq", Einsum("rbw,riw->rbi", s, p[o.A(l)]), pk) // [R, B, Pixels(L)]
+		g = Mul(g, InsertAxes(gate(gates, l), 2))
+		if sum == nil {
+			sum = g
+		} else {
+			sum = Add(sum, g)
+		}
 	}
-	g1 := branch(p1, p[dA1], p[dB1], p[dV1])
-	g2 := branch(p2, p[dA2], p[dB2], p[dV2])
-	return Add(g1, Mul(g2, InsertAxes(gate, 1, 2)))
+	return sum
 }
 
 // R1 is the R1 penalty on real images, one per run [R]:
@@ -136,27 +185,27 @@ func InputGradient(p []*Node, x, p1, p2, gate *Node) *Node {
 //	R1 = ½ E_x ‖∇ₓD(x)‖²
 //
 // added to L_D with weight γ (Config.R1) — it keeps D flat on the data.
-func R1(p []*Node, real, p1, p2, gate *Node) *Node {
-	g := InputGradient(p, real, p1, p2, gate)
+func (o Layout) R1(p []*Node, real *Node, maps []*Node, gates *Node) *Node {
+	g := o.InputGradient(p, real, maps, gates)
 	return MulScalar(ReduceMean(ReduceSum(Square(g), 2), 1), 0.5)
 }
 
-// Losses are the non-saturating logistic GAN losses, one per run [R]:
+// LossD and LossG are the non-saturating logistic GAN losses, one per run [R]:
 //
 //	L_D = E softplus(−D(x)) + E softplus(D(G(z_d)))
 //	L_G = E softplus(−D(G(z_g)))
-func LossD(p []*Node, real, zd, p1, p2, gate *Node) *Node {
-	fake, _, _ := Generate(p, zd)
+func (o Layout) LossD(p []*Node, real, zd *Node, maps []*Node, gates *Node) *Node {
+	fake, _ := o.Generate(p, zd)
 	fake = StopGradient(fake)
-	lr := Softplus(Neg(Discriminate(p, real, p1, p2, gate)))
-	lf := Softplus(Discriminate(p, fake, p1, p2, gate))
+	lr := Softplus(Neg(o.Discriminate(p, real, maps, gates)))
+	lf := Softplus(o.Discriminate(p, fake, maps, gates))
 	return Add(ReduceMean(lr, 1), ReduceMean(lf, 1))
 }
 
 // LossG is the generator's loss (see LossD).
-func LossG(p []*Node, zg, p1, p2, gate *Node) *Node {
-	fake, _, _ := Generate(p, zg)
-	return ReduceMean(Softplus(Neg(Discriminate(p, fake, p1, p2, gate))), 1)
+func (o Layout) LossG(p []*Node, zg *Node, maps []*Node, gates *Node) *Node {
+	fake, _ := o.Generate(p, zg)
+	return ReduceMean(Softplus(Neg(o.Discriminate(p, fake, maps, gates))), 1)
 }
 
 // Adam holds the optimiser's settings.
@@ -226,64 +275,71 @@ func (o Adam) adamStep(p, m, v, grads []*Node, idx []int, lr *Node, mult []*Node
 // step against the updated D) per executed graph, for R runs at once.
 type Trainer struct {
 	Unroll int
+	Layout Layout
 	exec   *Exec
 }
 
-// The trainer's state: params, first and second moments, and the step
-// counts of level-1 and level-2 parameters.
-const numState = 3*numParams + 2
+// NumState is the size of the trainer's state: the parameters, their first
+// and second moments, and one step count [R] per level.
+func (o Layout) NumState() int { return 3*o.Num() + o.L }
 
 // NewTrainer compiles (on first use) the training graph. Inputs: the state,
-// then real [U, R, B, 64], zd and zg [U, R, B, Z], gate [R], p1, p2, lrG [R],
-// lrD [R]. Outputs: the state, then the losses [U, R, 2] (L_D, L_G; L_D
-// without the penalty). gamma > 0 adds γ·R1 to D's objective.
-func NewTrainer(be compute.Backend, opt Adam, unroll int, gamma float64) (*Trainer, error) {
+// then real [U, R, B, Pixels(L)], zd and zg [U, R, B, Z], gates [R, L], the
+// input maps P_ℓ [R, Pixels(L), Pixels(ℓ)] (L of them), lrG [R], lrD [R].
+// Outputs: the state, then the losses [U, R, 2] (L_D, L_G; L_D without the
+// penalty). A level whose gate is 0 is frozen (parameters, moments and step
+// count). gamma > 0 adds γ·R1 to D's objective.
+func NewTrainer(be compute.Backend, o Layout, opt Adam, unroll int, gamma float64) (*Trainer, error) {
+	n, nG := o.Num(), o.NumG()
 	exec, err := NewExec(be, func(in []*Node) []*Node {
-		p := append([]*Node{}, in[:numParams]...)
-		m := append([]*Node{}, in[numParams:2*numParams]...)
-		v := append([]*Node{}, in[2*numParams:3*numParams]...)
-		t1, t2 := in[3*numParams], in[3*numParams+1]
-		rest := in[numState:]
-		real, zd, zg, gate, p1, p2, lrG, lrD := rest[0], rest[1], rest[2], rest[3], rest[4], rest[5], rest[6], rest[7]
-		ones := OnesLike(gate)
+		p := append([]*Node{}, in[:n]...)
+		m := append([]*Node{}, in[n:2*n]...)
+		v := append([]*Node{}, in[2*n:3*n]...)
+		ts := append([]*Node{}, in[3*n:3*n+o.L]...) // step counts per level
+		rest := in[o.NumState():]
+		real, zd, zg, gates := rest[0], rest[1], rest[2], rest[3]
+		maps := rest[4 : 4+o.L]
+		lrG, lrD := rest[4+o.L], rest[5+o.L]
+		on := make([]*Node, o.L) // gate_ℓ [R]
+		for l := range on {
+			on[l] = Reshape(gate(gates, l), -1)
+		}
 		var losses []*Node
 		for u := range unroll {
-			t1 = Add(t1, ones)
-			t2 = Add(t2, gate)
-			mult := make([]*Node, numParams)
-			ts := make([]*Node, numParams)
+			for l := range ts {
+				ts[l] = Add(ts[l], on[l])
+			}
+			mult := make([]*Node, n)
+			steps := make([]*Node, n)
 			for i := range mult {
-				mult[i], ts[i] = ones, t1
-				if level2[i] {
-					mult[i], ts[i] = gate, t2
-				}
+				mult[i], steps[i] = on[o.Level(i)], ts[o.Level(i)]
 			}
 			// D step: descend L_D in D's parameters.
 			ru := Squeeze(Slice(real, AxisElem(u)), 0)
-			ld := LossD(p, ru, Squeeze(Slice(zd, AxisElem(u)), 0), p1, p2, gate)
+			ld := o.LossD(p, ru, Squeeze(Slice(zd, AxisElem(u)), 0), maps, gates)
 			obj := ld
 			if gamma > 0 {
 				// L_D + γ·R1
-				obj = Add(ld, MulScalar(R1(p, ru, p1, p2, gate), gamma))
+				obj = Add(ld, MulScalar(o.R1(p, ru, maps, gates), gamma))
 			}
-			gd := Gradient(ReduceAllSum(obj), p[numG:]...)
-			grads := make([]*Node, numParams)
-			copy(grads[numG:], gd)
-			opt.adamStep(p, m, v, grads, seq(numG, numParams), lrD, mult, ts)
+			gd := Gradient(ReduceAllSum(obj), p[nG:]...)
+			grads := make([]*Node, n)
+			copy(grads[nG:], gd)
+			opt.adamStep(p, m, v, grads, seq(nG, n), lrD, mult, steps)
 			// G step against the updated D: descend L_G in G's parameters.
-			lg := LossG(p, Squeeze(Slice(zg, AxisElem(u)), 0), p1, p2, gate)
-			gg := Gradient(ReduceAllSum(lg), p[:numG]...)
+			lg := o.LossG(p, Squeeze(Slice(zg, AxisElem(u)), 0), maps, gates)
+			gg := Gradient(ReduceAllSum(lg), p[:nG]...)
 			copy(grads, gg)
-			opt.adamStep(p, m, v, grads, seq(0, numG), lrG, mult, ts)
+			opt.adamStep(p, m, v, grads, seq(0, nG), lrG, mult, steps)
 			losses = append(losses, Stack([]*Node{ld, lg}, 1))
 		}
-		out := append(append(append(p, m...), v...), t1, t2)
+		out := append(append(append(p, m...), v...), ts...)
 		return append(out, Stack(losses, 0))
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Trainer{Unroll: unroll, exec: exec}, nil
+	return &Trainer{Unroll: unroll, Layout: o, exec: exec}, nil
 }
 
 func seq(a, b int) []int {
@@ -308,11 +364,12 @@ func (tr *Trainer) Step(state []*tensors.Tensor, data ...*tensors.Tensor) ([]*te
 	if err != nil {
 		return nil, nil, err
 	}
-	losses, err := tensorconv.Floats(outs[numState])
+	k := tr.Layout.NumState()
+	losses, err := tensorconv.Floats(outs[k])
 	if err != nil {
 		return nil, nil, err
 	}
-	return outs[:numState], losses, nil
+	return outs[:k], losses, nil
 }
 
 // Finalize releases the compiled graph.

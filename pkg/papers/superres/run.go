@@ -45,7 +45,9 @@ const (
 // variantID fixes each variant's random streams, whichever variants run.
 var variantID = map[string]uint64{VariantMulti: 0, VariantControl: 1, VariantSingle: 2, VariantCoarseFirst: 3, VariantNoisy: 4}
 
-// RunResult is one GAN's training run.
+// RunResult is one GAN's training run. Per-level slices are indexed by
+// level − 1: level 1 is the level-1 image AvgPool₂^(L−1)(X̂_L), level ℓ ≥ 2 the
+// detail residual R_ℓ of level ℓ.
 type RunResult struct {
 	Seed    int    `json:"seed"`
 	Variant string `json:"variant"`
@@ -54,94 +56,66 @@ type RunResult struct {
 	// split (joint distance ValJoint, one per grid value; null: diverged).
 	LR       float64      `json:"lr"`
 	ValJoint []runs.Float `json:"val_joint"`
-	// Curves, at Results.Iters: SWD₁ on the level-1 image AvgPool₂(X̂₂) and
-	// SWDᴿ₂ on the detail residual R₂(X̂₂), at CurveSamples samples.
-	SWD1  runs.Series `json:"swd1"`
-	SWDR2 runs.Series `json:"swdr2"`
-	LossD runs.Series `json:"loss_d"` // mean L_D over each evaluation interval
-	LossG runs.Series `json:"loss_g"`
-	// T1, T2: the first iteration at which progress_ℓ ≥ 0.8 (−1: never).
-	T1 int `json:"t1"`
-	T2 int `json:"t2"`
-	// Final distances at FinalSamples samples, against the run's own teacher.
-	Final1     runs.Float `json:"final1"`
-	FinalR2    runs.Float `json:"final_r2"`
-	FinalJoint runs.Float `json:"final_joint"` // on (AvgPool₂ X̂₂, R₂ X̂₂)
-	Init1      runs.Float `json:"init1"`       // the same at initialisation
-	InitR2     runs.Float `json:"init_r2"`
+	// SWD is the curves at Results.Iters, per level: SWD₁ on the level-1
+	// image, SWDᴿ_ℓ on the detail residual of level ℓ, at CurveSamples samples.
+	SWD   []runs.Series `json:"swd"`
+	LossD runs.Series   `json:"loss_d"` // mean L_D over each evaluation interval
+	LossG runs.Series   `json:"loss_g"`
+	// T, per level: the first iteration at which progress_ℓ ≥ 0.8 (−1: never).
+	T []int `json:"t"`
+	// Final distances per level at FinalSamples samples, against the run's
+	// own teacher, and the same at initialisation.
+	Final      []runs.Float `json:"final"`
+	Init       []runs.Float `json:"init"`
+	FinalJoint runs.Float   `json:"final_joint"` // on (X̂₁, R₂ X̂, …, R_L X̂)
 	// AtomCos: for each teacher atom of M₁*, the best |cos| with the rows of
 	// M₁ of units active on ≥ 1% of samples.
 	AtomCos []float64 `json:"atom_cos"`
-	// Activity of the learner's hidden units (mean over units active on ≥ 1%
-	// of samples) and its dead units, per level.
-	Active1 float64 `json:"active1"`
-	Active2 float64 `json:"active2"`
-	Dead1   int     `json:"dead1"`
-	Dead2   int     `json:"dead2"`
-	// Per-unit activity rates of the learner's hidden units, per level.
-	Rates1 []float64 `json:"rates1"`
-	Rates2 []float64 `json:"rates2"`
+	// Activity of the learner's hidden units per level (mean over units
+	// active on ≥ 1% of samples), its dead units, and every unit's rate.
+	Active []float64   `json:"active"`
+	Dead   []int       `json:"dead"`
+	Rates  [][]float64 `json:"rates"`
 	// Matched: for each teacher atom, the learned row of M₁ with the best
 	// |cos|, sign-aligned and scaled to unit norm (multi-scale runs only).
 	Matched [][]float64 `json:"matched,omitempty"`
-	// Grid: generated images of GridZ fixed latents at each checkpoint of
-	// Results.GridIters, [checkpoint][k][64] (multi-scale runs only).
+	// Grid: generated finest images of GridZ fixed latents at each
+	// checkpoint of Results.GridIters, [checkpoint][k][Pixels(L)]
+	// (multi-scale runs only).
 	Grid [][][]float64 `json:"grid,omitempty"`
+}
+
+// Floors are the noise floors of one teacher — the distances between
+// disjoint teacher samples of the same size, averaged over FloorPairs pairs:
+// per level at the final sample size and at the curves' size, and joint.
+type Floors struct {
+	Level []float64 `json:"level"`
+	Curve []float64 `json:"curve"`
+	Joint float64   `json:"joint"`
 }
 
 // SeedResult is what one seed's teacher gives, independent of training.
 type SeedResult struct {
 	Seed int `json:"seed"`
-	// Noise floors: the distances between disjoint teacher samples of the
-	// same size, averaged over FloorPairs pairs.
-	Floor1      float64 `json:"floor1"`
-	FloorR2     float64 `json:"floor_r2"`
-	FloorJoint  float64 `json:"floor_joint"`
-	CurveFloor1 float64 `json:"curve_floor1"`
-	CurveFloorR float64 `json:"curve_floor_r2"`
-	// NullJoint: the joint distance between the no-structure teacher and the
-	// teacher (right levels, no coupling between them), FinalSamples each.
-	NullJoint float64 `json:"null_joint"`
-	// Per-level distances of the same null (they are at the floor).
-	Null1  float64 `json:"null1"`
-	NullR2 float64 `json:"null_r2"`
-	// The teacher's measured activities and the chance level of atom
-	// recovery (random unit vectors in place of the learned rows).
-	Teacher1 float64 `json:"teacher_active1"`
-	Teacher2 float64 `json:"teacher_active2"`
-	// Per-unit activity rates of the teacher's hidden units, per level.
-	TeacherRates1 []float64   `json:"teacher_rates1"`
-	TeacherRates2 []float64   `json:"teacher_rates2"`
-	ChanceCos     []float64   `json:"chance_cos"`
-	Atoms         [][]float64 `json:"atoms,omitempty"` // M₁* rows (first seed only, for the figure)
-	// Control teacher floors (for the runs on the no-structure teacher).
-	ControlFloor1     float64 `json:"control_floor1"`
-	ControlFloorR2    float64 `json:"control_floor_r2"`
-	ControlFloorJoint float64 `json:"control_floor_joint"`
-	ControlCurve1     float64 `json:"control_curve_floor1"`
-	ControlCurveR2    float64 `json:"control_curve_floor_r2"`
-	// Noise-variant teacher floors (for the runs on it; zero when it is off).
-	NoisyFloor1     float64 `json:"noisy_floor1,omitempty"`
-	NoisyFloorR2    float64 `json:"noisy_floor_r2,omitempty"`
-	NoisyFloorJoint float64 `json:"noisy_floor_joint,omitempty"`
-	NoisyCurve1     float64 `json:"noisy_curve_floor1,omitempty"`
-	NoisyCurveR2    float64 `json:"noisy_curve_floor_r2,omitempty"`
+	// Floors of each teacher, indexed as teacherOf: the teacher, the
+	// no-structure teacher, and the noise-variant teacher when it is on.
+	Floors []Floors `json:"floors"`
+	// The null of FSR-4: the no-structure teacher against the teacher (right
+	// levels, no coupling between them), FinalSamples each — jointly and per
+	// level (where it is at the floor).
+	NullJoint float64   `json:"null_joint"`
+	Null      []float64 `json:"null"`
+	// The teacher's measured activity and per-unit rates, per level.
+	TeacherActive []float64   `json:"teacher_active"`
+	TeacherRates  [][]float64 `json:"teacher_rates"`
+	// The chance level of atom recovery (random unit vectors in place of the
+	// learned rows) and the atoms M₁* (first seed only, for the figure).
+	ChanceCos []float64   `json:"chance_cos"`
+	Atoms     [][]float64 `json:"atoms,omitempty"`
 }
-
-// Floors are the noise floors of one teacher: per level and joint at the
-// final sample size, per level at the curves' size.
-type Floors struct{ Level1, R2, Joint, Curve1, CurveR2 float64 }
 
 // FloorsOf is the floors of the teacher a variant trains on.
-func (s SeedResult) FloorsOf(variant string) Floors {
-	switch teacherOf(variant) {
-	case 1:
-		return Floors{s.ControlFloor1, s.ControlFloorR2, s.ControlFloorJoint, s.ControlCurve1, s.ControlCurveR2}
-	case 2:
-		return Floors{s.NoisyFloor1, s.NoisyFloorR2, s.NoisyFloorJoint, s.NoisyCurve1, s.NoisyCurveR2}
-	}
-	return Floors{s.Floor1, s.FloorR2, s.FloorJoint, s.CurveFloor1, s.CurveFloorR}
-}
+func (s SeedResult) FloorsOf(variant string) Floors { return s.Floors[teacherOf(variant)] }
 
 // teacherOf is the teacher a variant trains on: 0 the teacher, 1 the
 // no-structure teacher, 2 the noise-variant teacher.
@@ -188,15 +162,15 @@ func (c Config) variants() []string {
 
 // seedData is one seed's teacher and samples.
 type seedData struct {
-	teacher      *Teacher
-	train        [3][][]float64 // training images X₂, per teacher (see teacherOf)
-	dirs1, dirsR [][]float64
-	dirsJ        [][]float64
+	teacher *Teacher
+	train   [3][][]float64 // training images X_L, per teacher (see teacherOf)
+	dirs    [][][]float64  // projections per level
+	dirsJ   [][]float64    // projections of the joint distance
 	// The reference sides of the distances, per teacher: the test split's
-	// first CurveSamples (curves), all of it (final values), the validation split.
-	curve1, curveR      [3]*Sliced
-	test1, testR, testJ [3]*Sliced
-	valJ                [3]*Sliced
+	// first CurveSamples (curves) and all of it (final values) per level,
+	// jointly, and the validation split jointly.
+	curve, test [3][]*Sliced
+	testJ, valJ [3]*Sliced
 }
 
 // Run trains, for every seed, the multi-scale GAN on the teacher and its
@@ -217,35 +191,36 @@ func Run(cfg Config) (*Results, error) {
 	res := &Results{Config: cfg}
 	variants := cfg.variants()
 	seeds := cfg.SeedList()
+	L := cfg.Levels()
+	o := cfg.Arch.Layout()
+	nL := Pixels(L) // pixels of the finest level
 	sd := make([]*seedData, len(seeds))
 	res.Seeds = make([]SeedResult, len(seeds))
 	parallel(len(seeds), func(i int) { sd[i], res.Seeds[i] = prepareSeed(cfg, seeds[i]) })
 
-	// Runs in the order seed, variant, learning rate: r = (s·V + v)·L + l.
-	V, L := len(variants), len(cfg.LRs)
+	// Runs in the order seed, variant, learning rate: r = (s·V + v)·NL + l.
+	V, NL := len(variants), len(cfg.LRs)
 	var all []RunResult
 	for _, seed := range seeds {
 		for _, v := range variants {
 			for _, lr := range cfg.LRs {
-				all = append(all, RunResult{Seed: seed, Variant: v, LR: lr, T1: -1, T2: -1})
+				all = append(all, RunResult{Seed: seed, Variant: v, LR: lr, SWD: make([]runs.Series, L)})
 			}
 		}
 	}
 	R := len(all)
 	dataOf := func(r int) (*seedData, int) { // the run's seed data and teacher (see teacherOf)
-		return sd[r/(V*L)], teacherOf(all[r].Variant)
+		return sd[r/(V*NL)], teacherOf(all[r].Variant)
 	}
 
 	// Initial parameters, fixed input maps, Adam state, all [R, …] float32.
-	shapes := cfg.Arch.shapes()
-	fan := cfg.Arch.fanIn()
-	params := make([][]float64, numParams)
-	var p1, p2 []float64
-	pool := poolMatrix()
-	resid := residualMatrix()
+	shapes, fan := cfg.Arch.shapes()
+	params := make([][]float64, o.Num())
+	maps := make([][]float64, L)
+	multiMaps := levelMaps(L)
 	for r := range R {
 		rng := rand.New(rand.NewPCG(uint64(all[r].Seed), streamInit+16*variantID[all[r].Variant]))
-		for i := range numParams {
+		for i := range o.Num() {
 			n := 1
 			for _, d := range shapes[i] {
 				n *= d
@@ -259,42 +234,49 @@ func Run(cfg Config) (*Results, error) {
 				params[i] = append(params[i], w)
 			}
 		}
-		if all[r].Variant == VariantSingle {
-			p1 = append(p1, randomProjection(rng)...)
-			p2 = append(p2, identity(n2)...)
-		} else {
-			p1 = append(p1, pool...)
-			p2 = append(p2, resid...)
+		for l := range L {
+			m := multiMaps[l]
+			if all[r].Variant == VariantSingle {
+				// no level split: the whole image, and random views of it
+				m = identity(nL)
+				if l < L-1 {
+					m = randomProjection(rng, nL, Pixels(l+1))
+				}
+			}
+			maps[l] = append(maps[l], m...)
 		}
 	}
-	state := make([]*tensors.Tensor, numState)
-	for i := range numParams {
+	state := make([]*tensors.Tensor, o.NumState())
+	for i := range o.Num() {
 		dims := append([]int{R}, shapes[i]...)
 		if state[i], err = tensorconv.FromFloats(dtypes.Float32, params[i], dims...); err != nil {
 			return nil, err
 		}
 		zeros := make([]float64, len(params[i]))
-		state[numParams+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
-		state[2*numParams+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
+		state[o.Num()+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
+		state[2*o.Num()+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
 	}
-	state[3*numParams], _ = tensorconv.FromFloats(dtypes.Float32, make([]float64, R), R)
-	state[3*numParams+1], _ = tensorconv.FromFloats(dtypes.Float32, make([]float64, R), R)
-	p1T, _ := tensorconv.FromFloats(dtypes.Float32, p1, R, n2, n1)
-	p2T, _ := tensorconv.FromFloats(dtypes.Float32, p2, R, n2, n2)
+	for l := range L {
+		state[3*o.Num()+l], _ = tensorconv.FromFloats(dtypes.Float32, make([]float64, R), R)
+	}
+	mapsT := make([]*tensors.Tensor, L)
+	for l := range L {
+		mapsT[l], _ = tensorconv.FromFloats(dtypes.Float32, maps[l], R, nL, Pixels(l+1))
+	}
 	lrs := make([]float64, R)
 	for r := range lrs {
 		lrs[r] = all[r].LR
 	}
 	lrT, _ := tensorconv.FromFloats(dtypes.Float32, lrs, R)
 
-	tr, err := NewTrainer(be, Adam{Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: 1e-8, Clip: cfg.Clip}, cfg.Unroll, cfg.R1)
+	tr, err := NewTrainer(be, o, Adam{Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: 1e-8, Clip: cfg.Clip}, cfg.Unroll, cfg.R1)
 	if err != nil {
 		return nil, err
 	}
 	defer tr.Finalize()
 	gen, err := NewExec(be, func(in []*Node) []*Node {
-		x2, h1, h2 := Generate(in[:numG], in[numG])
-		return []*Node{x2, h1, h2}
+		x, h := o.Generate(in[:o.NumG()], in[o.NumG()])
+		return append([]*Node{x}, h...)
 	})
 	if err != nil {
 		return nil, err
@@ -308,7 +290,7 @@ func Run(cfg Config) (*Results, error) {
 	for _, seed := range seeds {
 		lrng := rand.New(rand.NewPCG(uint64(seed), streamLatents))
 		zt, zv := normals(lrng, NF*Z), normals(lrng, NV*Z)
-		for range V * L {
+		for range V * NL {
 			zEval = append(zEval, zt...)
 			zCurve = append(zCurve, zt[:NC*Z]...)
 			zVal = append(zVal, zv...)
@@ -317,14 +299,16 @@ func Run(cfg Config) (*Results, error) {
 	zEvalT, _ := tensorconv.FromFloats(dtypes.Float32, zEval, R, NF, Z)
 	zCurveT, _ := tensorconv.FromFloats(dtypes.Float32, zCurve, R, NC, Z)
 	zValT, _ := tensorconv.FromFloats(dtypes.Float32, zVal, R, NV, Z)
-	generate := func(z *tensors.Tensor, n int) (x2, h1, h2 [][][]float64, err error) {
+	// generate is every run's finest images x [R][n][Pixels(L)] and hidden
+	// layers h [level][R][n][H_ℓ].
+	generate := func(z *tensors.Tensor, n int) (x [][][]float64, h [][][][]float64, err error) {
 		args := []any{}
-		for _, s := range state[:numG] {
+		for _, s := range state[:o.NumG()] {
 			args = append(args, s)
 		}
 		outs, err := gen.Call(append(args, z)...)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		split := func(t *tensors.Tensor, w int) [][][]float64 {
 			f, _ := tensorconv.Floats(t)
@@ -337,18 +321,21 @@ func Run(cfg Config) (*Results, error) {
 			}
 			return out
 		}
-		return split(outs[0], n2), split(outs[1], cfg.Arch.H1), split(outs[2], cfg.Arch.H2), nil
+		for l := range L {
+			h = append(h, split(outs[1+l], cfg.Arch.H[l]))
+		}
+		return split(outs[0], nL), h, nil
 	}
 	curve := func() error {
-		x2, _, _, err := generate(zCurveT, NC)
+		x, _, err := generate(zCurveT, NC)
 		if err != nil {
 			return err
 		}
 		parallel(R, func(r int) {
 			d, k := dataOf(r)
-			x1, rr := levels(x2[r])
-			all[r].SWD1 = append(all[r].SWD1, d.curve1[k].SWD(x1))
-			all[r].SWDR2 = append(all[r].SWDR2, d.curveR[k].SWD(rr))
+			for l, part := range levels(x[r], L) {
+				all[r].SWD[l] = append(all[r].SWD[l], d.curve[k][l].SWD(part))
+			}
 		})
 		return nil
 	}
@@ -361,66 +348,73 @@ func Run(cfg Config) (*Results, error) {
 		}
 	}
 	grid := func() error {
-		x2, _, _, err := generate(zCurveT, NC)
+		x, _, err := generate(zCurveT, NC)
 		if err != nil {
 			return err
 		}
 		for r := range R {
 			if all[r].Variant == VariantMulti {
-				all[r].Grid = append(all[r].Grid, x2[r][:gridZ])
+				all[r].Grid = append(all[r].Grid, x[r][:gridZ])
 			}
 		}
 		return nil
 	}
 	// validate is each run's joint distance to the validation split.
 	validate := func() ([]float64, error) {
-		x2, _, _, err := generate(zValT, NV)
+		x, _, err := generate(zValT, NV)
 		if err != nil {
 			return nil, err
 		}
 		out := make([]float64, R)
 		parallel(R, func(r int) {
 			d, k := dataOf(r)
-			x1, rr := levels(x2[r])
-			out[r] = d.valJ[k].SWD(concat(x1, rr))
+			out[r] = d.valJ[k].SWD(joint(levels(x[r], L)))
 		})
 		return out, nil
 	}
 	final := func(initial bool) error {
-		x2, h1, h2, err := generate(zEvalT, NF)
+		x, h, err := generate(zEvalT, NF)
 		if err != nil {
 			return err
 		}
-		m1, err := tensorconv.Floats(state[gM1])
+		m1, err := tensorconv.Floats(state[o.M(0)])
 		if err != nil {
 			return err
 		}
+		n1, h1 := Pixels(1), cfg.Arch.H[0]
 		parallel(R, func(r int) {
 			d, k := dataOf(r)
-			x1, rr := levels(x2[r])
-			s1 := d.test1[k].SWD(x1)
-			sr := d.testR[k].SWD(rr)
+			parts := levels(x[r], L)
+			dist := make([]runs.Float, L)
+			for l, part := range parts {
+				dist[l] = runs.Float(d.test[k][l].SWD(part))
+			}
 			run := &all[r]
 			if initial {
-				run.Init1, run.InitR2 = runs.Float(s1), runs.Float(sr)
+				run.Init = dist
 				return
 			}
-			run.Final1, run.FinalR2 = runs.Float(s1), runs.Float(sr)
-			run.FinalJoint = runs.Float(d.testJ[k].SWD(concat(x1, rr)))
+			run.Final = dist
+			run.FinalJoint = runs.Float(d.testJ[k].SWD(joint(parts)))
 			var alive1 []bool
-			run.Active1, run.Dead1, alive1 = activity(h1[r])
-			run.Active2, run.Dead2, _ = activity(h2[r])
-			run.Rates1, run.Rates2 = unitRates(h1[r]), unitRates(h2[r])
-			rows := m1[r*cfg.Arch.H1*n1 : (r+1)*cfg.Arch.H1*n1]
+			for l := range L {
+				mean, dead, alive := activity(h[l][r])
+				run.Active, run.Dead = append(run.Active, mean), append(run.Dead, dead)
+				run.Rates = append(run.Rates, unitRates(h[l][r]))
+				if l == 0 {
+					alive1 = alive
+				}
+			}
+			rows := m1[r*h1*n1 : (r+1)*h1*n1]
 			var learned [][]float64
-			for j := range cfg.Arch.H1 {
+			for j := range h1 {
 				if alive1[j] {
 					learned = append(learned, rows[j*n1:(j+1)*n1])
 				}
 			}
-			run.AtomCos = bestCos(d.teacher.M1, learned)
+			run.AtomCos = bestCos(d.teacher.M1(), learned)
 			if run.Variant == VariantMulti {
-				run.Matched = bestMatch(d.teacher.M1, learned)
+				run.Matched = bestMatch(d.teacher.M1(), learned)
 			}
 		})
 		return nil
@@ -442,8 +436,13 @@ func Run(cfg Config) (*Results, error) {
 	for i := range brngs {
 		brngs[i] = rand.New(rand.NewPCG(uint64(seeds[i/V]), streamBatches+16*variantID[variants[i%V]]))
 	}
+	// The coarse-first baseline's level ℓ joins at iteration joins[ℓ−1] ≈ (ℓ−1)/L·Steps.
+	joins := make([]int, L)
+	for l := range L {
+		joins[l] = l * cfg.Steps / L / cfg.Unroll * cfg.Unroll
+	}
 	U, B := cfg.Unroll, cfg.Batch
-	real := make([]float64, U*R*B*n2)
+	real := make([]float64, U*R*B*nL)
 	zd := make([]float64, U*R*B*Z)
 	zg := make([]float64, U*R*B*Z)
 	sumD, sumG := make([]float64, R), make([]float64, R)
@@ -451,17 +450,17 @@ func Run(cfg Config) (*Results, error) {
 	for r := range diverged {
 		diverged[r] = -1
 	}
-	bar := progress.New(fmt.Sprintf("superres %s: %d runs (%d seeds × %d variants × %d learning rates) × %d iterations",
-		cfg.Preset, R, len(seeds), V, L, cfg.Steps), cfg.Steps)
+	bar := progress.New(fmt.Sprintf("superres %s: %d runs (%d seeds × %d variants × %d learning rates), %d levels, × %d iterations",
+		cfg.Preset, R, len(seeds), V, NL, L, cfg.Steps), cfg.Steps)
 	for it := 0; it < cfg.Steps; it += U {
 		for i, brng := range brngs {
-			r0 := i * L
+			r0 := i * NL
 			d, k := dataOf(r0)
 			for u := range U {
 				for b := range B {
 					x := d.train[k][brng.IntN(len(d.train[k]))]
-					for l := range L {
-						copy(real[((u*R+r0+l)*B+b)*n2:], x)
+					for l := range NL {
+						copy(real[((u*R+r0+l)*B+b)*nL:], x)
 					}
 				}
 			}
@@ -471,25 +470,28 @@ func Run(cfg Config) (*Results, error) {
 					for j := range Z {
 						zd[o+j], zg[o+j] = brng.NormFloat64(), brng.NormFloat64()
 					}
-					for l := 1; l < L; l++ {
+					for l := 1; l < NL; l++ {
 						copy(zd[o+l*B*Z:o+l*B*Z+Z], zd[o:o+Z])
 						copy(zg[o+l*B*Z:o+l*B*Z+Z], zg[o:o+Z])
 					}
 				}
 			}
 		}
-		gates := make([]float64, R)
+		gates := make([]float64, R*L) // [R, L]
 		for r := range R {
-			gates[r] = 1
-			if all[r].Variant == VariantCoarseFirst && it < cfg.Steps/2 {
-				gates[r] = 0 // first stage: level 1 alone
+			for l := range L {
+				gates[r*L+l] = 1
+				if all[r].Variant == VariantCoarseFirst && it < joins[l] {
+					gates[r*L+l] = 0 // level ℓ has not joined yet
+				}
 			}
 		}
-		realT, _ := tensorconv.FromFloats(dtypes.Float32, real, U, R, B, n2)
+		realT, _ := tensorconv.FromFloats(dtypes.Float32, real, U, R, B, nL)
 		zdT, _ := tensorconv.FromFloats(dtypes.Float32, zd, U, R, B, Z)
 		zgT, _ := tensorconv.FromFloats(dtypes.Float32, zg, U, R, B, Z)
-		gateT, _ := tensorconv.FromFloats(dtypes.Float32, gates, R)
-		next, losses, err := tr.Step(state, realT, zdT, zgT, gateT, p1T, p2T, lrT, lrT)
+		gateT, _ := tensorconv.FromFloats(dtypes.Float32, gates, R, L)
+		inputs := append([]*tensors.Tensor{realT, zdT, zgT, gateT}, mapsT...)
+		next, losses, err := tr.Step(state, append(inputs, lrT, lrT)...)
 		if err != nil {
 			return nil, err
 		}
@@ -533,17 +535,18 @@ func Run(cfg Config) (*Results, error) {
 	}
 	// Per (seed, variant): the learning rate with the lowest validation distance.
 	for i := range len(seeds) * V {
-		best, scores := chooseLR(val[i*L:(i+1)*L], diverged[i*L:(i+1)*L])
+		best, scores := chooseLR(val[i*NL:(i+1)*NL], diverged[i*NL:(i+1)*NL])
 		if best < 0 {
-			r := i * L
+			r := i * NL
 			return nil, fmt.Errorf("superres: seed %d, %s diverged at every learning rate of lrs %v (first non-finite loss at iteration %d for lr %v)",
 				all[r].Seed, all[r].Variant, cfg.LRs, diverged[r], cfg.LRs[0])
 		}
-		run := all[i*L+best]
+		run := all[i*NL+best]
 		run.ValJoint = scores
 		f := res.Seeds[i/V].FloorsOf(run.Variant)
-		run.T1 = firstProgress(res.Iters, run.SWD1, f.Curve1, progressAt)
-		run.T2 = firstProgress(res.Iters, run.SWDR2, f.CurveR2, progressAt)
+		for l := range L {
+			run.T = append(run.T, firstProgress(res.Iters, run.SWD[l], f.Curve[l], progressAt))
+		}
 		res.Runs = append(res.Runs, run)
 	}
 	res.Seconds = time.Since(start).Seconds()
@@ -603,6 +606,7 @@ func firstProgress(iters []int, swd []float64, floor, level float64) int {
 // prepareSeed draws the seed's teacher, its no-structure twin, the training
 // and evaluation samples, the projections and the floors.
 func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
+	L := cfg.Levels()
 	t := NewTeacher(cfg.Teacher, rand.New(rand.NewPCG(uint64(seed), streamTeacher)))
 	c := *t
 	c.Independent = true
@@ -610,9 +614,12 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 	sr := SeedResult{Seed: seed}
 	trng := rand.New(rand.NewPCG(uint64(seed), streamTrain))
 	erng := rand.New(rand.NewPCG(uint64(seed), streamEval))
-	d.dirs1 = Directions(cfg.Projections, n1, erng)
-	d.dirsR = Directions(cfg.Projections, n2, erng)
-	d.dirsJ = Directions(cfg.Projections, n1+n2, erng)
+	dims := 0
+	for l := range L {
+		d.dirs = append(d.dirs, Directions(cfg.Projections, Pixels(l+1), erng))
+		dims += Pixels(l + 1)
+	}
+	d.dirsJ = Directions(cfg.Projections, dims, erng)
 	vrng := rand.New(rand.NewPCG(uint64(seed), streamVal))
 	// The teachers, indexed as teacherOf; the noise variant draws every
 	// sample from its own stream, so turning it on changes nothing else.
@@ -626,62 +633,73 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 		rngs = append(rngs, [3]*rand.Rand{nrng, nrng, nrng})
 	}
 	N, NC := cfg.FinalSamples, cfg.CurveSamples
+	// distances is SWD per level and jointly between the levels of two samples.
+	distances := func(a, b [][][]float64) (level []float64, j float64) {
+		for l := range L {
+			level = append(level, SWD(a[l], b[l], d.dirs[l]))
+		}
+		return level, SWD(joint(a), joint(b), d.dirsJ)
+	}
 	for k, te := range teachers {
 		trng, vrng, erng := rngs[k][0], rngs[k][1], rngs[k][2]
-		d.train[k] = te.Draw(cfg.TrainSamples, trng).X2
-		vx1, vr := levels(te.Draw(cfg.ValSamples, vrng).X2)
-		d.valJ[k] = NewSliced(concat(vx1, vr), d.dirsJ)
+		d.train[k] = te.Draw(cfg.TrainSamples, trng).Finest()
+		d.valJ[k] = NewSliced(joint(levels(te.Draw(cfg.ValSamples, vrng).Finest(), L)), d.dirsJ)
 		ev := te.Draw(N, erng)
-		ex1, er := levels(ev.X2) // the test split's levels
-		d.curve1[k], d.curveR[k] = NewSliced(ex1[:NC], d.dirs1), NewSliced(er[:NC], d.dirsR)
-		d.test1[k], d.testR[k] = NewSliced(ex1, d.dirs1), NewSliced(er, d.dirsR)
-		d.testJ[k] = NewSliced(concat(ex1, er), d.dirsJ)
+		parts := levels(ev.Finest(), L) // the test split's levels
+		for l, part := range parts {
+			d.curve[k] = append(d.curve[k], NewSliced(part[:NC], d.dirs[l]))
+			d.test[k] = append(d.test[k], NewSliced(part, d.dirs[l]))
+		}
+		d.testJ[k] = NewSliced(joint(parts), d.dirsJ)
 		if k == 0 {
-			sr.Teacher1, sr.Teacher2 = ActiveRate(ev.S1), ActiveRate(ev.S2)
-			sr.TeacherRates1, sr.TeacherRates2 = unitRates(ev.S1), unitRates(ev.S2)
+			for l := range L {
+				sr.TeacherActive = append(sr.TeacherActive, ActiveRate(ev.S[l]))
+				sr.TeacherRates = append(sr.TeacherRates, unitRates(ev.S[l]))
+			}
 		}
 		// Floors: disjoint pairs of fresh teacher samples, at the final and the curve sizes.
-		var f Floors
+		f := Floors{Level: make([]float64, L), Curve: make([]float64, L)}
 		for range cfg.FloorPairs {
-			a, b := te.Draw(N, erng).X2, te.Draw(N, erng).X2
-			a1, ar := levels(a)
-			b1, br := levels(b)
-			f.Level1 += SWD(a1, b1, d.dirs1) / float64(cfg.FloorPairs)
-			f.R2 += SWD(ar, br, d.dirsR) / float64(cfg.FloorPairs)
-			f.Joint += SWD(concat(a1, ar), concat(b1, br), d.dirsJ) / float64(cfg.FloorPairs)
-			f.Curve1 += SWD(a1[:NC], b1[:NC], d.dirs1) / float64(cfg.FloorPairs)
-			f.CurveR2 += SWD(ar[:NC], br[:NC], d.dirsR) / float64(cfg.FloorPairs)
+			a, b := levels(te.Draw(N, erng).Finest(), L), levels(te.Draw(N, erng).Finest(), L)
+			level, j := distances(a, b)
+			for l := range L {
+				f.Level[l] += level[l] / float64(cfg.FloorPairs)
+				f.Curve[l] += SWD(a[l][:NC], b[l][:NC], d.dirs[l]) / float64(cfg.FloorPairs)
+			}
+			f.Joint += j / float64(cfg.FloorPairs)
 		}
-		switch k {
-		case 0:
-			sr.Floor1, sr.FloorR2, sr.FloorJoint, sr.CurveFloor1, sr.CurveFloorR = f.Level1, f.R2, f.Joint, f.Curve1, f.CurveR2
-		case 1:
-			sr.ControlFloor1, sr.ControlFloorR2, sr.ControlFloorJoint, sr.ControlCurve1, sr.ControlCurveR2 = f.Level1, f.R2, f.Joint, f.Curve1, f.CurveR2
-		case 2:
-			sr.NoisyFloor1, sr.NoisyFloorR2, sr.NoisyFloorJoint, sr.NoisyCurve1, sr.NoisyCurveR2 = f.Level1, f.R2, f.Joint, f.Curve1, f.CurveR2
-		}
+		sr.Floors = append(sr.Floors, f)
 	}
 	// The null of FSR-4: no-structure samples against the teacher's.
-	nx1, nr := levels(c.Draw(N, erng).X2)
-	sr.Null1 = d.test1[0].SWD(nx1)
-	sr.NullR2 = d.testR[0].SWD(nr)
-	sr.NullJoint = d.testJ[0].SWD(concat(nx1, nr))
+	null := levels(c.Draw(N, erng).Finest(), L)
+	for l, part := range null {
+		sr.Null = append(sr.Null, d.test[0][l].SWD(part))
+	}
+	sr.NullJoint = d.testJ[0].SWD(joint(null))
 	// Chance level of atom recovery: H1 random unit rows.
-	sr.ChanceCos = bestCos(t.M1, Directions(cfg.Arch.H1, n1, erng))
+	sr.ChanceCos = bestCos(t.M1(), Directions(cfg.Arch.H[0], Pixels(1), erng))
 	if seed == cfg.Seed {
-		sr.Atoms = t.M1
+		sr.Atoms = t.M1()
 	}
 	return d, sr
 }
 
-// levels splits 8×8 images into the level-1 image AvgPool₂(X) and the
-// detail residual R₂(X).
-func levels(x2 [][]float64) (x1, r [][]float64) {
-	for _, x := range x2 {
-		x1 = append(x1, AvgPool2(x, fine))
-		r = append(r, Residual(x, fine))
+// levels splits finest images x [n][Pixels(L)] into the level-1 image
+// AvgPool₂^(L−1)(X) and the detail residual of each level ℓ ≥ 2,
+// R_ℓ(AvgPool₂^(L−ℓ) X): [level][n][Pixels(ℓ)].
+func levels(x [][]float64, L int) [][][]float64 {
+	out := make([][][]float64, L)
+	for _, img := range x {
+		for l := L - 1; l >= 0; l-- {
+			if l == 0 {
+				out[0] = append(out[0], img)
+				break
+			}
+			out[l] = append(out[l], Residual(img, Side(l+1)))
+			img = AvgPool2(img, Side(l+1))
+		}
 	}
-	return x1, r
+	return out
 }
 
 // activity is the mean activity rate over the units active on ≥ 1% of the
@@ -759,30 +777,23 @@ func unitRates(h [][]float64) []float64 {
 	return out
 }
 
-// poolMatrix is AvgPool₂ as a [64, 16] matrix on row vectors; residualMatrix
-// is I − Up₂∘AvgPool₂ as [64, 64].
-func poolMatrix() []float64 {
-	m := make([]float64, n2*n1)
-	for q := range n2 {
-		e := make([]float64, n2)
+// levelMaps are the multi-scale discriminator's input maps as matrices on
+// row vectors of finest images: levels(·, L) of the unit images, [level]
+// [Pixels(L), Pixels(ℓ)] (P₁ = AvgPool₂^(L−1), P_ℓ = R_ℓ ∘ AvgPool₂^(L−ℓ)).
+func levelMaps(L int) [][]float64 {
+	n := Pixels(L)
+	out := make([][]float64, L)
+	for l := range out {
+		out[l] = make([]float64, n*Pixels(l+1))
+	}
+	for q := range n {
+		e := make([]float64, n)
 		e[q] = 1
-		for p, v := range AvgPool2(e, fine) {
-			m[q*n1+p] = v
+		for l, part := range levels([][]float64{e}, L) {
+			copy(out[l][q*Pixels(l+1):], part[0])
 		}
 	}
-	return m
-}
-
-func residualMatrix() []float64 {
-	m := make([]float64, n2*n2)
-	for q := range n2 {
-		e := make([]float64, n2)
-		e[q] = 1
-		for p, v := range Residual(e, fine) {
-			m[q*n2+p] = v
-		}
-	}
-	return m
+	return out
 }
 
 func identity(n int) []float64 {
@@ -793,12 +804,12 @@ func identity(n int) []float64 {
 	return m
 }
 
-// randomProjection is a [64, 16] matrix with orthonormal columns (Gram–Schmidt
-// of Gaussian vectors): the single-scale D's second view of X.
-func randomProjection(rng *rand.Rand) []float64 {
-	cols := make([][]float64, 0, n1)
-	for len(cols) < n1 {
-		v := make([]float64, n2)
+// randomProjection is a [n, k] matrix with orthonormal columns (Gram–Schmidt
+// of Gaussian vectors): one of the single-scale D's views of X.
+func randomProjection(rng *rand.Rand, n, k int) []float64 {
+	cols := make([][]float64, 0, k)
+	for len(cols) < k {
+		v := make([]float64, n)
 		for i := range v {
 			v[i] = rng.NormFloat64()
 		}
@@ -808,10 +819,10 @@ func randomProjection(rng *rand.Rand) []float64 {
 		scale(v, 1/norm(v))
 		cols = append(cols, v)
 	}
-	m := make([]float64, n2*n1)
-	for q := range n2 {
-		for p := range n1 {
-			m[q*n1+p] = cols[p][q]
+	m := make([]float64, n*k)
+	for q := range n {
+		for p := range k {
+			m[q*k+p] = cols[p][q]
 		}
 	}
 	return m

@@ -1,8 +1,10 @@
 package superres
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,6 +33,15 @@ func tiny() Config {
 	return c
 }
 
+// tiny3 is tiny with the full preset's three levels (4×4 → 8×8 → 16×16).
+func tiny3() Config {
+	c := tiny()
+	f := Full()
+	c.Teacher.K, c.Teacher.Active, c.Arch.H = f.Teacher.K, f.Teacher.Active, f.Arch.H
+	c.Steps = 60 // coarse-first: level 2 joins at 20, level 3 at 40
+	return c
+}
+
 // TestQuickPreset runs the quick preset through the results cache (the
 // notebook then loads the same results) and asserts every claim (FSR-1…5
 // against their recorded sweeps, see claims.go); it checks what must hold in
@@ -43,8 +54,12 @@ func TestQuickPreset(t *testing.T) {
 	}
 	for _, s := range res.Seeds {
 		// The floors shrink with the sample size: the curves' (fewer samples) are higher.
-		if !(s.CurveFloor1 > s.Floor1 && s.CurveFloorR > s.FloorR2) {
-			t.Errorf("seed %d: curve floors %v, %v not above the final floors %v, %v", s.Seed, s.CurveFloor1, s.CurveFloorR, s.Floor1, s.FloorR2)
+		for _, f := range s.Floors {
+			for l := range f.Level {
+				if !(f.Curve[l] > f.Level[l]) {
+					t.Errorf("seed %d level %d: curve floor %v not above the final floor %v", s.Seed, l+1, f.Curve[l], f.Level[l])
+				}
+			}
 		}
 	}
 	for _, r := range res.Runs {
@@ -60,8 +75,8 @@ func TestQuickPreset(t *testing.T) {
 			t.Errorf("seed %d %s: lr %v, validation distances %v over %v", r.Seed, r.Variant, r.LR, r.ValJoint, res.Config.LRs)
 		}
 		// Training moves every GAN towards its data at level 1.
-		if !(r.Final1 < r.Init1) {
-			t.Errorf("seed %d %s: SWD₁ %v did not fall from %v", r.Seed, r.Variant, r.Final1, r.Init1)
+		if !(r.Final[0] < r.Init[0]) {
+			t.Errorf("seed %d %s: SWD₁ %v did not fall from %v", r.Seed, r.Variant, r.Final[0], r.Init[0])
 		}
 	}
 }
@@ -69,6 +84,79 @@ func TestQuickPreset(t *testing.T) {
 // TestDeterministic: the same seed gives the same results, another seed
 // other claims, and the figures render.
 func TestDeterministic(t *testing.T) { papertest.Deterministic(t, Paper, tiny()) }
+
+// TestThreeLevels: the full preset's three levels run end to end (every
+// variant, R1, the noise variant), deterministically, with every per-level
+// measurement present, and the coarse-first baseline's levels join in turn.
+func TestThreeLevels(t *testing.T) {
+	c := tiny3()
+	papertest.Deterministic(t, Paper, c)
+	res, err := Run(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range res.Seeds {
+		if len(s.Floors) != 3 || len(s.Floors[0].Level) != 3 || len(s.Null) != 3 || len(s.TeacherActive) != 3 {
+			t.Fatalf("seed %d: floors %v, null %v, teacher activity %v: want 3 teachers × 3 levels", s.Seed, s.Floors, s.Null, s.TeacherActive)
+		}
+	}
+	for _, r := range res.Runs {
+		if len(r.SWD) != 3 || len(r.T) != 3 || len(r.Final) != 3 || len(r.Init) != 3 || len(r.Active) != 3 || len(r.Rates[2]) != c.Arch.H[2] {
+			t.Fatalf("seed %d %s: per-level results of the wrong length", r.Seed, r.Variant)
+		}
+		if r.Variant == VariantMulti && len(r.Grid[0][0]) != Pixels(3) {
+			t.Fatalf("grid images have %d pixels, want %d", len(r.Grid[0][0]), Pixels(3))
+		}
+	}
+}
+
+// TestCoarseFirstJoins: in the coarse-first baseline a level's parameters do
+// not move before it joins; here (one step, everything but level 1 gated off)
+// level 1 moves and the finer levels do not.
+func TestCoarseFirstJoins(t *testing.T) {
+	be, err := backend.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, L := range []int{2, 3} {
+		f := newGradFixture(9, L, []float64{1, 0, 0}[:L])
+		o := f.o
+		tr, err := NewTrainer(be, o, Adam{Beta1: 0.5, Beta2: 0.99, Eps: 1e-8, Clip: 10}, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var state []*tensors.Tensor
+		state = append(state, f.params...)
+		for range 2 {
+			for _, p := range f.params {
+				z, _ := tensorconv.FromFloats(dtypes.Float64, make([]float64, p.Shape().Size()), p.Shape().Dimensions...)
+				state = append(state, z)
+			}
+		}
+		for range L {
+			z, _ := tensorconv.FromFloats(dtypes.Float64, make([]float64, fixR), fixR)
+			state = append(state, z)
+		}
+		lr, _ := tensorconv.FromFloats(dtypes.Float64, []float64{1e-2, 1e-2}, fixR)
+		inputs := []*tensors.Tensor{f.randT(1, fixR, fixB, Pixels(L)), f.randT(1, fixR, fixB, fixArch.Z), f.randT(1, fixR, fixB, fixArch.Z), f.gates}
+		next, _, err := tr.Step(state, append(append(inputs, f.maps...), lr, lr)...)
+		tr.Finalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range o.Num() {
+			before, _ := tensorconv.Floats(f.params[i])
+			after, _ := tensorconv.Floats(next[i])
+			moved := false
+			for k := range before {
+				moved = moved || before[k] != after[k]
+			}
+			if want := o.Level(i) == 0; moved != want {
+				t.Errorf("L = %d: parameter %d (level %d) moved = %v, want %v", L, i, o.Level(i)+1, moved, want)
+			}
+		}
+	}
+}
 
 // TestRunsIndependent: a run's numbers depend on its seed, variant and
 // learning rate only — not on which other seeds or variants run beside it in
@@ -118,10 +206,10 @@ func TestRunsIndependent(t *testing.T) {
 	}
 	for _, v := range []string{VariantMulti, VariantCoarseFirst, VariantNoisy} {
 		x, y := find(a, 1, v), find(b, 1, v)
-		if x.LR != y.LR || !near(x.ValJoint, y.ValJoint) || !near(fl(x.SWD1), fl(y.SWD1)) || !near(fl(x.SWDR2), fl(y.SWDR2)) ||
+		if x.LR != y.LR || !near(x.ValJoint, y.ValJoint) || !near(fl(x.SWD[0]), fl(y.SWD[0])) || !near(fl(x.SWD[1]), fl(y.SWD[1])) ||
 			!near([]runs.Float{x.FinalJoint}, []runs.Float{y.FinalJoint}) || !near(fl(x.AtomCos), fl(y.AtomCos)) {
 			t.Errorf("seed 1, %s: beside seed 0 and every variant: lr %v, val %v, SWD₁ %v; alone: lr %v, val %v, SWD₁ %v",
-				v, x.LR, x.ValJoint, x.SWD1, y.LR, y.ValJoint, y.SWD1)
+				v, x.LR, x.ValJoint, x.SWD[0], y.LR, y.ValJoint, y.SWD[0])
 		}
 	}
 }
@@ -129,15 +217,19 @@ func TestRunsIndependent(t *testing.T) {
 // TestBadConfigs: every broken field is refused with its name, and nothing is cached.
 func TestBadConfigs(t *testing.T) {
 	papertest.BadConfigs(t, Paper, map[string]func(*Config){
-		"teacher.active1":      func(c *Config) { c.Teacher.Active1 = 1 },
-		"teacher.active2":      func(c *Config) { c.Teacher.Active2 = 0 },
-		"teacher.detail_scale": func(c *Config) { c.Teacher.DetailScale = -1 },
-		"teacher sizes":        func(c *Config) { c.Teacher.K1 = 0 },
-		"calibration_samples":  func(c *Config) { c.Teacher.CalibrationSamples = 10 },
-		"arch sizes":           func(c *Config) { c.Arch.DW = 0 },
-		"train_samples":        func(c *Config) { c.TrainSamples = 10 },
-		"unroll":               func(c *Config) { c.Unroll = 0 },
-		"eval_every":           func(c *Config) { c.EvalEvery = 7 },
+		"teacher.active[0]":           func(c *Config) { c.Teacher.Active[0] = 1 },
+		"teacher.active[1]":           func(c *Config) { c.Teacher.Active[1] = 0 },
+		"teacher.active must":         func(c *Config) { c.Teacher.Active = []float64{0.2} },
+		"teacher.k must list":         func(c *Config) { c.Teacher.K, c.Teacher.Active, c.Arch.H = []int{24}, []float64{0.2}, []int{32} },
+		"arch.h must have":            func(c *Config) { c.Arch.H = []int{32, 64, 128} },
+		"teacher.detail_scale":        func(c *Config) { c.Teacher.DetailScale = -1 },
+		"teacher sizes":               func(c *Config) { c.Teacher.K[0] = 0 },
+		"calibration_samples":         func(c *Config) { c.Teacher.CalibrationSamples = 10 },
+		"arch sizes":                  func(c *Config) { c.Arch.DW = 0 },
+		"steps must give every level": func(c *Config) { c.Steps, c.EvalEvery, c.Unroll = 5, 5, 5 },
+		"train_samples":               func(c *Config) { c.TrainSamples = 10 },
+		"unroll":                      func(c *Config) { c.Unroll = 0 },
+		"eval_every":                  func(c *Config) { c.EvalEvery = 7 },
 		"steps must be a positive multiple of eval_every": func(c *Config) { c.Steps = 350 },
 		"lrs must be":   func(c *Config) { c.LRs = []float64{1e-3, -1} },
 		"lrs must list": func(c *Config) { c.LRs = nil },
@@ -154,74 +246,75 @@ func TestBadConfigs(t *testing.T) {
 	})
 }
 
-// TestTeacher: the teacher satisfies forward super-resolution exactly.
+// TestTeacher: the teacher satisfies forward super-resolution exactly, at
+// two levels (quick preset) and three (full preset).
 func TestTeacher(t *testing.T) {
-	cfg := Quick().Teacher
-	te := NewTeacher(cfg, rand.New(rand.NewPCG(7, 1)))
-	// Every detail atom has zero mean in each 2×2 block.
-	for i, a := range te.D2 {
-		for _, m := range AvgPool2(a, fine) {
-			if math.Abs(m) > 1e-12 {
-				t.Fatalf("detail atom %d has a block mean %g", i, m)
-			}
-		}
-		if math.Abs(norm(a)-cfg.DetailScale) > 1e-12 {
-			t.Fatalf("detail atom %d has norm %v, want %v", i, norm(a), cfg.DetailScale)
-		}
-	}
-	for _, independent := range []bool{false, true} {
-		te.Independent = independent
-		te.Noise = 0
-		s := te.Draw(1000, rand.New(rand.NewPCG(7, 2)))
-		for n := range s.X2 {
-			// AvgPool₂(X₂) = X₁
-			for p, v := range AvgPool2(s.X2[n], fine) {
-				if math.Abs(v-s.X1[n][p]) > 1e-12 {
-					t.Fatalf("independent=%v sample %d: AvgPool₂(X₂) − X₁ = %g at pixel %d", independent, n, v-s.X1[n][p], p)
+	for _, cfg := range []TeacherConfig{Quick().Teacher, Full().Teacher} {
+		L := len(cfg.K)
+		te := NewTeacher(cfg, rand.New(rand.NewPCG(7, 1)))
+		// Every detail atom has zero mean in each 2×2 block.
+		for l := 1; l < L; l++ {
+			for i, a := range te.Atoms[l] {
+				for _, m := range AvgPool2(a, Side(l+1)) {
+					if math.Abs(m) > 1e-12 {
+						t.Fatalf("L = %d: level-%d detail atom %d has a block mean %g", L, l+1, i, m)
+					}
 				}
-			}
-			// R₂(X₂) = D₂*S₂
-			want := make([]float64, n2)
-			for i, a := range te.D2 {
-				axpy(want, s.S2[n][i], a)
-			}
-			for q, v := range Residual(s.X2[n], fine) {
-				if math.Abs(v-want[q]) > 1e-12 {
-					t.Fatalf("independent=%v sample %d: R₂(X₂) − D₂*S₂ = %g", independent, n, v-want[q])
+				if math.Abs(norm(a)-cfg.DetailScale) > 1e-12 {
+					t.Fatalf("L = %d: level-%d detail atom %d has norm %v, want %v", L, l+1, i, norm(a), cfg.DetailScale)
 				}
 			}
 		}
-		// Activity within ±2 points of the targets (fresh samples, not the calibration ones).
-		if a := ActiveRate(s.S1); math.Abs(a-cfg.Active1) > 0.02 {
-			t.Errorf("level-1 activity %v, want %v ± 0.02", a, cfg.Active1)
-		}
-		if a := ActiveRate(s.S2); math.Abs(a-cfg.Active2) > 0.02 {
-			t.Errorf("level-2 activity %v, want %v ± 0.02", a, cfg.Active2)
-		}
-	}
-	// The noise variant keeps AvgPool₂(X₂) = X₁ and R₂(X₂) = D₂*S₂; a level-2
-	// unit is active when its pre-activation is (Active2) or its noise is
-	// positive (½, independent): 1 − (1 − Active2)/2.
-	te.Independent, te.Noise = false, 0.1
-	s := te.Draw(4000, rand.New(rand.NewPCG(7, 3)))
-	for n := range s.X2 {
-		want := Up2(s.X1[n], coarse)
-		for i, a := range te.D2 {
-			axpy(want, s.S2[n][i], a)
-		}
-		for q, v := range s.X2[n] {
-			if math.Abs(v-want[q]) > 1e-12 {
-				t.Fatalf("noise variant sample %d: X₂ − (Up₂X₁ + D₂*S₂) = %g", n, v-want[q])
+		for _, noise := range []float64{0, 0.1} {
+			for _, independent := range []bool{false, true} {
+				te.Independent, te.Noise = independent, noise
+				s := te.Draw(1000, rand.New(rand.NewPCG(7, 2)))
+				for l := 1; l < L; l++ {
+					for n := range s.X[l] {
+						// X_ℓ = Up₂(X_ℓ₋₁) + D_ℓ*S_ℓ
+						want := Up2(s.X[l-1][n], Side(l))
+						for i, a := range te.Atoms[l] {
+							axpy(want, s.S[l][n][i], a)
+						}
+						for q, v := range s.X[l][n] {
+							if math.Abs(v-want[q]) > 1e-12 {
+								t.Fatalf("L = %d, noise %v, independent %v, sample %d: X_%d − (Up₂X + D*S) = %g", L, noise, independent, n, l+1, v-want[q])
+							}
+						}
+						// AvgPool₂(X_ℓ) = X_ℓ₋₁ and R(X_ℓ) = D_ℓ*S_ℓ
+						for p, v := range AvgPool2(s.X[l][n], Side(l+1)) {
+							if math.Abs(v-s.X[l-1][n][p]) > 1e-12 {
+								t.Fatalf("L = %d, noise %v, independent %v, sample %d: AvgPool₂(X_%d) − X_%d = %g", L, noise, independent, n, l+1, l, v-s.X[l-1][n][p])
+							}
+						}
+						up := Up2(s.X[l-1][n], Side(l))
+						for q, v := range Residual(s.X[l][n], Side(l+1)) {
+							if math.Abs(v-(want[q]-up[q])) > 1e-12 {
+								t.Fatalf("L = %d sample %d: R(X_%d) ≠ D*S", L, n, l+1)
+							}
+						}
+					}
+				}
+				// Activity within ±2 points of the targets (fresh samples, not
+				// the calibration ones). With noise, a unit of a level ℓ ≥ 2 is
+				// active when its pre-activation is (Active) or its noise is
+				// positive (½, independent): 1 − (1 − Active)/2 — at level 2;
+				// finer levels see the noise of the coarser ones too, so they
+				// are checked without noise only.
+				for l := range L {
+					want := cfg.Active[l]
+					if noise > 0 && l > 0 {
+						if l > 1 {
+							continue
+						}
+						want = 1 - (1-want)/2
+					}
+					if a := ActiveRate(s.S[l]); math.Abs(a-want) > 0.02 {
+						t.Errorf("L = %d, noise %v, independent %v: level-%d activity %v, want %v ± 0.02", L, noise, independent, l+1, a, want)
+					}
+				}
 			}
 		}
-		for p, v := range AvgPool2(s.X2[n], fine) {
-			if math.Abs(v-s.X1[n][p]) > 1e-12 {
-				t.Fatalf("noise variant sample %d: AvgPool₂(X₂) − X₁ = %g", n, v-s.X1[n][p])
-			}
-		}
-	}
-	if a, want := ActiveRate(s.S2), 1-(1-cfg.Active2)/2; math.Abs(a-want) > 0.02 {
-		t.Errorf("noise variant level-2 activity %v, want %v ± 0.02", a, want)
 	}
 }
 
@@ -229,44 +322,52 @@ func TestTeacher(t *testing.T) {
 // in the graph agree with the host functions.
 func TestUpPool(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	x := make([]float64, n1)
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
-	up := Up2(x, coarse)
-	if len(up) != n2 || len(AvgPool2(up, fine)) != n1 {
-		t.Fatalf("shapes: Up₂ gives %d, AvgPool₂ %d", len(up), len(AvgPool2(up, fine)))
-	}
-	for i, v := range AvgPool2(up, fine) {
-		if math.Abs(v-x[i]) > 1e-15 {
-			t.Fatalf("AvgPool₂(Up₂ x) ≠ x at %d", i)
+	randVec := func(n int) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = rng.NormFloat64()
 		}
+		return x
 	}
-	for _, v := range Residual(up, fine) {
-		if math.Abs(v) > 1e-15 {
-			t.Fatalf("R₂(Up₂ x) ≠ 0")
-		}
-	}
-	y := make([]float64, n2)
-	for i := range y {
-		y[i] = rng.NormFloat64()
-	}
-	u, p, r := upMatrix(), poolMatrix(), residualMatrix()
-	check := func(name string, m []float64, in, want []float64) {
-		out := len(want)
-		for j := range out {
-			s := 0.0
+	// apply is the row vector in times the [len(in), out] matrix m.
+	apply := func(m, in []float64, out int) []float64 {
+		y := make([]float64, out)
+		for j := range y {
 			for i := range in {
-				s += in[i] * m[i*out+j]
+				y[j] += in[i] * m[i*out+j]
 			}
-			if math.Abs(s-want[j]) > 1e-12 {
-				t.Fatalf("%s matrix disagrees with the host function at %d", name, j)
+		}
+		return y
+	}
+	same := func(name string, a, b []float64) {
+		for i := range b {
+			if math.Abs(a[i]-b[i]) > 1e-12 {
+				t.Fatalf("%s: the matrix disagrees with the host function at %d", name, i)
 			}
 		}
 	}
-	check("Up₂", u, x, up)
-	check("AvgPool₂", p, y, AvgPool2(y, fine))
-	check("R₂", r, y, Residual(y, fine))
+	for level := 2; level <= 3; level++ {
+		x := randVec(Pixels(level - 1))
+		up := Up2(x, Side(level-1))
+		if len(up) != Pixels(level) || len(AvgPool2(up, Side(level))) != Pixels(level-1) {
+			t.Fatalf("shapes: Up₂ gives %d, AvgPool₂ %d", len(up), len(AvgPool2(up, Side(level))))
+		}
+		same("AvgPool₂ ∘ Up₂", AvgPool2(up, Side(level)), x)
+		same("R(Up₂ x)", Residual(up, Side(level)), make([]float64, len(up)))
+		same(fmt.Sprintf("Up₂ to level %d", level), apply(upMatrix(level), x, Pixels(level)), up)
+	}
+	for _, L := range []int{2, 3} {
+		y := randVec(Pixels(L))
+		maps := levelMaps(L)
+		for l, part := range levels([][]float64{y}, L) {
+			same(fmt.Sprintf("P_%d of L = %d", l+1, L), apply(maps[l], y, Pixels(l+1)), part[0])
+		}
+	}
+	// The levels of L = 2: AvgPool₂ X and R₂ X.
+	y := randVec(Pixels(2))
+	lv := levels([][]float64{y}, 2)
+	same("level 1", lv[0][0], AvgPool2(y, 8))
+	same("level 2", lv[1][0], Residual(y, 8))
 }
 
 // TestSWD: the spec's checks of the sliced Wasserstein distance.
@@ -315,21 +416,26 @@ func TestSWD(t *testing.T) {
 }
 
 // gradFixture is the small float64 setting of the gradient checks: R = 2
-// runs of a tiny GAN with random parameters, the multi-scale input maps and
-// the given gate per run; randT draws more random tensors from its stream.
+// runs of a tiny L-level GAN with random parameters, the multi-scale input
+// maps and the given gate per level (the same for both runs but level 2 of
+// run 1, which is 0.5); randT draws more random tensors from its stream.
 type gradFixture struct {
-	params       []*tensors.Tensor
-	p1, p2, gate *tensors.Tensor
-	randT        func(dims ...int) *tensors.Tensor
+	o      Layout
+	params []*tensors.Tensor
+	maps   []*tensors.Tensor
+	gates  *tensors.Tensor // [R, L]
+	randT  func(dims ...int) *tensors.Tensor
 }
 
 const fixR, fixB = 2, 7
 
-var fixArch = Arch{Z: 3, H1: 5, H2: 6, DW: 4}
+var fixArch = Arch{Z: 3, H: []int{5, 6, 4}, DW: 4}
 
-func newGradFixture(seed uint64, gates [fixR]float64) *gradFixture {
+func newGradFixture(seed uint64, L int, gates []float64) *gradFixture {
 	rng := rand.New(rand.NewPCG(seed, seed))
-	f := &gradFixture{}
+	arch := fixArch
+	arch.H = arch.H[:L]
+	f := &gradFixture{o: arch.Layout()}
 	f.randT = func(dims ...int) *tensors.Tensor {
 		n := 1
 		for _, d := range dims {
@@ -342,18 +448,20 @@ func newGradFixture(seed uint64, gates [fixR]float64) *gradFixture {
 		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
 		return x
 	}
-	shapes := fixArch.shapes()
-	f.params = make([]*tensors.Tensor, numParams)
+	shapes, _ := arch.shapes()
+	f.params = make([]*tensors.Tensor, f.o.Num())
 	for i := range f.params {
 		f.params[i] = f.randT(append([]int{fixR}, shapes[i]...)...)
 	}
-	var p1v, p2v []float64
-	for range fixR {
-		p1v, p2v = append(p1v, poolMatrix()...), append(p2v, residualMatrix()...)
+	for l, m := range levelMaps(L) {
+		mt, _ := tensorconv.FromFloats(dtypes.Float64, slices.Concat(m, m), fixR, Pixels(L), Pixels(l+1))
+		f.maps = append(f.maps, mt)
 	}
-	f.p1, _ = tensorconv.FromFloats(dtypes.Float64, p1v, fixR, n2, n1)
-	f.p2, _ = tensorconv.FromFloats(dtypes.Float64, p2v, fixR, n2, n2)
-	f.gate, _ = tensorconv.FromFloats(dtypes.Float64, gates[:], fixR)
+	g := slices.Concat(gates, gates)
+	if g[L+1] != 0 {
+		g[L+1] = 0.5
+	}
+	f.gates, _ = tensorconv.FromFloats(dtypes.Float64, g, fixR, L)
 	return f
 }
 
@@ -395,49 +503,47 @@ func (f *gradFixture) call(t *testing.T, exec *Exec, extra ...any) []*tensors.Te
 }
 
 // TestGradients: the autodiff gradients of L_D (in D's parameters) and L_G
-// (in G's) match central finite differences, in float64.
+// (in G's) match central finite differences, in float64, at two and three
+// levels.
 func TestGradients(t *testing.T) {
 	be, err := backend.Get()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newGradFixture(5, [fixR]float64{1, 1})
-	real, zd, zg := f.randT(fixR, fixB, n2), f.randT(fixR, fixB, fixArch.Z), f.randT(fixR, fixB, fixArch.Z)
-	exec, err := NewExec(be, func(in []*Node) []*Node {
-		p := in[:numParams]
-		ld := ReduceAllSum(LossD(p, in[numParams], in[numParams+1], p1c(in), p2c(in), in[numParams+5]))
-		lg := ReduceAllSum(LossG(p, in[numParams+2], p1c(in), p2c(in), in[numParams+5]))
-		out := []*Node{ld, lg}
-		out = append(out, Gradient(ld, p[numG:]...)...)
-		return append(out, Gradient(lg, p[:numG]...)...)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer exec.Finalize()
-	call := func() []*tensors.Tensor { return f.call(t, exec, real, zd, zg, f.p1, f.p2, f.gate) }
-	outs := call()
-	for i := range numParams {
-		grad, _ := tensorconv.Floats(outs[2+gradIndex(i)])
-		loss := 0 // L_D for D's parameters
-		if i < numG {
-			loss = 1
+	for _, L := range []int{2, 3} {
+		f := newGradFixture(5, L, []float64{1, 1, 1}[:L])
+		o := f.o
+		n, nG := o.Num(), o.NumG()
+		real, zd, zg := f.randT(fixR, fixB, Pixels(L)), f.randT(fixR, fixB, fixArch.Z), f.randT(fixR, fixB, fixArch.Z)
+		exec, err := NewExec(be, func(in []*Node) []*Node {
+			p, maps, gates := in[:n], in[n+3:n+3+L], in[n+3+L]
+			ld := ReduceAllSum(o.LossD(p, in[n], in[n+1], maps, gates))
+			lg := ReduceAllSum(o.LossG(p, in[n+2], maps, gates))
+			out := []*Node{ld, lg}
+			out = append(out, Gradient(ld, p[nG:]...)...)
+			return append(out, Gradient(lg, p[:nG]...)...)
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		n := len(grad)
-		f.checkFD(t, call, i, loss, grad, []int{0, n / 2, n - 1})
+		extra := []any{real, zd, zg}
+		for _, m := range f.maps {
+			extra = append(extra, m)
+		}
+		call := func() []*tensors.Tensor { return f.call(t, exec, append(extra, f.gates)...) }
+		outs := call()
+		for i := range n {
+			// D's gradients come first after the two losses, then G's.
+			k, loss := i-nG, 0 // L_D for D's parameters
+			if i < nG {
+				k, loss = n-nG+i, 1
+			}
+			grad, _ := tensorconv.Floats(outs[2+k])
+			m := len(grad)
+			f.checkFD(t, call, i, loss, grad, []int{0, m / 2, m - 1})
+		}
+		exec.Finalize()
 	}
-}
-
-func p1c(in []*Node) *Node { return in[numParams+3] }
-func p2c(in []*Node) *Node { return in[numParams+4] }
-
-// gradIndex is the position of parameter i's gradient in the outputs after
-// the two losses: D's gradients first, then G's.
-func gradIndex(i int) int {
-	if i >= numG {
-		return i - numG
-	}
-	return numParams - numG + i
 }
 
 // TestAdamFirstStep: from zero moments, the first bias-corrected Adam step
@@ -479,42 +585,22 @@ func TestLossesMatchSharedGAN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arch := Arch{Z: 3, H1: 5, H2: 6, DW: 4}
-	const R, B = 2, 7
-	rng := rand.New(rand.NewPCG(6, 6))
-	randT := func(dims ...int) *tensors.Tensor {
-		n := 1
-		for _, d := range dims {
-			n *= d
-		}
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = 0.5 * rng.NormFloat64()
-		}
-		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
-		return x
-	}
-	shapes := arch.shapes()
+	const L = 2
+	f := newGradFixture(6, L, []float64{1, 1})
+	o, n := f.o, f.o.Num()
 	args := []any{}
-	for i := range numParams {
-		args = append(args, randT(append([]int{R}, shapes[i]...)...))
+	for _, p := range f.params {
+		args = append(args, p)
 	}
-	var p1v, p2v []float64
-	for range R {
-		p1v, p2v = append(p1v, poolMatrix()...), append(p2v, residualMatrix()...)
-	}
-	p1, _ := tensorconv.FromFloats(dtypes.Float64, p1v, R, n2, n1)
-	p2, _ := tensorconv.FromFloats(dtypes.Float64, p2v, R, n2, n2)
-	gate, _ := tensorconv.FromFloats(dtypes.Float64, []float64{1, 0.5}, R)
-	args = append(args, randT(R, B, n2), randT(R, B, arch.Z), p1, p2, gate)
+	args = append(args, f.randT(fixR, fixB, Pixels(L)), f.randT(fixR, fixB, fixArch.Z), f.maps[0], f.maps[1], f.gates)
 	outs, err := ExecOnceN(be, func(in []*Node) []*Node {
-		p := in[:numParams]
-		real, z, p1, p2, gate := in[numParams], in[numParams+1], in[numParams+2], in[numParams+3], in[numParams+4]
-		fake, _, _ := Generate(p, z)
-		dReal := InsertAxes(Discriminate(p, real, p1, p2, gate), -1) // [R, B, 1]
-		dFake := InsertAxes(Discriminate(p, fake, p1, p2, gate), -1)
-		return []*Node{LossD(p, real, z, p1, p2, gate), gan.DiscriminatorLoss(dReal, dFake),
-			LossG(p, z, p1, p2, gate), gan.GeneratorLoss(dFake)}
+		p := in[:n]
+		real, z, maps, gates := in[n], in[n+1], in[n+2:n+2+L], in[n+2+L]
+		fake, _ := o.Generate(p, z)
+		dReal := InsertAxes(o.Discriminate(p, real, maps, gates), -1) // [R, B, 1]
+		dFake := InsertAxes(o.Discriminate(p, fake, maps, gates), -1)
+		return []*Node{o.LossD(p, real, z, maps, gates), gan.DiscriminatorLoss(dReal, dFake),
+			o.LossG(p, z, maps, gates), gan.GeneratorLoss(dFake)}
 	}, args...)
 	if err != nil {
 		t.Fatal(err)
@@ -556,35 +642,48 @@ func TestDiverged(t *testing.T) {
 
 // TestR1: the written-out ∇ₓD matches stock autodiff, and the gradient of the
 // R1 penalty in D's parameters matches central finite differences (float64;
-// a gated-off level-2 branch in the second run).
+// at two and three levels, the finer branches gated off in the second run).
 func TestR1(t *testing.T) {
 	be, err := backend.Get()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newGradFixture(6, [fixR]float64{1, 0})
-	x := f.randT(fixR, fixB, n2)
-	exec, err := NewExec(be, func(in []*Node) []*Node {
-		p, x, p1, p2, gate := in[:numParams], in[numParams], in[numParams+1], in[numParams+2], in[numParams+3]
-		auto := Gradient(ReduceAllSum(Discriminate(p, x, p1, p2, gate)), x)[0]
-		r1 := ReduceAllSum(R1(p, x, p1, p2, gate))
-		return append([]*Node{InputGradient(p, x, p1, p2, gate), auto, r1}, Gradient(r1, p[numG:]...)...)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer exec.Finalize()
-	call := func() []*tensors.Tensor { return f.call(t, exec, x, f.p1, f.p2, f.gate) }
-	outs := call()
-	mine, _ := tensorconv.Floats(outs[0])
-	auto, _ := tensorconv.Floats(outs[1])
-	for i := range mine {
-		if math.Abs(mine[i]-auto[i]) > 1e-12*(1+math.Abs(auto[i])) {
-			t.Fatalf("∇ₓD element %d: written out %v, autodiff %v", i, mine[i], auto[i])
+	for _, L := range []int{2, 3} {
+		f := newGradFixture(6, L, []float64{1, 1, 1}[:L])
+		g := make([]float64, 2*L) // run 0 every branch, run 1 level 1 only
+		for l := range L {
+			g[l] = 1
 		}
-	}
-	for i := numG; i < numParams; i++ {
-		grad, _ := tensorconv.Floats(outs[3+i-numG])
-		f.checkFD(t, call, i, 2, grad, []int{0, len(grad) - 1})
+		g[L] = 1
+		f.gates, _ = tensorconv.FromFloats(dtypes.Float64, g, fixR, L)
+		o, n, nG := f.o, f.o.Num(), f.o.NumG()
+		x := f.randT(fixR, fixB, Pixels(L))
+		exec, err := NewExec(be, func(in []*Node) []*Node {
+			p, x, maps, gates := in[:n], in[n], in[n+1:n+1+L], in[n+1+L]
+			auto := Gradient(ReduceAllSum(o.Discriminate(p, x, maps, gates)), x)[0]
+			r1 := ReduceAllSum(o.R1(p, x, maps, gates))
+			return append([]*Node{o.InputGradient(p, x, maps, gates), auto, r1}, Gradient(r1, p[nG:]...)...)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra := []any{x}
+		for _, m := range f.maps {
+			extra = append(extra, m)
+		}
+		call := func() []*tensors.Tensor { return f.call(t, exec, append(extra, f.gates)...) }
+		outs := call()
+		mine, _ := tensorconv.Floats(outs[0])
+		auto, _ := tensorconv.Floats(outs[1])
+		for i := range mine {
+			if math.Abs(mine[i]-auto[i]) > 1e-12*(1+math.Abs(auto[i])) {
+				t.Fatalf("L = %d: ∇ₓD element %d: written out %v, autodiff %v", L, i, mine[i], auto[i])
+			}
+		}
+		for i := nG; i < n; i++ {
+			grad, _ := tensorconv.Floats(outs[3+i-nG])
+			f.checkFD(t, call, i, 2, grad, []int{0, len(grad) - 1})
+		}
+		exec.Finalize()
 	}
 }

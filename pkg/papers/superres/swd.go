@@ -74,11 +74,14 @@ func (s *Sliced) SWD(a [][]float64) float64 {
 	return total / float64(len(s.dirs))
 }
 
-// concat joins the rows of a and b: (a_i, b_i).
-func concat(a, b [][]float64) [][]float64 {
-	out := make([][]float64, len(a))
-	for i := range a {
-		out[i] = append(slices.Clone(a[i]), b[i]...)
+// joint concatenates the levels of each image: parts [level][n][…] → [n][…],
+// (X₁, R₂, …, R_L) for the joint distance.
+func joint(parts [][][]float64) [][]float64 {
+	out := make([][]float64, len(parts[0]))
+	for i := range out {
+		for _, p := range parts {
+			out[i] = append(out[i], p[i]...)
+		}
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package superres
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -43,53 +42,67 @@ func Residual(x []float64, side int) []float64 {
 	return out
 }
 
-// Teacher is the forward super-resolution target of the quick preset (our
-// construction, L = 2 levels, 4×4 → 8×8, one channel):
+// Side is the side of the level-ℓ image (ℓ = 1, 2, …): 4, 8, 16, …
+func Side(level int) int { return coarse << (level - 1) }
+
+// Pixels is the number of pixels of the level-ℓ image.
+func Pixels(level int) int { return Side(level) * Side(level) }
+
+// coarse is the side of the level-1 image.
+const coarse = 4
+
+// Teacher is the forward super-resolution target (our construction): L
+// levels of one-channel images, 4×4 → 8×8 (quick preset, L = 2) → 16×16
+// (full preset, L = 3):
 //
-//	S₁ = ReLU(W₁*z − b₁),  X₁ = M₁*S₁                 z ~ N(0, I_Z)
-//	S₂ = ReLU(W₂*S₁ − b₂), X₂ = Up₂(X₁) + D₂*S₂
+//	S₁ = ReLU(W₁*z − b₁),     X₁ = M₁*S₁                z ~ N(0, I_Z)
+//	S_ℓ = ReLU(W_ℓ*S_ℓ₋₁ − b_ℓ), X_ℓ = Up₂(X_ℓ₋₁) + D_ℓ*S_ℓ   (ℓ = 2 … L)
 //
-// Every column of D₂* has zero mean in each 2×2 block, so AvgPool₂(X₂) = X₁
-// exactly and the detail residual R(X₂) = D₂*S₂.
+// Every column of D_ℓ* has zero mean in each 2×2 block, so AvgPool₂(X_ℓ) =
+// X_ℓ₋₁ exactly and the detail residual R(X_ℓ) = D_ℓ*S_ℓ. Slices are indexed
+// by level − 1.
 type Teacher struct {
-	Z, K1, K2 int         // latent size, hidden widths of levels 1 and 2
-	W1        [][]float64 // [K1][Z]
-	B1        []float64   // [K1]
-	M1        [][]float64 // [K1][16]: atom i is M1[i], a unit-norm 4×4 image
-	W2        [][]float64 // [K2][K1]
-	B2        []float64   // [K2]
-	D2        [][]float64 // [K2][64]: detail atoms, zero block means, norm DetailScale
+	Z int   // latent size
+	K []int // hidden width of each level
+	// W[ℓ−1] [K_ℓ][K_ℓ₋₁] (W[0] [K₁][Z]) and B[ℓ−1] [K_ℓ]: the layers.
+	W [][][]float64
+	B [][]float64
+	// Atoms[0] [K₁][16]: M₁*, unit-norm 4×4 images. Atoms[ℓ−1] [K_ℓ][Pixels(ℓ)]
+	// for ℓ ≥ 2: the detail atoms D_ℓ*, zero block means, norm DetailScale.
+	Atoms [][][]float64
 	// Independent makes the no-structure control (our construction): the
-	// details are drawn from an independent latent z′, so each level on its
-	// own is distributed as before but the fine level no longer depends on
-	// the coarse one.
+	// details of every level ℓ ≥ 2 are driven by their own independent
+	// latent, so each level on its own is distributed as before but the
+	// finer levels no longer depend on the coarser ones.
 	Independent bool
 	// Noise, when positive, makes the spec's noise variant (full preset; the
-	// form is our reading of the spec): every level-2 unit also receives
-	// ReLU noise, S₂ ← S₂ + ReLU(ξ), ξ ~ N(0, Noise² I), so the details are no
-	// longer fully determined by the coarse image. AvgPool₂(X₂) = X₁ still holds.
+	// form is our reading of the spec): every unit of the levels ℓ ≥ 2 also
+	// receives ReLU noise, S_ℓ ← S_ℓ + ReLU(ξ), ξ ~ N(0, Noise² I), so the
+	// details are no longer fully determined by the coarse image.
+	// AvgPool₂(X_ℓ) = X_ℓ₋₁ still holds.
 	Noise float64
 }
 
-// TeacherConfig sets the teacher's sizes and sparsity.
-type TeacherConfig struct {
-	Z, K1, K2          int     // latent size, hidden widths
-	Active1, Active2   float64 // target fraction of active units of S₁, S₂
-	DetailScale        float64 // norm of every detail atom
-	CalibrationSamples int     // draws used to set the biases by quantiles
-}
+// Levels is the number of levels L.
+func (t *Teacher) Levels() int { return len(t.K) }
 
-// coarse is the side of the level-1 image and fine the side of level 2.
-const (
-	coarse = 4
-	fine   = 8
-	n1     = coarse * coarse // 16 pixels
-	n2     = fine * fine     // 64 pixels
-)
+// M1 is the level-1 atoms M₁* [K₁][16].
+func (t *Teacher) M1() [][]float64 { return t.Atoms[0] }
+
+// TeacherConfig sets the teacher's sizes and sparsity; K and Active have one
+// entry per level.
+type TeacherConfig struct {
+	Z                  int       `json:"z"`                   // latent size
+	K                  []int     `json:"k"`                   // hidden width of each level
+	Active             []float64 `json:"active"`              // target fraction of active units of each S_ℓ
+	DetailScale        float64   `json:"detail_scale"`        // norm of every detail atom
+	CalibrationSamples int       `json:"calibration_samples"` // draws used to set the biases by quantiles
+}
 
 // NewTeacher draws a teacher from rng.
 func NewTeacher(tc TeacherConfig, rng *rand.Rand) *Teacher {
-	t := &Teacher{Z: tc.Z, K1: tc.K1, K2: tc.K2}
+	L := len(tc.K)
+	t := &Teacher{Z: tc.Z, K: slices.Clone(tc.K), W: make([][][]float64, L), B: make([][]float64, L), Atoms: make([][][]float64, L)}
 	gauss := func(rows, cols int, std float64) [][]float64 {
 		m := make([][]float64, rows)
 		for i := range m {
@@ -101,78 +114,71 @@ func NewTeacher(tc TeacherConfig, rng *rand.Rand) *Teacher {
 		return m
 	}
 	// W₁* entries N(0, 1/Z), M₁* columns N(0, I) normalised to unit norm.
-	t.W1 = gauss(tc.K1, tc.Z, 1/math.Sqrt(float64(tc.Z)))
-	t.M1 = gauss(tc.K1, n1, 1)
-	for _, a := range t.M1 {
+	t.W[0] = gauss(tc.K[0], tc.Z, 1/math.Sqrt(float64(tc.Z)))
+	t.Atoms[0] = gauss(tc.K[0], Pixels(1), 1)
+	for _, a := range t.Atoms[0] {
 		scale(a, 1/norm(a))
 	}
-	// W₂* entries N(0, 1/K1).
-	t.W2 = gauss(tc.K2, tc.K1, 1/math.Sqrt(float64(tc.K1)))
-	// D₂* columns: a Gaussian 8×8 image minus its 2×2 block means, unit norm, × DetailScale.
-	t.D2 = gauss(tc.K2, n2, 1)
-	for _, a := range t.D2 {
-		copy(a, Residual(a, fine))
-		scale(a, tc.DetailScale/norm(a))
+	for l := 1; l < L; l++ {
+		// W_ℓ* entries N(0, 1/K_ℓ₋₁).
+		t.W[l] = gauss(tc.K[l], tc.K[l-1], 1/math.Sqrt(float64(tc.K[l-1])))
+		// D_ℓ* columns: a Gaussian image minus its 2×2 block means, unit norm, × DetailScale.
+		t.Atoms[l] = gauss(tc.K[l], Pixels(l+1), 1)
+		for _, a := range t.Atoms[l] {
+			copy(a, Residual(a, Side(l+1)))
+			scale(a, tc.DetailScale/norm(a))
+		}
 	}
-	// b₁ᵢ is the (1 − Active1) quantile of (W₁*z)ᵢ, so unit i is active a
-	// fraction Active1 of the time; b₂ likewise from S₁.
+	// b_ℓ,i is the (1 − Active_ℓ) quantile of (W_ℓ* S_ℓ₋₁)ᵢ over calibration
+	// draws (S₀ = z), so unit i is active a fraction Active_ℓ of the time.
 	crng := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
-	pre1 := make([][]float64, tc.K1)
-	pre2 := make([][]float64, tc.K2)
-	t.B1 = make([]float64, tc.K1)
-	t.B2 = make([]float64, tc.K2)
-	zs := make([][]float64, tc.CalibrationSamples)
-	for n := range zs {
-		zs[n] = make([]float64, tc.Z)
-		for j := range zs[n] {
-			zs[n][j] = crng.NormFloat64()
-		}
-		for i, w := range t.W1 {
-			pre1[i] = append(pre1[i], dot(w, zs[n]))
+	in := make([][]float64, tc.CalibrationSamples) // S_ℓ₋₁ of every draw
+	for n := range in {
+		in[n] = make([]float64, tc.Z)
+		for j := range in[n] {
+			in[n][j] = crng.NormFloat64()
 		}
 	}
-	for i := range pre1 {
-		t.B1[i] = quantile(pre1[i], 1-tc.Active1)
-	}
-	for _, z := range zs {
-		s1 := t.hidden1(z)
-		for i, w := range t.W2 {
-			pre2[i] = append(pre2[i], dot(w, s1))
+	for l := range L {
+		pre := make([][]float64, tc.K[l])
+		for _, x := range in {
+			for i, w := range t.W[l] {
+				pre[i] = append(pre[i], dot(w, x))
+			}
 		}
-	}
-	for i := range pre2 {
-		t.B2[i] = quantile(pre2[i], 1-tc.Active2)
+		t.B[l] = make([]float64, tc.K[l])
+		for i := range pre {
+			t.B[l][i] = quantile(pre[i], 1-tc.Active[l])
+		}
+		for n, x := range in {
+			in[n] = t.hidden(l, x)
+		}
 	}
 	return t
 }
 
-// hidden1 is S₁ = ReLU(W₁*z − b₁).
-func (t *Teacher) hidden1(z []float64) []float64 {
-	s := make([]float64, t.K1)
-	for i, w := range t.W1 {
-		s[i] = max(0, dot(w, z)-t.B1[i])
+// hidden is level ℓ's layer (l = ℓ − 1): S_ℓ = ReLU(W_ℓ* x − b_ℓ).
+func (t *Teacher) hidden(l int, x []float64) []float64 {
+	s := make([]float64, t.K[l])
+	for i, w := range t.W[l] {
+		s[i] = max(0, dot(w, x)-t.B[l][i])
 	}
 	return s
 }
 
-// hidden2 is S₂ = ReLU(W₂*S₁ − b₂).
-func (t *Teacher) hidden2(s1 []float64) []float64 {
-	s := make([]float64, t.K2)
-	for i, w := range t.W2 {
-		s[i] = max(0, dot(w, s1)-t.B2[i])
-	}
-	return s
-}
-
-// Sample is n draws of the teacher: X1 [n][16], X2 [n][64] and the hidden
-// features S1 [n][K1], S2 [n][K2].
+// Sample is n draws of the teacher, per level (index ℓ − 1): the images
+// X[ℓ−1] [n][Pixels(ℓ)] and the hidden features S[ℓ−1] [n][K_ℓ].
 type Sample struct {
-	X1, X2, S1, S2 [][]float64
+	X, S [][][]float64
 }
+
+// Finest is the images of the finest level, X_L [n][Pixels(L)].
+func (s Sample) Finest() [][]float64 { return s.X[len(s.X)-1] }
 
 // Draw samples n images from the teacher.
 func (t *Teacher) Draw(n int, rng *rand.Rand) Sample {
-	var s Sample
+	L := t.Levels()
+	s := Sample{X: make([][][]float64, L), S: make([][][]float64, L)}
 	latent := func() []float64 {
 		z := make([]float64, t.Z)
 		for j := range z {
@@ -181,30 +187,37 @@ func (t *Teacher) Draw(n int, rng *rand.Rand) Sample {
 		return z
 	}
 	for range n {
-		s1 := t.hidden1(latent())
-		// X₁ = M₁*S₁
-		x1 := make([]float64, n1)
-		for i, a := range t.M1 {
-			axpy(x1, s1[i], a)
-		}
-		src := s1
-		if t.Independent {
-			src = t.hidden1(latent()) // the details' own, independent coarse features
-		}
-		s2 := t.hidden2(src)
-		if t.Noise > 0 {
-			for i := range s2 {
-				// S₂ + ReLU(ξ), ξ ~ N(0, Noise²)
-				s2[i] += max(0, t.Noise*rng.NormFloat64())
+		hs := make([][]float64, L)
+		hs[0] = t.hidden(0, latent())
+		for l := 1; l < L; l++ {
+			src := hs[l-1]
+			if t.Independent {
+				// level ℓ's own, independent chain z′ → S₁′ → … → S′_ℓ₋₁
+				src = t.hidden(0, latent())
+				for k := 1; k < l; k++ {
+					src = t.hidden(k, src)
+				}
+			}
+			hs[l] = t.hidden(l, src)
+			if t.Noise > 0 {
+				for i := range hs[l] {
+					// S_ℓ + ReLU(ξ), ξ ~ N(0, Noise²)
+					hs[l][i] += max(0, t.Noise*rng.NormFloat64())
+				}
 			}
 		}
-		// X₂ = Up₂(X₁) + D₂*S₂
-		x2 := Up2(x1, coarse)
-		for i, a := range t.D2 {
-			axpy(x2, s2[i], a)
+		// X₁ = M₁*S₁; X_ℓ = Up₂(X_ℓ₋₁) + D_ℓ*S_ℓ
+		x := make([]float64, Pixels(1))
+		for l := range L {
+			if l > 0 {
+				x = Up2(x, Side(l))
+			}
+			for i, a := range t.Atoms[l] {
+				axpy(x, hs[l][i], a)
+			}
+			s.X[l] = append(s.X[l], x)
+			s.S[l] = append(s.S[l], hs[l])
 		}
-		s.X1, s.X2 = append(s.X1, x1), append(s.X2, x2)
-		s.S1, s.S2 = append(s.S1, s1), append(s.S2, s2)
 	}
 	return s
 }
@@ -221,16 +234,6 @@ func ActiveRate(h [][]float64) float64 {
 		}
 	}
 	return on / all
-}
-
-func (tc TeacherConfig) validate() error {
-	switch {
-	case tc.Z < 1 || tc.K1 < 1 || tc.K2 < 1:
-		return fmt.Errorf("teacher sizes must be ≥ 1, got z=%d k1=%d k2=%d", tc.Z, tc.K1, tc.K2)
-	case !(tc.Active1 > 0 && tc.Active1 < 1) || !(tc.Active2 > 0 && tc.Active2 < 1):
-		return fmt.Errorf("teacher activities must be in (0, 1), got %v, %v", tc.Active1, tc.Active2)
-	}
-	return nil
 }
 
 func dot(a, b []float64) float64 {
