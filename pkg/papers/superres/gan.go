@@ -1,7 +1,11 @@
 package superres
 
 import (
+	"math"
+	"math/rand/v2"
+
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -27,10 +31,18 @@ import (
 // for ℓ < L, P_ℓ a fixed random orthonormal Pixels(ℓ)-dimensional projection
 // of X — the same parameter count, no level split.
 //
-// Layout is the order of the parameters: the generator's (W_ℓ, c_ℓ per
-// level, then every M_ℓ), then the discriminator's (A_ℓ, a_ℓ, v_ℓ per level,
-// then e). For L = 2: W₁ c₁ W₂ c₂ M₁ M₂ A₁ a₁ v₁ A₂ a₂ v₂ e.
-type Layout struct{ L int }
+// Layout is the models' levels — L of them, level 1 of side Base (4 for the
+// teacher's images, 7 for MNIST's 7×7 → 14×14 → 28×28) — and the order of the
+// parameters: the generator's (W_ℓ, c_ℓ per level, then every M_ℓ), then
+// the discriminator's (A_ℓ, a_ℓ, v_ℓ per level, then e). For L = 2:
+// W₁ c₁ W₂ c₂ M₁ M₂ A₁ a₁ v₁ A₂ a₂ v₂ e.
+type Layout struct{ L, Base int }
+
+// Side is the side of the level-ℓ image (ℓ = 1 … L): Base·2^(ℓ−1).
+func (o Layout) Side(level int) int { return o.Base << (level - 1) }
+
+// Pixels is the number of pixels of the level-ℓ image.
+func (o Layout) Pixels(level int) int { return o.Side(level) * o.Side(level) }
 
 // The parameters of level ℓ = l + 1 (l = 0 … L−1) and their shapes.
 func (o Layout) W(l int) int  { return 2 * l }           // [R, H_ℓ₋₁, H_ℓ] (H₀ = Z)
@@ -66,13 +78,13 @@ type Arch struct {
 	DW int   `json:"dw"` // discriminator hidden width per level
 }
 
-// Layout is the parameter order of the models of a.
-func (a Arch) Layout() Layout { return Layout{L: len(a.H)} }
+// Layout is the levels and parameter order of the models of a on the
+// teacher's images.
+func (a Arch) Layout() Layout { return Layout{L: len(a.H), Base: coarse} }
 
-// shapes are the parameter shapes of one run (without the run axis) and the
-// fan-in of each weight (0: a bias, initialised at 0).
-func (a Arch) shapes() (shapes [][]int, fanIn []int) {
-	o := a.Layout()
+// shapes are the parameter shapes of one run of the models of a (without the
+// run axis) and the fan-in of each weight (0: a bias, initialised at 0).
+func (o Layout) shapes(a Arch) (shapes [][]int, fanIn []int) {
 	shapes, fanIn = make([][]int, o.Num()), make([]int, o.Num())
 	shapes[o.E()] = []int{}
 	for l := range o.L {
@@ -80,7 +92,7 @@ func (a Arch) shapes() (shapes [][]int, fanIn []int) {
 		if l > 0 {
 			in = a.H[l-1]
 		}
-		px := Pixels(l + 1)
+		px := o.Pixels(l + 1)
 		shapes[o.W(l)], fanIn[o.W(l)] = []int{in, a.H[l]}, in
 		shapes[o.C(l)] = []int{a.H[l]}
 		shapes[o.M(l)], fanIn[o.M(l)] = []int{a.H[l], px}, a.H[l]
@@ -91,15 +103,56 @@ func (a Arch) shapes() (shapes [][]int, fanIn []int) {
 	return shapes, fanIn
 }
 
+// initParams appends one run's initial parameters, drawn from rng, to params
+// [parameter][…]: every weight Gaussian, fan-in scaled, N(0, 1/fan_in) (our
+// choice, as the spec asks to state), every bias 0.
+func (o Layout) initParams(a Arch, params [][]float64, rng *rand.Rand) {
+	shapes, fan := o.shapes(a)
+	for i := range o.Num() {
+		n := 1
+		for _, d := range shapes[i] {
+			n *= d
+		}
+		for range n {
+			w := 0.0
+			if fan[i] > 0 {
+				w = rng.NormFloat64() / math.Sqrt(float64(fan[i]))
+			}
+			params[i] = append(params[i], w)
+		}
+	}
+}
+
+// newState is the trainer's initial state for R runs (float32) from their
+// parameters: Adam's moments and the step counts at 0.
+func (o Layout) newState(a Arch, params [][]float64, R int) ([]*tensors.Tensor, error) {
+	shapes, _ := o.shapes(a)
+	state := make([]*tensors.Tensor, o.NumState())
+	for i := range o.Num() {
+		dims := append([]int{R}, shapes[i]...)
+		var err error
+		if state[i], err = tensorconv.FromFloats(dtypes.Float32, params[i], dims...); err != nil {
+			return nil, err
+		}
+		zeros := make([]float64, len(params[i]))
+		state[o.Num()+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
+		state[2*o.Num()+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
+	}
+	for l := range o.L {
+		state[3*o.Num()+l], _ = tensorconv.FromFloats(dtypes.Float32, make([]float64, R), R)
+	}
+	return state, nil
+}
+
 // upMatrix is Up₂ from level ℓ−1 to level ℓ as a [Pixels(ℓ−1), Pixels(ℓ)]
 // matrix acting on row vectors.
-func upMatrix(level int) []float64 {
-	nIn, nOut := Pixels(level-1), Pixels(level)
+func (o Layout) upMatrix(level int) []float64 {
+	nIn, nOut := o.Pixels(level-1), o.Pixels(level)
 	u := make([]float64, nIn*nOut)
 	for p := range nIn {
 		e := make([]float64, nIn)
 		e[p] = 1
-		for q, v := range Up2(e, Side(level-1)) {
+		for q, v := range Up2(e, o.Side(level-1)) {
 			u[p*nOut+q] = v
 		}
 	}
@@ -125,7 +178,7 @@ func (o Layout) Generate(p []*Node, z *Node) (x *Node, h []*Node) {
 	x = Einsum("rbh,rhp->rbp", h[0], p[o.M(0)])
 	for l := 1; l < o.L; l++ {
 		// X̂_ℓ = Up₂(X̂_ℓ₋₁) + h_ℓ M_ℓ [R, B, Pixels(ℓ)]
-		up := Const(g, tensors.FromFlatDataAndDimensions(upMatrix(l+1), Pixels(l), Pixels(l+1)))
+		up := Const(g, tensors.FromFlatDataAndDimensions(o.upMatrix(l+1), o.Pixels(l), o.Pixels(l+1)))
 		up = ConvertDType(up, z.DType())
 		x = Add(Einsum("rbp,pq->rbq", x, up), Einsum("rbk,rkq->rbq", h[l], p[o.M(l)]))
 	}

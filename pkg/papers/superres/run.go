@@ -193,7 +193,7 @@ func Run(cfg Config) (*Results, error) {
 	seeds := cfg.SeedList()
 	L := cfg.Levels()
 	o := cfg.Arch.Layout()
-	nL := Pixels(L) // pixels of the finest level
+	nL := o.Pixels(L) // pixels of the finest level
 	sd := make([]*seedData, len(seeds))
 	res.Seeds = make([]SeedResult, len(seeds))
 	parallel(len(seeds), func(i int) { sd[i], res.Seeds[i] = prepareSeed(cfg, seeds[i]) })
@@ -214,54 +214,31 @@ func Run(cfg Config) (*Results, error) {
 	}
 
 	// Initial parameters, fixed input maps, Adam state, all [R, …] float32.
-	shapes, fan := cfg.Arch.shapes()
 	params := make([][]float64, o.Num())
 	maps := make([][]float64, L)
-	multiMaps := levelMaps(L)
+	multiMaps := o.levelMaps()
 	for r := range R {
 		rng := rand.New(rand.NewPCG(uint64(all[r].Seed), streamInit+16*variantID[all[r].Variant]))
-		for i := range o.Num() {
-			n := 1
-			for _, d := range shapes[i] {
-				n *= d
-			}
-			for range n {
-				w := 0.0
-				if fan[i] > 0 {
-					// Gaussian, fan-in scaled: N(0, 1/fan_in); biases start at 0.
-					w = rng.NormFloat64() / math.Sqrt(float64(fan[i]))
-				}
-				params[i] = append(params[i], w)
-			}
-		}
+		o.initParams(cfg.Arch, params, rng)
 		for l := range L {
 			m := multiMaps[l]
 			if all[r].Variant == VariantSingle {
 				// no level split: the whole image, and random views of it
 				m = identity(nL)
 				if l < L-1 {
-					m = randomProjection(rng, nL, Pixels(l+1))
+					m = randomProjection(rng, nL, o.Pixels(l+1))
 				}
 			}
 			maps[l] = append(maps[l], m...)
 		}
 	}
-	state := make([]*tensors.Tensor, o.NumState())
-	for i := range o.Num() {
-		dims := append([]int{R}, shapes[i]...)
-		if state[i], err = tensorconv.FromFloats(dtypes.Float32, params[i], dims...); err != nil {
-			return nil, err
-		}
-		zeros := make([]float64, len(params[i]))
-		state[o.Num()+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
-		state[2*o.Num()+i], _ = tensorconv.FromFloats(dtypes.Float32, zeros, dims...)
-	}
-	for l := range L {
-		state[3*o.Num()+l], _ = tensorconv.FromFloats(dtypes.Float32, make([]float64, R), R)
+	state, err := o.newState(cfg.Arch, params, R)
+	if err != nil {
+		return nil, err
 	}
 	mapsT := make([]*tensors.Tensor, L)
 	for l := range L {
-		mapsT[l], _ = tensorconv.FromFloats(dtypes.Float32, maps[l], R, nL, Pixels(l+1))
+		mapsT[l], _ = tensorconv.FromFloats(dtypes.Float32, maps[l], R, nL, o.Pixels(l+1))
 	}
 	lrs := make([]float64, R)
 	for r := range lrs {
@@ -333,7 +310,7 @@ func Run(cfg Config) (*Results, error) {
 		}
 		parallel(R, func(r int) {
 			d, k := dataOf(r)
-			for l, part := range levels(x[r], L) {
+			for l, part := range o.levels(x[r]) {
 				all[r].SWD[l] = append(all[r].SWD[l], d.curve[k][l].SWD(part))
 			}
 		})
@@ -368,7 +345,7 @@ func Run(cfg Config) (*Results, error) {
 		out := make([]float64, R)
 		parallel(R, func(r int) {
 			d, k := dataOf(r)
-			out[r] = d.valJ[k].SWD(joint(levels(x[r], L)))
+			out[r] = d.valJ[k].SWD(joint(o.levels(x[r])))
 		})
 		return out, nil
 	}
@@ -381,10 +358,10 @@ func Run(cfg Config) (*Results, error) {
 		if err != nil {
 			return err
 		}
-		n1, h1 := Pixels(1), cfg.Arch.H[0]
+		n1, h1 := o.Pixels(1), cfg.Arch.H[0]
 		parallel(R, func(r int) {
 			d, k := dataOf(r)
-			parts := levels(x[r], L)
+			parts := o.levels(x[r])
 			dist := make([]runs.Float, L)
 			for l, part := range parts {
 				dist[l] = runs.Float(d.test[k][l].SWD(part))
@@ -606,7 +583,7 @@ func firstProgress(iters []int, swd []float64, floor, level float64) int {
 // prepareSeed draws the seed's teacher, its no-structure twin, the training
 // and evaluation samples, the projections and the floors.
 func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
-	L := cfg.Levels()
+	L, o := cfg.Levels(), cfg.Arch.Layout()
 	t := NewTeacher(cfg.Teacher, rand.New(rand.NewPCG(uint64(seed), streamTeacher)))
 	c := *t
 	c.Independent = true
@@ -643,9 +620,9 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 	for k, te := range teachers {
 		trng, vrng, erng := rngs[k][0], rngs[k][1], rngs[k][2]
 		d.train[k] = te.Draw(cfg.TrainSamples, trng).Finest()
-		d.valJ[k] = NewSliced(joint(levels(te.Draw(cfg.ValSamples, vrng).Finest(), L)), d.dirsJ)
+		d.valJ[k] = NewSliced(joint(o.levels(te.Draw(cfg.ValSamples, vrng).Finest())), d.dirsJ)
 		ev := te.Draw(N, erng)
-		parts := levels(ev.Finest(), L) // the test split's levels
+		parts := o.levels(ev.Finest()) // the test split's levels
 		for l, part := range parts {
 			d.curve[k] = append(d.curve[k], NewSliced(part[:NC], d.dirs[l]))
 			d.test[k] = append(d.test[k], NewSliced(part, d.dirs[l]))
@@ -660,7 +637,7 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 		// Floors: disjoint pairs of fresh teacher samples, at the final and the curve sizes.
 		f := Floors{Level: make([]float64, L), Curve: make([]float64, L)}
 		for range cfg.FloorPairs {
-			a, b := levels(te.Draw(N, erng).Finest(), L), levels(te.Draw(N, erng).Finest(), L)
+			a, b := o.levels(te.Draw(N, erng).Finest()), o.levels(te.Draw(N, erng).Finest())
 			level, j := distances(a, b)
 			for l := range L {
 				f.Level[l] += level[l] / float64(cfg.FloorPairs)
@@ -671,7 +648,7 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 		sr.Floors = append(sr.Floors, f)
 	}
 	// The null of FSR-4: no-structure samples against the teacher's.
-	null := levels(c.Draw(N, erng).Finest(), L)
+	null := o.levels(c.Draw(N, erng).Finest())
 	for l, part := range null {
 		sr.Null = append(sr.Null, d.test[0][l].SWD(part))
 	}
@@ -687,16 +664,16 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 // levels splits finest images x [n][Pixels(L)] into the level-1 image
 // AvgPool₂^(L−1)(X) and the detail residual of each level ℓ ≥ 2,
 // R_ℓ(AvgPool₂^(L−ℓ) X): [level][n][Pixels(ℓ)].
-func levels(x [][]float64, L int) [][][]float64 {
-	out := make([][][]float64, L)
+func (o Layout) levels(x [][]float64) [][][]float64 {
+	out := make([][][]float64, o.L)
 	for _, img := range x {
-		for l := L - 1; l >= 0; l-- {
+		for l := o.L - 1; l >= 0; l-- {
 			if l == 0 {
 				out[0] = append(out[0], img)
 				break
 			}
-			out[l] = append(out[l], Residual(img, Side(l+1)))
-			img = AvgPool2(img, Side(l+1))
+			out[l] = append(out[l], Residual(img, o.Side(l+1)))
+			img = AvgPool2(img, o.Side(l+1))
 		}
 	}
 	return out
@@ -778,19 +755,19 @@ func unitRates(h [][]float64) []float64 {
 }
 
 // levelMaps are the multi-scale discriminator's input maps as matrices on
-// row vectors of finest images: levels(·, L) of the unit images, [level]
+// row vectors of finest images: the levels of the unit images, [level]
 // [Pixels(L), Pixels(ℓ)] (P₁ = AvgPool₂^(L−1), P_ℓ = R_ℓ ∘ AvgPool₂^(L−ℓ)).
-func levelMaps(L int) [][]float64 {
-	n := Pixels(L)
-	out := make([][]float64, L)
+func (o Layout) levelMaps() [][]float64 {
+	n := o.Pixels(o.L)
+	out := make([][]float64, o.L)
 	for l := range out {
-		out[l] = make([]float64, n*Pixels(l+1))
+		out[l] = make([]float64, n*o.Pixels(l+1))
 	}
 	for q := range n {
 		e := make([]float64, n)
 		e[q] = 1
-		for l, part := range levels([][]float64{e}, L) {
-			copy(out[l][q*Pixels(l+1):], part[0])
+		for l, part := range o.levels([][]float64{e}) {
+			copy(out[l][q*o.Pixels(l+1):], part[0])
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -354,18 +355,19 @@ func TestUpPool(t *testing.T) {
 		}
 		same("AvgPool₂ ∘ Up₂", AvgPool2(up, Side(level)), x)
 		same("R(Up₂ x)", Residual(up, Side(level)), make([]float64, len(up)))
-		same(fmt.Sprintf("Up₂ to level %d", level), apply(upMatrix(level), x, Pixels(level)), up)
+		same(fmt.Sprintf("Up₂ to level %d", level), apply(Layout{L: 3, Base: coarse}.upMatrix(level), x, Pixels(level)), up)
 	}
 	for _, L := range []int{2, 3} {
 		y := randVec(Pixels(L))
-		maps := levelMaps(L)
-		for l, part := range levels([][]float64{y}, L) {
+		o := Layout{L: L, Base: coarse}
+		maps := o.levelMaps()
+		for l, part := range o.levels([][]float64{y}) {
 			same(fmt.Sprintf("P_%d of L = %d", l+1, L), apply(maps[l], y, Pixels(l+1)), part[0])
 		}
 	}
 	// The levels of L = 2: AvgPool₂ X and R₂ X.
 	y := randVec(Pixels(2))
-	lv := levels([][]float64{y}, 2)
+	lv := Layout{L: 2, Base: coarse}.levels([][]float64{y})
 	same("level 1", lv[0][0], AvgPool2(y, 8))
 	same("level 2", lv[1][0], Residual(y, 8))
 }
@@ -448,12 +450,12 @@ func newGradFixture(seed uint64, L int, gates []float64) *gradFixture {
 		x, _ := tensorconv.FromFloats(dtypes.Float64, v, dims...)
 		return x
 	}
-	shapes, _ := arch.shapes()
+	shapes, _ := f.o.shapes(arch)
 	f.params = make([]*tensors.Tensor, f.o.Num())
 	for i := range f.params {
 		f.params[i] = f.randT(append([]int{fixR}, shapes[i]...)...)
 	}
-	for l, m := range levelMaps(L) {
+	for l, m := range f.o.levelMaps() {
 		mt, _ := tensorconv.FromFloats(dtypes.Float64, slices.Concat(m, m), fixR, Pixels(L), Pixels(l+1))
 		f.maps = append(f.maps, mt)
 	}
@@ -685,5 +687,47 @@ func TestR1(t *testing.T) {
 			f.checkFD(t, call, i, 2, grad, []int{0, len(grad) - 1})
 		}
 		exec.Finalize()
+	}
+}
+
+// TestMNIST: the optional MNIST run trains the three-level GAN on digits,
+// measures every level at each evaluation against a positive floor, keeps
+// 28×28 digits in its grid and draws its figures; bad fields are named.
+func TestMNIST(t *testing.T) {
+	c := MNISTQuick()
+	c.Train, c.Eval, c.Steps, c.EvalEvery = 256, 100, 20, 10
+	res, err := RunMNIST(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Iters) != 3 || len(res.SWD) != 3 || len(res.Floor) != 3 {
+		t.Fatalf("iters %v, %d curves, floors %v: want 3 points of 3 levels", res.Iters, len(res.SWD), res.Floor)
+	}
+	for l, s := range res.SWD {
+		if len(s) != 3 || !(res.Floor[l] > 0) || !(s[0] > res.Floor[l]) {
+			t.Errorf("level %d: curve %v, floor %v (an untrained generator must be above the floor)", l+1, s, res.Floor[l])
+		}
+	}
+	if len(res.Grid) != len(res.GridIters) || len(res.Grid[0][0]) != 28*28 || len(res.Real[0]) != 28*28 {
+		t.Fatalf("grid: %d checkpoints for %v, %d pixels", len(res.Grid), res.GridIters, len(res.Grid[0][0]))
+	}
+	for _, f := range MNISTFigures(res) {
+		if err := f.Fig.Save(filepath.Join(t.TempDir(), f.Name+".svg")); err != nil {
+			t.Errorf("figure %s: %v", f.Name, err)
+		}
+	}
+	for want, mutate := range map[string]func(*MNISTConfig){
+		"arch.h":          func(c *MNISTConfig) { c.Arch.H = []int{64} },
+		"lr must be":      func(c *MNISTConfig) { c.LR = -1 },
+		"train must be":   func(c *MNISTConfig) { c.Train = 1 },
+		"eval must be":    func(c *MNISTConfig) { c.Eval = 9000 },
+		"steps must be":   func(c *MNISTConfig) { c.Steps = 7 },
+		"eval_every must": func(c *MNISTConfig) { c.EvalEvery = 3 },
+	} {
+		bad := MNISTQuick()
+		mutate(&bad)
+		if _, err := RunMNIST(bad); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v", want, err)
+		}
 	}
 }

@@ -42,10 +42,10 @@ func Residual(x []float64, side int) []float64 {
 	return out
 }
 
-// Side is the side of the level-ℓ image (ℓ = 1, 2, …): 4, 8, 16, …
+// Side is the side of the teacher's level-ℓ image (ℓ = 1, 2, …): 4, 8, 16, …
 func Side(level int) int { return coarse << (level - 1) }
 
-// Pixels is the number of pixels of the level-ℓ image.
+// Pixels is the number of pixels of the teacher's level-ℓ image.
 func Pixels(level int) int { return Side(level) * Side(level) }
 
 // coarse is the side of the level-1 image.
