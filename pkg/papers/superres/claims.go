@@ -257,7 +257,7 @@ func orderClaim(strict bool) func(*Results) claims.Measurement {
 		if strict {
 			rule, reason = chain("<", res.Config.Levels()), "the coarser levels do not cross 80% progress strictly before the finer ones (ties, or fine first)"
 		}
-		rule = fmt.Sprintf("%s (progress ≥ %.0f%%, both reached) in ≥ %d of %d seeds", rule, 100*progressAt, need, len(passes))
+		rule = fmt.Sprintf("%s (progress ≥ %.0f%%, every level reached) in ≥ %d of %d seeds", rule, 100*progressAt, need, len(passes))
 		if strict {
 			rule += " (report only)"
 		}
@@ -411,7 +411,11 @@ func singleScale(res *Results) claims.Measurement {
 			ok, w, qs = ok && notWorse.Holds(q), math.Max(w, q), append(qs, q)
 		}
 		passes, worst = append(passes, ok), append(worst, w)
-		d = append(d, claims.Each(qs, "%.2f"))
+		if len(qs) == 1 {
+			d = append(d, claims.Each(qs, "%.2f"))
+		} else {
+			d = append(d, "("+claims.Each(qs, "%.2f")+")")
+		}
 	}
 	return claims.Measurement{
 		Value:  claims.MajorityValue(worst, need, false),
