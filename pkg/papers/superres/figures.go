@@ -199,30 +199,34 @@ func sortedDesc(xs []float64) []float64 {
 	return s
 }
 
-// MNISTFigures draws the MNIST run: the sample grid across training and the
-// per-level distances.
-func MNISTFigures(res *MNISTResult) []plot.Named {
+// ImagesFigures draws a run on real images: the sample grid across training
+// and the per-level distances.
+func ImagesFigures(res *ImagesResult) []plot.Named {
+	o := res.Config.layout()
+	sides := fmt.Sprintf("%d×%d, %d×%d and %d×%d", o.Side(1), o.Side(1), o.Side(2), o.Side(2), o.Side(3), o.Side(3))
+	name := res.Config.Dataset
 	return []plot.Named{
-		{Name: "mnist-samples", Caption: "MNIST (qualitative): generated digits of six fixed latents at checkpoints of training, one row per level — the 7×7 image (top, enlarged), the 14×14 image, the 28×28 digit — and six training digits the same way (last panel).", Fig: MNISTSamplesFigure(res)},
-		{Name: "mnist-swd", Caption: "MNIST: sliced Wasserstein distance of each level to held-out digits (level 1 on the 7×7 image, levels 2 and 3 on the detail residuals) against iteration, log scale; dashed: the real-vs-real floor at the same sample size (report only, ours).", Fig: MNISTSWDFigure(res)},
+		{Name: name + "-samples", Caption: fmt.Sprintf("%s (qualitative): generated images of six fixed latents at checkpoints of training, one row per level (%s, the coarser ones enlarged), and six training images the same way (last panel).", name, sides), Fig: ImagesSamplesFigure(res)},
+		{Name: name + "-swd", Caption: fmt.Sprintf("%s: sliced Wasserstein distance of each level to held-out images (level 1 on the coarsest image, levels 2 and 3 on the detail residuals) against iteration, log scale; dashed: the real-vs-real floor at the same sample size (report only, ours).", name), Fig: ImagesSWDFigure(res)},
 	}
 }
 
-// MNISTSamplesFigure is the sample grid of the MNIST run.
-func MNISTSamplesFigure(res *MNISTResult) *plot.Figure {
-	o := Layout{L: 3, Base: mnistBase}
-	fig := plot.New(plot.Size(1100, 900), plot.Grid(3, 0), plot.Title("MNIST: samples across training (rows: 7×7, 14×14, 28×28)"))
+// ImagesSamplesFigure is the sample grid of a run on real images.
+func ImagesSamplesFigure(res *ImagesResult) *plot.Figure {
+	o := res.Config.layout()
+	side := o.Side(o.L)
+	fig := plot.New(plot.Size(1100, 900), plot.Grid(3, 0), plot.Title(fmt.Sprintf("%s: samples across training (one row per level, coarse above fine)", res.Config.Dataset)))
 	panel := func(title string, imgs [][]float64) {
 		rows := make([][]image.Image, o.L)
 		for _, x := range imgs {
-			// level ℓ's image AvgPool₂^(L−ℓ)(X̂), shown at 28×28
+			// level ℓ's image AvgPool₂^(L−ℓ)(X̂), shown at the finest size
 			img := x
 			for l := o.L - 1; l >= 0; l-- {
 				shown := img
-				for s := o.Side(l + 1); s < o.Side(o.L); s *= 2 {
+				for s := o.Side(l + 1); s < side; s *= 2 {
 					shown = Up2(shown, s)
 				}
-				rows[l] = append(rows[l], plot.GrayImage(shown, o.Side(o.L), o.Side(o.L), 0, 1))
+				rows[l] = append(rows[l], plot.GrayImage(shown, side, side, 0, 1))
 				if l > 0 {
 					img = AvgPool2(img, o.Side(l+1))
 				}
@@ -233,14 +237,14 @@ func MNISTSamplesFigure(res *MNISTResult) *plot.Figure {
 	for k, imgs := range res.Grid {
 		panel(fmt.Sprintf("iteration %d", res.GridIters[k]), imgs)
 	}
-	panel("training digits", res.Real)
+	panel("training images", res.Real)
 	return fig
 }
 
-// MNISTSWDFigure is the per-level distance of the MNIST run against iteration.
-func MNISTSWDFigure(res *MNISTResult) *plot.Figure {
-	fig := plot.New(plot.Size(760, 440), plot.Title("MNIST: per-level distance to held-out digits"))
-	p := fig.Panel("SWD (1000 samples)").XLabel("iteration").YLabel("SWD").YLog()
+// ImagesSWDFigure is the per-level distance of a run on real images against iteration.
+func ImagesSWDFigure(res *ImagesResult) *plot.Figure {
+	fig := plot.New(plot.Size(760, 440), plot.Title(fmt.Sprintf("%s: per-level distance to held-out images", res.Config.Dataset)))
+	p := fig.Panel(fmt.Sprintf("SWD (%d samples)", res.Config.Eval)).XLabel("iteration").YLabel("SWD").YLog()
 	xs := make([]float64, len(res.Iters))
 	for i, it := range res.Iters {
 		xs[i] = float64(it)

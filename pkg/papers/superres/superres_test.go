@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"theorylab/models/gan"
 	"theorylab/pkg/backend"
+	"theorylab/pkg/data"
 	"theorylab/pkg/papers/papertest"
 	"theorylab/pkg/runs"
 	"theorylab/pkg/tensorconv"
@@ -690,43 +692,64 @@ func TestR1(t *testing.T) {
 	}
 }
 
-// TestMNIST: the optional MNIST run trains the three-level GAN on digits,
-// measures every level at each evaluation against a positive floor, keeps
-// 28×28 digits in its grid and draws its figures; bad fields are named.
-func TestMNIST(t *testing.T) {
-	c := MNISTQuick()
-	c.Train, c.Eval, c.Steps, c.EvalEvery = 256, 100, 20, 10
-	res, err := RunMNIST(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Iters) != 3 || len(res.SWD) != 3 || len(res.Floor) != 3 {
-		t.Fatalf("iters %v, %d curves, floors %v: want 3 points of 3 levels", res.Iters, len(res.SWD), res.Floor)
-	}
-	for l, s := range res.SWD {
-		if len(s) != 3 || !(res.Floor[l] > 0) || !(s[0] > res.Floor[l]) {
-			t.Errorf("level %d: curve %v, floor %v (an untrained generator must be above the floor)", l+1, s, res.Floor[l])
+// TestImages: the optional runs on real images train the three-level GAN on
+// MNIST digits and on (fake, written here) CIFAR-10 files in greyscale,
+// measure every level at each evaluation against a positive floor, keep
+// finest-size images in their grid and draw their figures; bad fields are
+// named.
+func TestImages(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(8, 8))
+	for name, n := range map[string]int{"data_batch_1.bin": 300, "test_batch.bin": 200} {
+		rec := make([]byte, 0, n*3073)
+		for range n {
+			rec = append(rec, byte(rng.IntN(10))) // label, then 3×32×32 pixel bytes
+			for range 3072 {
+				rec = append(rec, byte(rng.IntN(256)))
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), rec, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if len(res.Grid) != len(res.GridIters) || len(res.Grid[0][0]) != 28*28 || len(res.Real[0]) != 28*28 {
-		t.Fatalf("grid: %d checkpoints for %v, %d pixels", len(res.Grid), res.GridIters, len(res.Grid[0][0]))
-	}
-	for _, f := range MNISTFigures(res) {
-		if err := f.Fig.Save(filepath.Join(t.TempDir(), f.Name+".svg")); err != nil {
-			t.Errorf("figure %s: %v", f.Name, err)
+	t.Setenv(data.CIFAR10DirEnv, dir)
+	for _, c := range []ImagesConfig{MNISTQuick(), CIFARQuick()} {
+		c.Train, c.Eval, c.Steps, c.EvalEvery = 256, 100, 20, 10
+		res, err := RunImages(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		side := c.layout().Side(3)
+		if len(res.Iters) != 3 || len(res.SWD) != 3 || len(res.Floor) != 3 {
+			t.Fatalf("%s: iters %v, %d curves, floors %v: want 3 points of 3 levels", c.Dataset, res.Iters, len(res.SWD), res.Floor)
+		}
+		for l, s := range res.SWD {
+			if len(s) != 3 || !(res.Floor[l] > 0) || !(s[0] > res.Floor[l]) {
+				t.Errorf("%s level %d: curve %v, floor %v (an untrained generator must be above the floor)", c.Dataset, l+1, s, res.Floor[l])
+			}
+		}
+		if len(res.Grid) != len(res.GridIters) || len(res.Grid[0][0]) != side*side || len(res.Real[0]) != side*side {
+			t.Fatalf("%s grid: %d checkpoints for %v, %d pixels, want %d", c.Dataset, len(res.Grid), res.GridIters, len(res.Grid[0][0]), side*side)
+		}
+		for _, f := range ImagesFigures(res) {
+			if err := f.Fig.Save(filepath.Join(t.TempDir(), f.Name+".svg")); err != nil {
+				t.Errorf("figure %s: %v", f.Name, err)
+			}
 		}
 	}
-	for want, mutate := range map[string]func(*MNISTConfig){
-		"arch.h":          func(c *MNISTConfig) { c.Arch.H = []int{64} },
-		"lr must be":      func(c *MNISTConfig) { c.LR = -1 },
-		"train must be":   func(c *MNISTConfig) { c.Train = 1 },
-		"eval must be":    func(c *MNISTConfig) { c.Eval = 9000 },
-		"steps must be":   func(c *MNISTConfig) { c.Steps = 7 },
-		"eval_every must": func(c *MNISTConfig) { c.EvalEvery = 3 },
+	for want, mutate := range map[string]func(*ImagesConfig){
+		"dataset must be": func(c *ImagesConfig) { c.Dataset = "svhn" },
+		"arch.h":          func(c *ImagesConfig) { c.Arch.H = []int{64} },
+		"lr must be":      func(c *ImagesConfig) { c.LR = -1 },
+		"train must be":   func(c *ImagesConfig) { c.Train = 1 },
+		"eval must be":    func(c *ImagesConfig) { c.Eval = 9000 },
+		"steps must be":   func(c *ImagesConfig) { c.Steps = 7 },
+		"eval_every must": func(c *ImagesConfig) { c.EvalEvery = 3 },
+		"r1 must be":      func(c *ImagesConfig) { c.R1 = -1 },
 	} {
 		bad := MNISTQuick()
 		mutate(&bad)
-		if _, err := RunMNIST(bad); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := RunImages(bad); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v", want, err)
 		}
 	}

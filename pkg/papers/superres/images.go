@@ -19,16 +19,19 @@ import (
 	"theorylab/pkg/tensorconv"
 )
 
-// MNISTConfig is the spec's optional MNIST run (qualitative, report only):
-// the same multi-scale GAN on MNIST digits at three levels, 7×7 → 14×14 →
-// 28×28, the coarser levels of a digit being its 2×2 average poolings. MNIST
-// has no teacher, so there is no atom to recover and no claim; what it shows
-// is the sample grid across training, and — our addition — each level's
-// distance to held-out digits against the real-vs-real floor.
-type MNISTConfig struct {
+// ImagesConfig is one of the spec's optional runs on real images
+// (qualitative, report only): the same multi-scale GAN at three levels on
+// MNIST digits, 7×7 → 14×14 → 28×28, or on CIFAR-10 in greyscale, 8×8 →
+// 16×16 → 32×32 (from a directory the user provides), the coarser levels of
+// an image being its 2×2 average poolings. Real images have no teacher, so
+// there is no atom to recover and no claim; what the run shows is the sample
+// grid across training, and — our addition — each level's distance to
+// held-out images against the real-vs-real floor.
+type ImagesConfig struct {
+	Dataset   string  `json:"dataset"` // "mnist" or "cifar10" (greyscale; THEORYLAB_CIFAR10_DIR)
 	Seed      int     `json:"seed"`
-	Train     int     `json:"train"`      // training digits (the first of the training split)
-	Eval      int     `json:"eval"`       // held-out digits per distance (test split; the floor uses twice as many)
+	Train     int     `json:"train"`      // training images (the first of the training split)
+	Eval      int     `json:"eval"`       // held-out images per distance (test split; the floor uses twice as many)
 	Arch      Arch    `json:"arch"`       // one generator width per level (three levels)
 	Steps     int     `json:"steps"`      // GDA iterations
 	Unroll    int     `json:"unroll"`     // iterations per executed graph
@@ -41,35 +44,52 @@ type MNISTConfig struct {
 	EvalEvery int     `json:"eval_every"` // iterations between two points of the distance curves
 }
 
-// mnistBase is the side of MNIST's level-1 image: 28 = 7·2².
-const mnistBase = 7
+// datasets are the real-image datasets: their number of training and
+// test images, and the side of the level-1 image (MNIST 28 = 7·2², CIFAR-10
+// 32 = 8·2²).
+var datasets = map[string]struct{ train, test, base int }{
+	"mnist":   {data.MNISTTrainN, data.MNISTTestN, 7},
+	"cifar10": {50_000, 10_000, 8}, // 5 training files of 10,000 images, one test file
+}
+
+// layout is the three levels of the dataset's images.
+func (c ImagesConfig) layout() Layout { return Layout{L: 3, Base: datasets[c.Dataset].base} }
 
 // MNISTFull is the longer MNIST run of docs/06 (5× the iterations).
-func MNISTFull() MNISTConfig {
+func MNISTFull() ImagesConfig {
 	c := MNISTQuick()
 	c.Steps, c.EvalEvery = 15_000, 500
+	return c
+}
+
+// CIFARQuick is MNISTQuick on CIFAR-10 in greyscale (8×8 → 16×16 → 32×32).
+func CIFARQuick() ImagesConfig {
+	c := MNISTQuick()
+	c.Dataset = "cifar10"
 	return c
 }
 
 // MNISTQuick is the notebook's MNIST run: about a minute on xla:cpu. The R1
 // penalty (γ = 1, as in the full preset) keeps the detail levels improving;
 // without it their distances rose again after a few hundred iterations.
-func MNISTQuick() MNISTConfig {
-	return MNISTConfig{
-		Seed: 0, Train: 20_000, Eval: 1000,
+func MNISTQuick() ImagesConfig {
+	return ImagesConfig{
+		Dataset: "mnist", Seed: 0, Train: 20_000, Eval: 1000,
 		Arch:  Arch{Z: 16, H: []int{64, 128, 256}, DW: 128},
 		Steps: 3000, Unroll: 5, Batch: 64, LR: 1e-3, Beta1: 0.5, Beta2: 0.99, Clip: 10, R1: 1, EvalEvery: 150,
 	}
 }
 
 // Validate reports every problem with the configuration, each naming its field.
-func (c MNISTConfig) Validate() error {
-	k := config.NewChecker("superres mnist")
+func (c ImagesConfig) Validate() error {
+	k := config.NewChecker("superres images")
+	ds, ok := datasets[c.Dataset]
+	k.If(!ok, "dataset must be \"mnist\" or \"cifar10\", got %q", c.Dataset)
 	k.If(c.Seed < 0, "seed must be ≥ 0, got %d", c.Seed)
-	k.If(c.Train < c.Batch || c.Train > data.MNISTTrainN, "train must be in [batch, %d], got %d", data.MNISTTrainN, c.Train)
-	k.If(c.Eval < 2 || 2*c.Eval > data.MNISTTestN, "eval must be in [2, %d], got %d", data.MNISTTestN/2, c.Eval)
+	k.If(ok && (c.Train < c.Batch || c.Train > ds.train), "train must be in [batch, %d], got %d", ds.train, c.Train)
+	k.If(ok && (c.Eval < 2 || 2*c.Eval > ds.test), "eval must be in [2, %d], got %d", ds.test/2, c.Eval)
 	a := c.Arch
-	k.If(len(a.H) != 3, "arch.h must have three widths (7×7, 14×14, 28×28), got %d", len(a.H))
+	k.If(len(a.H) != 3, "arch.h must have three widths (one per level), got %d", len(a.H))
 	k.If(a.Z < 1 || a.DW < 1 || slices.Min(append([]int{1}, a.H...)) < 1, "arch sizes (z, h, dw) must be ≥ 1, got %d, %v, %d", a.Z, a.H, a.DW)
 	k.If(c.Batch < 1, "batch must be ≥ 1, got %d", c.Batch)
 	k.If(c.Unroll < 1, "unroll must be ≥ 1, got %d", c.Unroll)
@@ -83,27 +103,28 @@ func (c MNISTConfig) Validate() error {
 	return k.Err()
 }
 
-// MNISTResult is what RunMNIST measures.
-type MNISTResult struct {
-	Config MNISTConfig `json:"config"`
+// ImagesResult is what RunImages measures.
+type ImagesResult struct {
+	Config ImagesConfig `json:"config"`
 	// Iters are the points of the curves; SWD[ℓ−1] the distance of level ℓ
-	// (SWD₁ on the 7×7 image, SWDᴿ_ℓ on the detail residuals) to held-out
-	// digits there, Floor[ℓ−1] between two disjoint held-out samples.
+	// (SWD₁ on the level-1 image, SWDᴿ_ℓ on the detail residuals) to
+	// held-out images there, Floor[ℓ−1] between two disjoint held-out samples.
 	Iters []int         `json:"iters"`
 	SWD   []runs.Series `json:"swd"`
 	Floor []float64     `json:"floor"`
-	// GridIters are the checkpoints of Grid [checkpoint][k][784]: the digits
-	// generated from gridZ fixed latents; Real holds gridZ training digits.
+	// GridIters are the checkpoints of Grid [checkpoint][k][Pixels(3)]: the
+	// images generated from gridZ fixed latents; Real holds gridZ training images.
 	GridIters []int         `json:"grid_iters"`
 	Grid      [][][]float64 `json:"grid"`
 	Real      [][]float64   `json:"real"`
 	Seconds   float64       `json:"seconds"`
 }
 
-// RunMNIST trains the multi-scale GAN of Run (one run, its generator and
-// discriminator at three levels of base 7) on MNIST by the same alternating
-// Adam GDA, and records the sample grid and the per-level distances.
-func RunMNIST(c MNISTConfig) (*MNISTResult, error) {
+// RunImages trains the multi-scale GAN of Run (one run, its generator and
+// discriminator at three levels) on the dataset's images by the same
+// alternating Adam GDA, and records the sample grid and the per-level
+// distances.
+func RunImages(c ImagesConfig) (*ImagesResult, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -112,15 +133,11 @@ func RunMNIST(c MNISTConfig) (*MNISTResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	train, err := data.LoadMNIST("train", c.Train)
+	train, test, err := loadImages(c.Dataset, c.Train, 2*c.Eval)
 	if err != nil {
 		return nil, err
 	}
-	test, err := data.LoadMNIST("test", 2*c.Eval)
-	if err != nil {
-		return nil, err
-	}
-	digits := func(im *data.Images) [][]float64 {
+	rows := func(im *data.Images) [][]float64 {
 		out := make([][]float64, im.N)
 		for i := range out {
 			for _, v := range im.Image(i) {
@@ -129,10 +146,10 @@ func RunMNIST(c MNISTConfig) (*MNISTResult, error) {
 		}
 		return out
 	}
-	trainX, testX := digits(train), digits(test)
-	o := Layout{L: 3, Base: mnistBase}
-	n := o.Pixels(o.L) // 784
-	res := &MNISTResult{Config: c, SWD: make([]runs.Series, o.L), Real: trainX[:gridZ]}
+	trainX, testX := rows(train), rows(test)
+	o := c.layout()
+	n := o.Pixels(o.L) // 784 (MNIST), 1024 (CIFAR-10)
+	res := &ImagesResult{Config: c, SWD: make([]runs.Series, o.L), Real: trainX[:gridZ]}
 
 	// The held-out side of each distance and its floor (seed-fixed projections).
 	erng := rand.New(rand.NewPCG(uint64(c.Seed), streamEval))
@@ -217,7 +234,8 @@ func RunMNIST(c MNISTConfig) (*MNISTResult, error) {
 	brng := rand.New(rand.NewPCG(uint64(c.Seed), streamBatches))
 	U, B, Z := c.Unroll, c.Batch, c.Arch.Z
 	real := make([]float64, U*B*n)
-	bar := progress.New(fmt.Sprintf("superres mnist: multi-scale GAN, 7×7 → 14×14 → 28×28, %d iterations", c.Steps), c.Steps)
+	bar := progress.New(fmt.Sprintf("superres %s: multi-scale GAN, %d×%d → %d×%d → %d×%d, %d iterations", c.Dataset,
+		o.Side(1), o.Side(1), o.Side(2), o.Side(2), o.Side(3), o.Side(3), c.Steps), c.Steps)
 	for it := 0; it < c.Steps; it += U {
 		for i := range U * B {
 			copy(real[i*n:], trainX[brng.IntN(len(trainX))])
@@ -232,7 +250,7 @@ func RunMNIST(c MNISTConfig) (*MNISTResult, error) {
 		}
 		for u := range U {
 			if l := losses[2*u] + losses[2*u+1]; math.IsNaN(l) || math.IsInf(l, 0) {
-				return nil, fmt.Errorf("superres mnist: the GAN diverged (non-finite loss) at iteration %d with lr %v", it+u, c.LR)
+				return nil, fmt.Errorf("superres %s: the GAN diverged (non-finite loss) at iteration %d with lr %v", c.Dataset, it+u, c.LR)
 			}
 		}
 		state = next
@@ -247,4 +265,27 @@ func RunMNIST(c MNISTConfig) (*MNISTResult, error) {
 	res.Seconds = time.Since(start).Seconds()
 	bar.Done(fmt.Sprintf("trained in %.1fs", res.Seconds))
 	return res, nil
+}
+
+// loadImages is the first nTrain training and nTest test images of the
+// dataset, one channel, pixels in [0, 1] (CIFAR-10 from THEORYLAB_CIFAR10_DIR,
+// turned greyscale).
+func loadImages(dataset string, nTrain, nTest int) (train, test *data.Images, err error) {
+	if dataset == "mnist" {
+		if train, err = data.LoadMNIST("train", nTrain); err == nil {
+			test, err = data.LoadMNIST("test", nTest)
+		}
+		return train, test, err
+	}
+	if train, err = data.LoadCIFAR10("", "train", nTrain); err != nil {
+		return nil, nil, err
+	}
+	if test, err = data.LoadCIFAR10("", "test", nTest); err != nil {
+		return nil, nil, err
+	}
+	if train, err = train.Grayscale(); err != nil {
+		return nil, nil, err
+	}
+	test, err = test.Grayscale()
+	return train, test, err
 }
