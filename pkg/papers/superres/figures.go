@@ -33,7 +33,6 @@ func first(res *Results, v string) (RunResult, SeedResult, bool) {
 func SamplesFigure(res *Results) *plot.Figure {
 	r, _, _ := first(res, VariantMulti)
 	L := res.Config.Levels()
-	side := Side(L)
 	fig := plot.New(plot.Size(1100, 260*L), plot.Grid(2, 0), plot.Title("Samples across training (one row per level, coarse above fine)"))
 	for k, imgs := range r.Grid {
 		if k >= len(res.GridIters) {
@@ -43,24 +42,31 @@ func SamplesFigure(res *Results) *plot.Figure {
 		for _, x := range imgs {
 			lo, hi = math.Min(lo, slices.Min(x)), math.Max(hi, slices.Max(x))
 		}
-		rows := make([][]image.Image, L)
-		for _, x := range imgs {
-			// level ℓ's image AvgPool₂^(L−ℓ)(X̂_L), shown at the finest size
-			img := x
-			for l := L - 1; l >= 0; l-- {
-				shown := img
-				for s := Side(l + 1); s < side; s *= 2 {
-					shown = Up2(shown, s)
-				}
-				rows[l] = append(rows[l], plot.GrayImage(shown, side, side, lo, hi))
-				if l > 0 {
-					img = AvgPool2(img, Side(l+1))
-				}
-			}
-		}
-		fig.Panel(fmt.Sprintf("iteration %d", res.GridIters[k])).Images(slices.Concat(rows...), len(imgs))
+		fig.Panel(fmt.Sprintf("iteration %d", res.GridIters[k])).Images(levelRows(res.Config.Arch.Layout(), imgs, lo, hi), len(imgs))
 	}
 	return fig
+}
+
+// levelRows shows finest images x [k][Pixels(L)] level by level: row ℓ holds
+// their level-ℓ images AvgPool₂^(L−ℓ)(x), enlarged to the finest size, grey
+// levels from lo to hi; the rows one after the other, coarse first.
+func levelRows(o Layout, imgs [][]float64, lo, hi float64) []image.Image {
+	side := o.Side(o.L)
+	rows := make([][]image.Image, o.L)
+	for _, x := range imgs {
+		img := x
+		for l := o.L - 1; l >= 0; l-- {
+			shown := img
+			for s := o.Side(l + 1); s < side; s *= 2 {
+				shown = Up2(shown, s)
+			}
+			rows[l] = append(rows[l], plot.GrayImage(shown, side, side, lo, hi))
+			if l > 0 {
+				img = AvgPool2(img, o.Side(l+1))
+			}
+		}
+	}
+	return slices.Concat(rows...)
 }
 
 func iters(res *Results) []float64 {
@@ -214,26 +220,8 @@ func ImagesFigures(res *ImagesResult) []plot.Named {
 // ImagesSamplesFigure is the sample grid of a run on real images.
 func ImagesSamplesFigure(res *ImagesResult) *plot.Figure {
 	o := res.Config.layout()
-	side := o.Side(o.L)
 	fig := plot.New(plot.Size(1100, 900), plot.Grid(3, 0), plot.Title(fmt.Sprintf("%s: samples across training (one row per level, coarse above fine)", res.Config.Dataset)))
-	panel := func(title string, imgs [][]float64) {
-		rows := make([][]image.Image, o.L)
-		for _, x := range imgs {
-			// level ℓ's image AvgPool₂^(L−ℓ)(X̂), shown at the finest size
-			img := x
-			for l := o.L - 1; l >= 0; l-- {
-				shown := img
-				for s := o.Side(l + 1); s < side; s *= 2 {
-					shown = Up2(shown, s)
-				}
-				rows[l] = append(rows[l], plot.GrayImage(shown, side, side, 0, 1))
-				if l > 0 {
-					img = AvgPool2(img, o.Side(l+1))
-				}
-			}
-		}
-		fig.Panel(title).Images(slices.Concat(rows...), len(imgs))
-	}
+	panel := func(title string, imgs [][]float64) { fig.Panel(title).Images(levelRows(o, imgs, 0, 1), len(imgs)) }
 	for k, imgs := range res.Grid {
 		panel(fmt.Sprintf("iteration %d", res.GridIters[k]), imgs)
 	}

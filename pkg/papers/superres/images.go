@@ -192,14 +192,8 @@ func RunImages(c ImagesConfig) (*ImagesResult, error) {
 	zEval, _ := tensorconv.FromFloats(dtypes.Float32, normals(lrng, c.Eval*c.Arch.Z), 1, c.Eval, c.Arch.Z)
 	// measure generates from the fixed latents: the per-level distances, and
 	// the first gridZ digits for the grid at its checkpoints.
-	gridCk := map[int]bool{}
-	for _, f := range []float64{0, 0.05, 0.125, 0.25, 0.5, 1} {
-		it := int(f*float64(c.Steps)) / c.Unroll * c.Unroll
-		if !gridCk[it] {
-			gridCk[it] = true
-			res.GridIters = append(res.GridIters, it)
-		}
-	}
+	var gridCk map[int]bool
+	res.GridIters, gridCk = gridCheckpoints(c.Steps, c.Unroll)
 	measure := func(it int) error {
 		args := []any{}
 		for _, s := range state[:o.NumG()] {

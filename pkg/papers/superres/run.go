@@ -316,14 +316,8 @@ func Run(cfg Config) (*Results, error) {
 		})
 		return nil
 	}
-	gridCk := map[int]bool{}
-	for _, f := range []float64{0, 0.05, 0.125, 0.25, 0.5, 1} {
-		it := int(f*float64(cfg.Steps)) / cfg.Unroll * cfg.Unroll
-		if !gridCk[it] {
-			gridCk[it] = true
-			res.GridIters = append(res.GridIters, it)
-		}
-	}
+	var gridCk map[int]bool
+	res.GridIters, gridCk = gridCheckpoints(cfg.Steps, cfg.Unroll)
 	grid := func() error {
 		x, _, err := generate(zCurveT, NC)
 		if err != nil {
@@ -551,6 +545,22 @@ func chooseLR(val []float64, diverged []int) (int, []runs.Float) {
 		}
 	}
 	return best, scores
+}
+
+// gridCheckpoints are the iterations of the sample grid — 0, 5%, 12.5%, 25%,
+// 50% and 100% of the steps, rounded down to whole graphs of unroll
+// iterations — as a list and as a set.
+func gridCheckpoints(steps, unroll int) ([]int, map[int]bool) {
+	var its []int
+	set := map[int]bool{}
+	for _, f := range []float64{0, 0.05, 0.125, 0.25, 0.5, 1} {
+		it := int(f*float64(steps)) / unroll * unroll
+		if !set[it] {
+			set[it] = true
+			its = append(its, it)
+		}
+	}
+	return its, set
 }
 
 // normals draws n standard normal numbers.
