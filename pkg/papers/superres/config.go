@@ -39,7 +39,7 @@ type Config struct {
 	CoarseFirst bool `json:"coarse_first"`
 	Control     bool `json:"control"` // the same GAN on the no-structure teacher
 	// NoiseStd > 0 adds the spec's noise variant: the multi-scale GAN on a
-	// teacher whose level-2 units also receive ReLU(N(0, NoiseStd²)) noise.
+	// teacher whose units of the levels ℓ ≥ 2 also receive ReLU(N(0, NoiseStd²)) noise.
 	NoiseStd float64 `json:"noise_std,omitempty"`
 }
 

@@ -663,7 +663,7 @@ func prepareSeed(cfg Config, seed int) (*seedData, SeedResult) {
 		sr.Null = append(sr.Null, d.test[0][l].SWD(part))
 	}
 	sr.NullJoint = d.testJ[0].SWD(joint(null))
-	// Chance level of atom recovery: H1 random unit rows.
+	// Chance level of atom recovery: H₁ random unit rows.
 	sr.ChanceCos = bestCos(t.M1(), Directions(cfg.Arch.H[0], Pixels(1), erng))
 	if seed == cfg.Seed {
 		sr.Atoms = t.M1()
